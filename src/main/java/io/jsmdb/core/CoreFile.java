@@ -1,0 +1,606 @@
+package io.jsmdb.core;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * An x86-64 Linux ELF core file, as the kernel or gdb's gcore writes it: the process's memory
+ * (every PT_LOAD mapped zero-copy with {@code FileChannel.map(..., Arena)}), its threads and
+ * registers, the files it had mapped, its auxiliary vector, the fatal signal and psinfo.
+ *
+ * <p>Kernel cores keep only the first page of read-only file-backed mappings (the default
+ * coredump_filter), and gcore may leave such mappings out altogether. {@link #fillFromFiles}
+ * maps those pages from the files on disk. Whatever stays missing is reported once as a
+ * warning, and reads of it throw {@link MemoryFault}; no byte is ever invented.
+ *
+ * <p>The program headers are parsed here rather than through jelf because a core can have
+ * more than 65535 of them (PN_XNUM), which jelf's {@code short e_phnum} cannot express.
+ */
+public final class CoreFile implements AddressSpace, AutoCloseable {
+    private static final int PT_LOAD = 1, PT_NOTE = 4;
+    private static final int PN_XNUM = 0xffff;
+    private static final int NT_PRSTATUS = 1, NT_PRPSINFO = 3, NT_AUXV = 6;
+    private static final int NT_FILE = 0x46494c45, NT_SIGINFO = 0x53494749;
+    /** Linux caps NT_FILE at a few million entries; anything above this is a lying count. */
+    private static final long MAX_FILE_NOTE_ENTRIES = 1L << 22;
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment file;
+    private final List<LoadSegment> loads;
+    private final List<ThreadState> threads = new ArrayList<>();
+    private final List<MappedFile> mappedFiles = new ArrayList<>();
+    private final Map<Long, Long> auxv = new LinkedHashMap<>();
+    private SignalInfo signalInfo;
+    private ProcessInfo processInfo;
+    private final List<String> warnings = new ArrayList<>();
+    private final long truncatedBytes;
+
+    /** The memory map: sorted, non-overlapping regions. Missing regions have a null segment. */
+    private Region[] regions;
+    private long[] regionStarts;
+    private volatile int lastRegion;
+
+    /** A piece of the address space and where its bytes come from. */
+    private record Region(long start, long end, MemorySegment source, long sourceOffset, String missingWhy) {
+        boolean present() { return source != null; }
+    }
+
+    private CoreFile(Path path, Arena arena, MemorySegment file, List<LoadSegment> loads, long truncatedBytes) {
+        this.path = path;
+        this.arena = arena;
+        this.file = file;
+        this.loads = loads;
+        this.truncatedBytes = truncatedBytes;
+    }
+
+    /** Opens and parses a core file; nothing but its headers and notes is read eagerly. */
+    public static CoreFile open(Path path) throws CoreFormatException {
+        if (Files.isDirectory(path)) throw new CoreFormatException("is a directory, not a core file: " + path);
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment seg;
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size == 0) throw new CoreFormatException("empty file, not a core file: " + path);
+                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            }
+            CoreFile core = parse(path, arena, seg);
+            core.buildRegions(Map.of(), Map.of(), false);
+            return core;
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new CoreFormatException("no such file: " + path);
+        } catch (AccessDeniedException e) {
+            arena.close();
+            throw new CoreFormatException("permission denied: " + path);
+        } catch (IOException e) {
+            arena.close();
+            throw new CoreFormatException("cannot read " + path + ": " + e.getMessage());
+        } catch (CoreFormatException | RuntimeException e) {
+            arena.close();
+            if (e instanceof CoreFormatException cfe) throw cfe;
+            throw new CoreFormatException("malformed core file " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static CoreFile parse(Path path, Arena arena, MemorySegment f) throws CoreFormatException {
+        long size = f.byteSize();
+        if (size < 64 || f.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0) != 0x7f454c46) {
+            throw new CoreFormatException("not an ELF file: " + path);
+        }
+        if (f.get(ValueLayout.JAVA_BYTE, 4) != 2 || f.get(ValueLayout.JAVA_BYTE, 5) != 1) {
+            throw new CoreFormatException("not a 64-bit little-endian ELF file: " + path);
+        }
+        int type = Short.toUnsignedInt(f.get(SHORT, 16));
+        if (type != 4) {
+            String what = switch (type) {
+                case 1 -> "a relocatable object";
+                case 2 -> "an executable";
+                case 3 -> "a shared object or PIE executable";
+                default -> "ELF type " + type;
+            };
+            throw new CoreFormatException("not a core file (" + what + "): " + path);
+        }
+        int machine = Short.toUnsignedInt(f.get(SHORT, 18));
+        if (machine != 62) throw new CoreFormatException("unsupported architecture (e_machine " + machine + ", only x86-64 is supported): " + path);
+        long phoff = f.get(LONG, 32);
+        long shoff = f.get(LONG, 40);
+        int phentsize = Short.toUnsignedInt(f.get(SHORT, 54));
+        long phnum = Short.toUnsignedInt(f.get(SHORT, 56));
+        if (phnum == PN_XNUM) {
+            // The real count lives in section header 0's sh_info.
+            if (shoff <= 0 || shoff + 64 > size) throw new CoreFormatException("truncated core file (PN_XNUM without section header): " + path);
+            phnum = Integer.toUnsignedLong(f.get(INT, shoff + 44));
+        }
+        if (phentsize != 56) throw new CoreFormatException("malformed core file (program header size " + phentsize + "): " + path);
+        if (phoff < 64 || phoff > size || phnum * 56 > size - phoff) {
+            throw new CoreFormatException("truncated core file (program headers missing): " + path);
+        }
+        List<LoadSegment> loads = new ArrayList<>();
+        List<long[]> notes = new ArrayList<>();
+        long truncated = 0;
+        for (long i = 0; i < phnum; i++) {
+            long h = phoff + i * 56;
+            int ptype = f.get(INT, h);
+            int flags = f.get(INT, h + 4);
+            long offset = f.get(LONG, h + 8);
+            long vaddr = f.get(LONG, h + 16);
+            long filesz = f.get(LONG, h + 32);
+            long memsz = f.get(LONG, h + 40);
+            if (ptype == PT_LOAD) {
+                if (memsz <= 0 || filesz < 0 || filesz > memsz) continue; // nonsense: ignore, never trust it
+                loads.add(new LoadSegment(vaddr, memsz, offset, filesz, flags));
+                long available = Math.max(0, Math.min(filesz, size - offset));
+                truncated += filesz - available;
+            } else if (ptype == PT_NOTE) {
+                notes.add(new long[] {offset, filesz});
+            }
+        }
+        loads.sort(Comparator.comparing(LoadSegment::vaddr, Long::compareUnsigned));
+        CoreFile core = new CoreFile(path, arena, f, Collections.unmodifiableList(loads), truncated);
+        if (notes.isEmpty()) core.warnings.add("the core has no notes: no threads, registers or mapped files");
+        for (long[] n : notes) core.parseNotes(n[0], n[1]);
+        if (truncated > 0) {
+            core.warnings.add(String.format("core file is truncated: %s of memory missing (reads there fail)", human(truncated)));
+        }
+        return core;
+    }
+
+    private void parseNotes(long offset, long length) {
+        long size = file.byteSize();
+        if (offset < 0 || offset >= size) {
+            warnings.add("a note segment lies past the end of the core file (truncated?)");
+            return;
+        }
+        long end = Math.min(size, offset + length);
+        if (end < offset + length) warnings.add("the note segment is truncated");
+        long p = offset;
+        int threadIndex = 0;
+        while (p + 12 <= end) {
+            long namesz = Integer.toUnsignedLong(file.get(INT, p));
+            long descsz = Integer.toUnsignedLong(file.get(INT, p + 4));
+            int type = file.get(INT, p + 8);
+            long nameAt = p + 12;
+            long descAt = nameAt + align4(namesz);
+            long next = descAt + align4(descsz);
+            if (next > end || next <= p) break;
+            String name = namesz > 0 ? cString(nameAt, (int) Math.min(namesz, 64)) : "";
+            if (name.equals("CORE")) {
+                try {
+                    switch (type) {
+                        case NT_PRSTATUS -> threads.add(parsePrStatus(descAt, descsz, threadIndex++));
+                        case NT_PRPSINFO -> processInfo = parsePrPsInfo(descAt, descsz);
+                        case NT_AUXV -> parseAuxv(descAt, descsz);
+                        case NT_FILE -> parseFileNote(descAt, descsz);
+                        case NT_SIGINFO -> signalInfo = parseSigInfo(descAt, descsz);
+                        default -> { }
+                    }
+                } catch (IllegalArgumentException e) {
+                    warnings.add("malformed note (type 0x" + Integer.toHexString(type) + "): " + e.getMessage());
+                }
+            }
+            p = next;
+        }
+    }
+
+    private ThreadState parsePrStatus(long at, long len, int index) {
+        if (len < 112 + Registers.COUNT * 8) throw new IllegalArgumentException("NT_PRSTATUS too short");
+        int cursig = Short.toUnsignedInt(file.get(SHORT, at + 12));
+        int pid = file.get(INT, at + 32);
+        long[] regs = new long[Registers.COUNT];
+        for (int i = 0; i < regs.length; i++) regs[i] = file.get(LONG, at + 112 + i * 8L);
+        return new ThreadState(pid, cursig, new Registers(regs), index);
+    }
+
+    private ProcessInfo parsePrPsInfo(long at, long len) {
+        if (len < 136) throw new IllegalArgumentException("NT_PRPSINFO too short");
+        char state = (char) file.get(ValueLayout.JAVA_BYTE, at + 1);
+        int uid = file.get(INT, at + 16);
+        int gid = file.get(INT, at + 20);
+        int pid = file.get(INT, at + 24);
+        int ppid = file.get(INT, at + 28);
+        String fname = cString(at + 40, 16);
+        String args = cString(at + 56, 80).trim();
+        return new ProcessInfo(pid, ppid, uid, gid, state, fname, args);
+    }
+
+    private void parseAuxv(long at, long len) {
+        for (long p = at; p + 16 <= at + len; p += 16) {
+            long key = file.get(LONG, p);
+            if (key == 0) break;
+            auxv.put(key, file.get(LONG, p + 8));
+        }
+    }
+
+    private void parseFileNote(long at, long len) {
+        if (len < 16) throw new IllegalArgumentException("NT_FILE too short");
+        long count = file.get(LONG, at);
+        long pageSize = file.get(LONG, at + 8);
+        if (count < 0 || count > MAX_FILE_NOTE_ENTRIES || 16 + count * 24 > len) throw new IllegalArgumentException("NT_FILE count " + count + " does not fit");
+        if (pageSize <= 0 || pageSize > (1 << 30)) throw new IllegalArgumentException("NT_FILE page size " + pageSize);
+        long names = at + 16 + count * 24;
+        long end = at + len;
+        for (long i = 0; i < count && names < end; i++) {
+            long e = at + 16 + i * 24;
+            long start = file.get(LONG, e), stop = file.get(LONG, e + 8), pageOffset = file.get(LONG, e + 16);
+            int max = (int) Math.min(4096, end - names);
+            String name = cString(names, max);
+            names += name.getBytes(StandardCharsets.UTF_8).length + 1;
+            mappedFiles.add(new MappedFile(start, stop, pageOffset * pageSize, name));
+        }
+    }
+
+    private SignalInfo parseSigInfo(long at, long len) {
+        if (len < 24) throw new IllegalArgumentException("NT_SIGINFO too short");
+        int signo = file.get(INT, at), errno = file.get(INT, at + 4), code = file.get(INT, at + 8);
+        SignalInfo probe = new SignalInfo(signo, errno, code, 0, 0);
+        long addr = probe.isFault() && code > 0 ? file.get(LONG, at + 16) : 0;
+        int sender = probe.isSentByProcess() ? file.get(INT, at + 16) : 0;
+        return new SignalInfo(signo, errno, code, addr, sender);
+    }
+
+    private String cString(long at, int max) {
+        long limit = Math.min(file.byteSize(), at + max);
+        int n = 0;
+        while (at + n < limit && file.get(ValueLayout.JAVA_BYTE, at + n) != 0) n++;
+        byte[] b = new byte[n];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, at, b, 0, n);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static long align4(long n) { return (n + 3) & ~3L; }
+
+    /**
+     * Supplies the pages the core left out from the files the process had mapped.
+     *
+     * @param resolver maps a path named in NT_FILE to a readable local file, or empty when
+     *                 none can be found; consulted once per distinct path
+     */
+    public void fillFromFiles(Function<String, Optional<Path>> resolver) {
+        Map<String, MemorySegment> opened = new HashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (MappedFile mf : mappedFiles) {
+            if (opened.containsKey(mf.path()) || missing.containsKey(mf.path())) continue;
+            Optional<Path> local = resolver.apply(mf.path());
+            if (local.isEmpty()) {
+                missing.put(mf.path(), "file not found");
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(local.get(), StandardOpenOption.READ)) {
+                opened.put(mf.path(), ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
+            } catch (IOException | RuntimeException e) {
+                missing.put(mf.path(), "cannot read " + local.get() + ": " + e.getMessage());
+            }
+        }
+        buildRegions(opened, missing, true);
+    }
+
+    /**
+     * (Re)builds the memory map: the core's own bytes first, then file pages for what the
+     * core lacks, then "missing" regions that say why a read there fails.
+     */
+    private void buildRegions(Map<String, MemorySegment> files, Map<String, String> missingFiles, boolean reportMissing) {
+        long size = file.byteSize();
+        List<Region> present = new ArrayList<>();
+        List<Region> absent = new ArrayList<>();
+        for (LoadSegment l : loads) {
+            long available = Math.max(0, Math.min(l.filesz(), size - l.fileOffset()));
+            if (available > 0) present.add(new Region(l.vaddr(), l.vaddr() + available, file, l.fileOffset(), null));
+            if (available < l.filesz()) present.add(new Region(l.vaddr() + available, l.vaddr() + l.filesz(), null, 0, "not in core: the core file is truncated"));
+            if (l.filesz() < l.memsz()) absent.add(new Region(l.vaddr() + l.filesz(), l.vaddr() + l.memsz(), null, 0, "not in core: the core omits this page"));
+        }
+        java.util.TreeMap<Long, Region> presentByStart = new java.util.TreeMap<>(Long::compareUnsigned);
+        for (Region r : present) presentByStart.put(r.start(), r);
+        List<Region> filled = new ArrayList<>();
+        Map<String, Long> unfilledBytes = new LinkedHashMap<>();
+        for (MappedFile mf : mappedFiles) {
+            MemorySegment src = files.get(mf.path());
+            for (long[] gap : gaps(mf.start(), mf.end(), presentByStart)) {
+                if (src != null) {
+                    long from = mf.fileOffset() + (gap[0] - mf.start());
+                    long usable = Math.max(0, Math.min(gap[1] - gap[0], src.byteSize() - from));
+                    if (usable > 0) filled.add(new Region(gap[0], gap[0] + usable, src, from, null));
+                    if (usable < gap[1] - gap[0]) {
+                        absent.add(new Region(gap[0] + usable, gap[1], null, 0, "not in core, and past the end of " + mf.path()));
+                    }
+                } else {
+                    String why = missingFiles.getOrDefault(mf.path(), "file not found");
+                    absent.add(new Region(gap[0], gap[1], null, 0, "not in core, and " + mf.path() + ": " + why));
+                    unfilledBytes.merge(mf.path(), gap[1] - gap[0], Long::sum);
+                }
+            }
+        }
+        // Each address gets the first source that covers it: the core's bytes, then file
+        // pages, then the most specific reason why it is missing (file reasons come first).
+        java.util.TreeMap<Long, Region> known = new java.util.TreeMap<>(Long::compareUnsigned);
+        for (Region r : present) known.put(r.start(), r);
+        for (Region r : filled) known.put(r.start(), r);
+        List<Region> fileReasons = new ArrayList<>(), otherReasons = new ArrayList<>();
+        for (Region a : absent) (a.missingWhy().contains("core omits") ? otherReasons : fileReasons).add(a);
+        for (List<Region> batch : List.of(fileReasons, otherReasons)) {
+            for (Region a : batch) {
+                for (long[] g : gaps(a.start(), a.end(), known)) known.put(g[0], new Region(g[0], g[1], null, 0, a.missingWhy()));
+            }
+        }
+        List<Region> all = new ArrayList<>(known.values());
+        regions = all.toArray(Region[]::new);
+        regionStarts = new long[regions.length];
+        for (int i = 0; i < regions.length; i++) regionStarts[i] = regions[i].start();
+        lastRegion = 0;
+        for (var e : reportMissing ? unfilledBytes.entrySet() : Map.<String, Long>of().entrySet()) {
+            String w = String.format("%s of read-only pages are neither in the core nor readable from %s (%s); reads there fail",
+                    human(e.getValue()), e.getKey(), missingFiles.getOrDefault(e.getKey(), "file not found"));
+            if (!warnings.contains(w)) warnings.add(w);
+        }
+    }
+
+    /** The parts of [start, end) not covered by the non-overlapping regions, keyed by start. */
+    private static List<long[]> gaps(long start, long end, java.util.NavigableMap<Long, Region> covered) {
+        List<long[]> out = new ArrayList<>();
+        long cursor = start;
+        Long first = covered.floorKey(start);
+        for (Region r : covered.tailMap(first == null ? start : first, true).values()) {
+            if (Long.compareUnsigned(r.end(), cursor) <= 0) continue;
+            if (Long.compareUnsigned(r.start(), end) >= 0) break;
+            if (Long.compareUnsigned(r.start(), cursor) > 0) out.add(new long[] {cursor, r.start()});
+            cursor = r.end();
+            if (Long.compareUnsigned(cursor, end) >= 0) break;
+        }
+        if (Long.compareUnsigned(cursor, end) < 0) out.add(new long[] {cursor, end});
+        return out;
+    }
+
+    private int regionIndex(long addr) {
+        int last = lastRegion;
+        Region[] rs = regions;
+        if (last < rs.length) {
+            Region r = rs[last];
+            if (Long.compareUnsigned(addr, r.start()) >= 0 && Long.compareUnsigned(addr, r.end()) < 0) return last;
+        }
+        int lo = 0, hi = regionStarts.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(regionStarts[mid], addr) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (found >= 0 && Long.compareUnsigned(addr, rs[found].end()) < 0) {
+            lastRegion = found;
+            return found;
+        }
+        return -1;
+    }
+
+    private MemoryFault fault(long addr, long len) {
+        int i = regionIndex(addr);
+        String why = i < 0 ? "address not in the core" : regions[i].missingWhy();
+        if (why == null) why = "crosses the end of a mapping";
+        return new MemoryFault(addr, len, why);
+    }
+
+    /**
+     * The contiguous bytes of the address space that start at addr, as a segment of at most
+     * maxLen bytes; empty if addr cannot be read. For hot loops that read a page at a time.
+     */
+    public Optional<MemorySegment> segmentAt(long addr, long maxLen) {
+        int i = regionIndex(addr);
+        if (i < 0 || !regions[i].present()) return Optional.empty();
+        Region r = regions[i];
+        long off = addr - r.start();
+        long len = Math.min(maxLen, r.end() - addr);
+        return Optional.of(r.source().asSlice(r.sourceOffset() + off, len));
+    }
+
+    /** True when addr lies in a mapping of the process, whether or not its bytes are available. */
+    public boolean isMapped(long addr) {
+        return regionIndex(addr) >= 0;
+    }
+
+    @Override
+    public boolean isReadable(long addr, long len) {
+        long p = addr;
+        long end = addr + len;
+        while (Long.compareUnsigned(p, end) < 0) {
+            int i = regionIndex(p);
+            if (i < 0 || !regions[i].present()) return false;
+            p = regions[i].end();
+        }
+        return true;
+    }
+
+    private long offsetFor(long addr, int len) {
+        int i = regionIndex(addr);
+        if (i >= 0) {
+            Region r = regions[i];
+            if (r.present() && Long.compareUnsigned(addr + len, r.end()) <= 0) return r.sourceOffset() + (addr - r.start());
+        }
+        return -1;
+    }
+
+    private MemorySegment sourceFor(long addr) {
+        return regions[regionIndex(addr)].source();
+    }
+
+    @Override
+    public byte readByte(long addr) {
+        long off = offsetFor(addr, 1);
+        if (off < 0) throw fault(addr, 1);
+        return sourceFor(addr).get(ValueLayout.JAVA_BYTE, off);
+    }
+
+    @Override
+    public short readShort(long addr) {
+        long off = offsetFor(addr, 2);
+        if (off < 0) return (short) readSpanning(addr, 2);
+        return sourceFor(addr).get(SHORT, off);
+    }
+
+    @Override
+    public int readInt(long addr) {
+        long off = offsetFor(addr, 4);
+        if (off < 0) return (int) readSpanning(addr, 4);
+        return sourceFor(addr).get(INT, off);
+    }
+
+    @Override
+    public long readLong(long addr) {
+        long off = offsetFor(addr, 8);
+        if (off < 0) return readSpanning(addr, 8);
+        return sourceFor(addr).get(LONG, off);
+    }
+
+    /** A little-endian value whose bytes straddle two regions (or fault). */
+    private long readSpanning(long addr, int len) {
+        if (!isReadable(addr, len)) throw fault(firstUnreadable(addr, len), len);
+        long v = 0;
+        for (int i = len - 1; i >= 0; i--) v = (v << 8) | (readByte(addr + i) & 0xff);
+        return v;
+    }
+
+    private long firstUnreadable(long addr, long len) {
+        for (long i = 0; i < len; i++) {
+            int r = regionIndex(addr + i);
+            if (r < 0 || !regions[r].present()) return addr + i;
+        }
+        return addr;
+    }
+
+    @Override
+    public byte[] readBytes(long addr, int len) {
+        if (len < 0) throw new IllegalArgumentException("negative length " + len);
+        byte[] out = new byte[len];
+        int done = 0;
+        while (done < len) {
+            long p = addr + done;
+            int i = regionIndex(p);
+            if (i < 0 || !regions[i].present()) throw fault(p, len - done);
+            Region r = regions[i];
+            int n = (int) Math.min(len - done, r.end() - p);
+            MemorySegment.copy(r.source(), ValueLayout.JAVA_BYTE, r.sourceOffset() + (p - r.start()), out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    /** Where the bytes of a range of the address space come from, counted in bytes. */
+    public record Coverage(long inCore, long fromFiles, long missing) {
+        public long total() { return inCore + fromFiles + missing; }
+    }
+
+    /** How much of [start, end) the core holds, files supply, or nothing supplies. */
+    public Coverage coverage(long start, long end) {
+        long inCore = 0, fromFiles = 0;
+        int i = Math.max(0, regionIndexAtOrAfter(start));
+        for (; i < regions.length && Long.compareUnsigned(regions[i].start(), end) < 0; i++) {
+            Region r = regions[i];
+            long s = Long.compareUnsigned(r.start(), start) > 0 ? r.start() : start;
+            long e = Long.compareUnsigned(r.end(), end) < 0 ? r.end() : end;
+            if (Long.compareUnsigned(e, s) <= 0) continue;
+            if (r.source() == file) inCore += e - s;
+            else if (r.present()) fromFiles += e - s;
+        }
+        long total = end - start;
+        return new Coverage(inCore, fromFiles, total - inCore - fromFiles);
+    }
+
+    private int regionIndexAtOrAfter(long addr) {
+        int lo = 0, hi = regionStarts.length - 1, found = regionStarts.length;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(regions[mid].end(), addr) > 0) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
+    }
+
+    public Path path() { return path; }
+    public long fileSize() { return file.byteSize(); }
+    public List<LoadSegment> loadSegments() { return loads; }
+    public List<ThreadState> threads() { return Collections.unmodifiableList(threads); }
+    public List<MappedFile> mappedFiles() { return Collections.unmodifiableList(mappedFiles); }
+    public Map<Long, Long> auxv() { return Collections.unmodifiableMap(auxv); }
+    public Optional<SignalInfo> signalInfo() { return Optional.ofNullable(signalInfo); }
+    public Optional<ProcessInfo> processInfo() { return Optional.ofNullable(processInfo); }
+    public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+    public long truncatedBytes() { return truncatedBytes; }
+
+    /** Adds a warning of a higher layer (shown by ::status), once. */
+    public void warn(String warning) {
+        if (!warnings.contains(warning)) warnings.add(warning);
+    }
+
+    public OptionalLong auxv(long key) {
+        Long v = auxv.get(key);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** The thread that took the fatal signal: the kernel and gcore write it first. */
+    public Optional<ThreadState> faultingThread() {
+        return threads.isEmpty() ? Optional.empty() : Optional.of(threads.get(0));
+    }
+
+    /**
+     * The main executable's path as the process saw it: the NT_FILE mapping that holds
+     * AT_PHDR (or AT_ENTRY), else the first mapping of AT_EXECFN's name.
+     */
+    public Optional<MappedFile> executableMapping() {
+        for (long key : new long[] {3 /* AT_PHDR */, 9 /* AT_ENTRY */}) {
+            OptionalLong at = auxv(key);
+            if (at.isEmpty()) continue;
+            for (MappedFile mf : mappedFiles) if (mf.contains(at.getAsLong())) return Optional.of(firstMappingOf(mf.path()));
+        }
+        return mappedFiles.isEmpty() ? Optional.empty() : Optional.of(mappedFiles.get(0));
+    }
+
+    /** The lowest mapping of the named file: its load base when it maps offset 0. */
+    public MappedFile firstMappingOf(String filePath) {
+        MappedFile best = null;
+        for (MappedFile mf : mappedFiles) {
+            if (mf.path().equals(filePath) && (best == null || Long.compareUnsigned(mf.start(), best.start()) < 0)) best = mf;
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + " bytes";
+        if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
+        if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,133 @@
+package io.jsmdb.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds small x86-64 ELF core files byte by byte, for tests of hostile and edge-case input. */
+final class SyntheticCore {
+    record Load(long vaddr, long memsz, byte[] data, int flags, long offsetOverride) {}
+    record FileMapping(long start, long end, long pageOffset, String path) {}
+
+    private final List<Load> loads = new ArrayList<>();
+    private final List<FileMapping> files = new ArrayList<>();
+    private final List<long[]> threads = new ArrayList<>(); // {tid, signal, rip, rsp, rbp}
+    private boolean xnum;
+
+    SyntheticCore load(long vaddr, long memsz, byte[] data, int flags) {
+        loads.add(new Load(vaddr, memsz, data, flags, -1));
+        return this;
+    }
+
+    /** A PT_LOAD whose data claims to live at a file offset (e.g. past the end of the file). */
+    SyntheticCore loadAt(long vaddr, long memsz, long filesz, long offset) {
+        loads.add(new Load(vaddr, memsz, new byte[(int) filesz], 6, offset));
+        return this;
+    }
+
+    SyntheticCore file(long start, long end, long pageOffset, String path) {
+        files.add(new FileMapping(start, end, pageOffset, path));
+        return this;
+    }
+
+    SyntheticCore thread(int tid, int signal, long rip, long rsp, long rbp) {
+        threads.add(new long[] {tid, signal, rip, rsp, rbp});
+        return this;
+    }
+
+    /** Writes e_phnum = PN_XNUM and the real count in section header 0. */
+    SyntheticCore xnum() {
+        xnum = true;
+        return this;
+    }
+
+    byte[] build() {
+        byte[] notes = notes();
+        int phnum = loads.size() + 1;
+        long phoff = 64;
+        long shoff = xnum ? phoff + phnum * 56L : 0;
+        long dataStart = align(phoff + phnum * 56L + (xnum ? 64 : 0), 16);
+        long notesOff = dataStart;
+        long cursor = align(notesOff + notes.length, 4096);
+        ByteBuffer b = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // ELF header
+        ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
+        h.putShort((short) 4).putShort((short) 62).putInt(1).putLong(0).putLong(phoff).putLong(shoff).putInt(0);
+        h.putShort((short) 64).putShort((short) 56).putShort((short) (xnum ? 0xffff : phnum));
+        h.putShort((short) (xnum ? 64 : 0)).putShort((short) (xnum ? 1 : 0)).putShort((short) 0);
+        out.writeBytes(h.array());
+        ByteBuffer ph = ByteBuffer.allocate(phnum * 56).order(ByteOrder.LITTLE_ENDIAN);
+        ph.putInt(4).putInt(4).putLong(notesOff).putLong(0).putLong(0).putLong(notes.length).putLong(0).putLong(4);
+        List<long[]> placements = new ArrayList<>();
+        for (Load l : loads) {
+            long off = l.offsetOverride() >= 0 ? l.offsetOverride() : cursor;
+            ph.putInt(1).putInt(l.flags()).putLong(off).putLong(l.vaddr()).putLong(0)
+                    .putLong(l.data().length).putLong(l.memsz()).putLong(4096);
+            if (l.offsetOverride() < 0) {
+                placements.add(new long[] {cursor, loads.indexOf(l)});
+                cursor = align(cursor + l.data().length, 4096);
+            }
+        }
+        out.writeBytes(ph.array());
+        if (xnum) {
+            ByteBuffer sh = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            sh.putInt(0).putInt(0).putLong(0).putLong(0).putLong(0).putLong(0).putInt(0).putInt(phnum);
+            out.writeBytes(sh.array());
+        }
+        pad(out, notesOff);
+        out.writeBytes(notes);
+        for (long[] p : placements) {
+            pad(out, p[0]);
+            out.writeBytes(loads.get((int) p[1]).data());
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] notes() {
+        ByteArrayOutputStream n = new ByteArrayOutputStream();
+        for (long[] t : threads) {
+            ByteBuffer d = ByteBuffer.allocate(336).order(ByteOrder.LITTLE_ENDIAN);
+            d.putShort(12, (short) t[1]);
+            d.putInt(32, (int) t[0]);
+            d.putLong(112 + 4 * 8, t[4]);   // rbp
+            d.putLong(112 + 16 * 8, t[2]);  // rip
+            d.putLong(112 + 19 * 8, t[3]);  // rsp
+            note(n, 1, d.array());
+        }
+        if (!files.isEmpty()) {
+            ByteArrayOutputStream f = new ByteArrayOutputStream();
+            ByteBuffer hdr = ByteBuffer.allocate(16 + files.size() * 24).order(ByteOrder.LITTLE_ENDIAN);
+            hdr.putLong(files.size()).putLong(4096);
+            for (FileMapping m : files) hdr.putLong(m.start()).putLong(m.end()).putLong(m.pageOffset());
+            f.writeBytes(hdr.array());
+            for (FileMapping m : files) {
+                f.writeBytes(m.path().getBytes(StandardCharsets.UTF_8));
+                f.write(0);
+            }
+            note(n, 0x46494c45, f.toByteArray());
+        }
+        return n.toByteArray();
+    }
+
+    private static void note(ByteArrayOutputStream n, int type, byte[] desc) {
+        ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(5).putInt(desc.length).putInt(type);
+        n.writeBytes(h.array());
+        n.writeBytes(new byte[] {'C', 'O', 'R', 'E', 0, 0, 0, 0});
+        n.writeBytes(desc);
+        while (n.size() % 4 != 0) n.write(0);
+    }
+
+    private static void pad(ByteArrayOutputStream out, long to) {
+        while (out.size() < to) out.write(0);
+    }
+
+    private static long align(long v, long a) {
+        return (v + a - 1) / a * a;
+    }
+}
