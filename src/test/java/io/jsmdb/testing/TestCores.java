@@ -1,0 +1,110 @@
+package io.jsmdb.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The test cores made by {@code cores/make-cores} (see cores/README.md): for every Node version
+ * of the matrix and every fixture, a core file, the node binary that made it and the oracle
+ * (V8's own view of the moment the process died).
+ *
+ * <p>Layout: {@code root()/<VERSION>/<FIXTURE>-<KIND>/{core, node, oracle.json, stdout.txt,
+ * stderr.txt}}. A missing core fails the test (AssertionError), it never skips it: every
+ * version must be tested.
+ */
+public final class TestCores {
+    private TestCores() {}
+
+    /** Node versions of the matrix (official linux-x64 builds). */
+    public static final List<String> VERSIONS =
+            List.of("16.20.2", "18.20.8", "20.20.2", "22.23.3", "24.21.0", "25.9.0", "26.12.1");
+
+    /** Fixtures made for every version. */
+    public static final List<String> FIXTURES = List.of("stack", "async", "esm", "heap");
+
+    /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
+    public static final List<String> CORES =
+            List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore");
+
+    public static final String ABORT = "abort";
+    public static final String GCORE = "gcore";
+
+    /** One core: {@code core} is the ELF core file, {@code node} the binary (a symlink). */
+    public record TestCore(String version, String fixture, String kind, Path dir, Path core, Path node,
+                           Path oracleJson) {
+        /** oracle.json parsed (see {@link Json}); read anew on each call. */
+        public Map<String, Object> oracle() {
+            try {
+                return Json.parseObject(Files.readString(oracleJson));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + oracleJson, e);
+            }
+        }
+
+        /** e.g. "22.23.3 stack-abort", for test names and messages. */
+        public String name() {
+            return version + " " + fixture + "-" + kind;
+        }
+    }
+
+    /** System property {@code jsmdb.cores}, else {@code <cwd>/target/cores}. */
+    public static Path root() {
+        String p = System.getProperty("jsmdb.cores");
+        if (p != null && !p.isBlank()) return Path.of(p);
+        return Path.of(System.getProperty("user.dir"), "target", "cores");
+    }
+
+    /** The core of {@code fixture} ("stack", "heap", ...) of {@code kind} ("abort"/"gcore") under {@code version}. */
+    public static TestCore get(String version, String fixture, String kind) {
+        return get(root(), version, fixture, kind);
+    }
+
+    /** As {@link #get(String, String, String)}, below {@code root}. */
+    public static TestCore get(Path root, String version, String fixture, String kind) {
+        Path dir = root.resolve(version).resolve(fixture + "-" + kind);
+        Path core = dir.resolve("core");
+        Path node = dir.resolve("node");
+        Path oracle = dir.resolve("oracle.json");
+        String what = "test core " + version + " " + fixture + "-" + kind;
+        if (!Files.isDirectory(dir)) {
+            throw missing(root, what + ": no directory " + dir);
+        }
+        try {
+            if (!Files.isRegularFile(core) || Files.size(core) == 0) throw missing(root, what + ": no core file " + core);
+        } catch (IOException e) {
+            throw missing(root, what + ": cannot read " + core + ": " + e);
+        }
+        if (!Files.isRegularFile(oracle)) throw missing(root, what + ": no oracle " + oracle);
+        if (!Files.isRegularFile(node)) {
+            throw new AssertionError(what + ": node binary missing (" + node + " -> "
+                    + readLink(node) + "); run cores/install-node " + version + ", then cores/make-cores");
+        }
+        return new TestCore(version, fixture, kind, dir, core, node, oracle);
+    }
+
+    /** {@code fixture-kind} under every version of the matrix, in matrix order. */
+    public static List<TestCore> all(String fixture, String kind) {
+        List<TestCore> out = new ArrayList<>();
+        for (String v : VERSIONS) out.add(get(v, fixture, kind));
+        return out;
+    }
+
+    private static AssertionError missing(Path root, String what) {
+        return new AssertionError(what + " (cores root " + root.toAbsolutePath()
+                + ", set by -Djsmdb.cores). Make the test cores first: run cores/make-cores"
+                + " (cores/README.md); every version must be tested, nothing is skipped.");
+    }
+
+    private static String readLink(Path p) {
+        try {
+            return Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : "not a symlink";
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.jsmdb.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Checks that cores/make-cores ran right: every version has every core, with its own oracle. */
+class TestCoresTest {
+
+    static Stream<Arguments> cores() {
+        List<Arguments> out = new ArrayList<>();
+        for (String v : TestCores.VERSIONS) {
+            for (String c : TestCores.CORES) out.add(Arguments.of(v, c));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cores")
+    void everyVersionHasEveryCoreWithItsOracle(String version, String fixtureKind) throws IOException {
+        int dash = fixtureKind.lastIndexOf('-');
+        String fixture = fixtureKind.substring(0, dash);
+        String kind = fixtureKind.substring(dash + 1);
+        TestCores.TestCore tc = TestCores.get(version, fixture, kind);
+
+        Map<String, Object> o = tc.oracle();
+        assertEquals("v" + version, o.get("node"), tc.name() + ": oracle made by another node");
+        assertEquals(fixture, o.get("fixture"), tc.name());
+        assertEquals(kind, o.get("kind"), tc.name());
+        assertTrue(o.get("v8") instanceof String s && !s.isEmpty(), tc.name() + ": v8 version");
+        assertTrue(o.get("pid") instanceof Double, tc.name() + ": pid");
+        Json.object(o, "values");
+        Json.object(o, "heapCounts");
+        List<Object> stack = Json.array(o, "stack");
+        Json.array(o, "notes");
+        if (kind.equals(TestCores.ABORT)) {
+            assertFalse(stack.isEmpty(), tc.name() + ": an abort oracle records the stack");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> top = (Map<String, Object>) stack.get(0);
+            assertTrue(top.containsKey("functionName") && top.containsKey("line") && top.containsKey("argc"),
+                    tc.name() + ": stack frame fields");
+            assertTrue(o.get("crashSite") instanceof Map, tc.name() + ": crashSite");
+        } else {
+            assertTrue(stack.isEmpty(), tc.name() + ": a gcore is taken with no JavaScript on the stack");
+        }
+        if (fixture.equals("heap")) {
+            assertEquals(1000.0, Json.object(o, "heapCounts").get("JsmdbLeakA"), tc.name() + ": heap snapshot count");
+        }
+
+        // An ELF core file (e_type ET_CORE), and the binary that made it.
+        byte[] h = new byte[18];
+        try (InputStream in = Files.newInputStream(tc.core())) {
+            assertEquals(18, in.readNBytes(h, 0, 18), tc.name() + ": core too short");
+        }
+        assertTrue(h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F', tc.name() + ": not ELF");
+        assertEquals(4, (h[16] & 0xff) | (h[17] & 0xff) << 8, tc.name() + ": ELF type is not ET_CORE");
+        assertTrue(Files.isExecutable(tc.node()), tc.name() + ": node binary");
+        assertEquals(version, tc.node().toRealPath().getParent().getFileName().toString(),
+                tc.name() + ": node symlink points at another version");
+    }
+
+    @Test
+    void missingCoreFailsAndSaysHowToMakeIt(@TempDir Path root) {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> TestCores.get(root, "22.23.3", "stack", "abort"));
+        assertTrue(e.getMessage().contains("cores/make-cores"), e.getMessage());
+    }
+
+    @Test
+    void jsonReader() {
+        Map<String, Object> m = Json.parseObject(
+                " {\"a\": [1, -2.5e3, true, false, null], \"s\": \"x\\u00e9\\ud800\\n\\\"\", \"o\": {}} ");
+        assertEquals(List.of(1.0, -2500.0, true, false), Json.array(m, "a").subList(0, 4));
+        assertNull(Json.array(m, "a").get(4));
+        assertEquals("x\u00e9\ud800\n\"", m.get("s"));
+        assertTrue(Json.object(m, "o").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1,}"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1] 2"));
+    }
+}
