@@ -58,6 +58,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     private ProcessInfo processInfo;
     private final List<String> warnings = new ArrayList<>();
     private final long truncatedBytes;
+    private boolean writtenByGdb;
 
     /** The memory map: sorted, non-overlapping regions. Missing regions have a null segment. */
     private Region[] regions;
@@ -162,6 +163,8 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         }
         loads.sort(Comparator.comparing(LoadSegment::vaddr, Long::compareUnsigned));
         CoreFile core = new CoreFile(path, arena, f, Collections.unmodifiableList(loads), truncated);
+        // The kernel writes no section headers (one, for PN_XNUM); gdb's gcore writes one per segment.
+        core.writtenByGdb = Short.toUnsignedInt(f.get(SHORT, 60)) > 1;
         if (notes.isEmpty()) core.warnings.add("the core has no notes: no threads, registers or mapped files");
         for (long[] n : notes) core.parseNotes(n[0], n[1]);
         if (truncated > 0) {
@@ -285,6 +288,10 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         Map<String, String> missing = new LinkedHashMap<>();
         for (MappedFile mf : mappedFiles) {
             if (opened.containsKey(mf.path()) || missing.containsKey(mf.path())) continue;
+            if (!isRegularFilePath(mf.path())) {
+                missing.put(mf.path(), "not a file");
+                continue;
+            }
             Optional<Path> local = resolver.apply(mf.path());
             if (local.isEmpty()) {
                 missing.put(mf.path(), "file not found");
@@ -352,10 +359,20 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         for (int i = 0; i < regions.length; i++) regionStarts[i] = regions[i].start();
         lastRegion = 0;
         for (var e : reportMissing ? unfilledBytes.entrySet() : Map.<String, Long>of().entrySet()) {
+            if (!isRegularFilePath(e.getKey())) continue; // kernel objects (io_uring rings, /dev mappings) are never dumped
+
             String w = String.format("%s of read-only pages are neither in the core nor readable from %s (%s); reads there fail",
                     human(e.getValue()), e.getKey(), missingFiles.getOrDefault(e.getKey(), "file not found"));
             if (!warnings.contains(w)) warnings.add(w);
         }
+    }
+
+    /**
+     * True for NT_FILE names that can be files on disk; false for kernel objects such as
+     * "anon_inode:[io_uring]", device mappings, memfds and SysV shared memory.
+     */
+    static boolean isRegularFilePath(String path) {
+        return path.startsWith("/") && !path.startsWith("/dev/") && !path.startsWith("/memfd:") && !path.startsWith("/SYSV");
     }
 
     /** The parts of [start, end) not covered by the non-overlapping regions, keyed by start. */
@@ -554,6 +571,12 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     public Optional<ProcessInfo> processInfo() { return Optional.ofNullable(processInfo); }
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
     public long truncatedBytes() { return truncatedBytes; }
+
+    /**
+     * True for a core written by gdb (gcore, generate-core-file) rather than the kernel: a
+     * snapshot of a process that was alive, stopped by the debugger, not killed by a signal.
+     */
+    public boolean writtenByGdb() { return writtenByGdb; }
 
     /** Adds a warning of a higher layer (shown by ::status), once. */
     public void warn(String warning) {

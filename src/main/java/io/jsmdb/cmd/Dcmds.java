@@ -1,0 +1,26 @@
+package io.jsmdb.cmd;
+
+import java.util.List;
+
+/** The one place where every dcmd of jsmdb is listed. */
+public final class Dcmds {
+    private Dcmds() {}
+
+    /** New instances of every dcmd, for one session. */
+    public static List<Dcmd> all() {
+        return List.of(
+                // built-ins
+                new HelpDcmd(),
+                new DcmdsDcmd(),
+                new QuitDcmd()
+
+                // ---- target dcmds: add them here, one line each (order does not matter) ----
+                , new StatusDcmd()
+                , new MappingsDcmd()
+                , new ThreadsDcmd()
+                , new RegsDcmd()
+                , new V8MetadataDcmd()
+                , new DumpDcmd()
+        );
+    }
+}

@@ -1,0 +1,16 @@
+package io.jsmdb.cmd;
+
+/** A progress indicator from {@link Output#progress(String)}. Updates also poll cancellation. */
+public interface Progress extends AutoCloseable {
+    /** Work done so far out of total (total &lt;= 0: unknown). Cheap (a clock read), but call it per block of work, not per word. */
+    void update(long done, long total);
+
+    /** Clears the indicator. */
+    @Override
+    void close();
+
+    Progress NONE = new Progress() {
+        @Override public void update(long done, long total) {}
+        @Override public void close() {}
+    };
+}

@@ -1,0 +1,96 @@
+package io.jsmdb.cmd;
+
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.ProcessInfo;
+import io.jsmdb.core.SignalInfo;
+import io.jsmdb.core.Signals;
+import io.jsmdb.core.ThreadState;
+import io.jsmdb.node.NodeTarget;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code ::status}: what was opened, and how the process died. */
+public final class StatusDcmd implements Dcmd {
+    @Override public String name() { return "status"; }
+    @Override public String usage() { return ""; }
+    @Override public String summary() { return "core file, node binary, versions, process, signal, threads, warnings"; }
+    @Override public List<String> options() { return List.of(); }
+    @Override public AddressMode addressMode() { return AddressMode.NONE; }
+
+    @Override
+    public String help() {
+        return """
+                Summarizes the target: the core file and its size, the node binary and its
+                build-id, the node and V8 versions, the process (pid and command line), the
+                signal that ended it and the thread that took it, the number of threads, and
+                every warning met while opening the core (missing or truncated data).""";
+    }
+
+    @Override
+    public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
+        DcmdArgs.parse(this, inv.args(), "").expectPositional(0, 0);
+        NodeTarget t = ctx.target();
+        CoreFile core = t.core();
+        Output out = ctx.out();
+        row(out, "core file", core.path() + " (" + human(core.fileSize()) + ")");
+        row(out, "node binary", t.nodeBinary().path()
+                + t.nodeBinary().buildId().map(b -> " (build-id " + b + ")").orElse(""));
+        if (!t.nodeBinary().path().toString().equals(t.executablePath())) row(out, "process binary", t.executablePath());
+        row(out, "node version", t.nodeVersion().map(Object::toString).orElse("unknown"));
+        row(out, "V8 version", t.v8VersionString().orElse("unknown"));
+        Optional<ProcessInfo> ps = core.processInfo();
+        row(out, "pid", ps.map(p -> p.pid() + " (ppid " + p.ppid() + ", uid " + p.uid() + ")").orElse("unknown"));
+        row(out, "command line", ps.map(p -> Strings.escape(p.arguments())).orElse("unknown"));
+        row(out, "signal", describeSignal(core));
+        row(out, "threads", Integer.toString(core.threads().size()));
+        List<String> warnings = t.warnings();
+        if (warnings.isEmpty()) {
+            row(out, "warnings", "none");
+        } else {
+            for (int i = 0; i < warnings.size(); i++) row(out, i == 0 ? "warnings" : "", warnings.get(i));
+        }
+    }
+
+    private static String describeSignal(CoreFile core) {
+        Optional<ThreadState> faulting = core.faultingThread();
+        Optional<SignalInfo> si = core.signalInfo();
+        int signo = si.map(SignalInfo::signo).orElse(faulting.map(ThreadState::signal).orElse(0));
+        if (core.writtenByGdb()) {
+            return "none: a snapshot of a live process, written by gdb/gcore"
+                    + faulting.map(th -> "; current thread " + th.tid()).orElse("");
+        }
+        if (signo == 0) {
+            return "none: the process was alive when dumped (e.g. by gcore)"
+                    + faulting.map(th -> "; current thread " + th.tid()).orElse("");
+        }
+        StringBuilder sb = new StringBuilder(Signals.name(signo));
+        si.ifPresent(s -> {
+            sb.append(" (").append(codeName(s)).append(')');
+            if (s.isFault() && s.code() > 0 && s.code() < 0x80) sb.append(String.format(" at 0x%x", s.address()));
+            if (s.isSentByProcess() && s.senderPid() != 0) sb.append(" from pid ").append(s.senderPid());
+        });
+        faulting.ifPresent(th -> sb.append(", thread ").append(th.tid()));
+        return sb.toString();
+    }
+
+    private static String codeName(SignalInfo s) {
+        return switch (s.code()) {
+            case 0 -> "sent by kill";
+            case -6 -> "sent by tkill/raise";
+            case 0x80 -> "raised by the kernel";
+            default -> s.signo() == 11 && s.code() == 1 ? "address not mapped"
+                    : s.signo() == 11 && s.code() == 2 ? "invalid permissions"
+                    : "code " + s.code();
+        };
+    }
+
+    private static void row(Output out, String key, String value) {
+        out.println(String.format("%-15s %s", key.isEmpty() ? "" : key + ":", value));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024 * 1024) return String.format("%.1f KiB", bytes / 1024.0);
+        if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,197 @@
+package io.jsmdb.node;
+
+import io.jsmdb.binary.ElfFormatException;
+import io.jsmdb.binary.ElfImage;
+import io.jsmdb.binary.NativeSymbolizer;
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.CoreFormatException;
+import io.jsmdb.core.LoadedElf;
+import io.jsmdb.core.MappedFile;
+import io.jsmdb.v8.V8Metadata;
+import io.jsmdb.v8.V8Version;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Node.js process as a core file shows it: the core, the node binary, the shared
+ * libraries, and V8's metadata. The one object every dcmd works on.
+ */
+public final class NodeTarget implements AutoCloseable {
+    private final CoreFile core;
+    private final ElfImage node;
+    private final String executablePath;
+    private final V8Metadata metadata;
+    private final Optional<NodeVersion> nodeVersion;
+    private final Optional<V8Version> v8Version;
+    private final Function<String, Optional<Path>> fileResolver;
+    private NativeSymbolizer symbolizer;
+
+    private NodeTarget(CoreFile core, ElfImage node, String executablePath, V8Metadata metadata,
+                       Optional<NodeVersion> nodeVersion, Optional<V8Version> v8Version,
+                       Function<String, Optional<Path>> fileResolver) {
+        this.core = core;
+        this.node = node;
+        this.executablePath = executablePath;
+        this.metadata = metadata;
+        this.nodeVersion = nodeVersion;
+        this.v8Version = v8Version;
+        this.fileResolver = fileResolver;
+    }
+
+    /**
+     * Opens CORE with NODE (or, when node is null, the binary the core's NT_FILE note names,
+     * verified by build-id). solibPath lists directories searched for shared libraries, for
+     * cores made on another machine.
+     */
+    public static NodeTarget open(Path node, Path corePath, List<Path> solibPath) throws TargetException {
+        CoreFile core;
+        try {
+            core = CoreFile.open(corePath);
+        } catch (CoreFormatException e) {
+            if (node != null && e.getMessage().startsWith("not a core file") && looksLikeCore(node)) {
+                throw new TargetException(e.getMessage() + " (the arguments are NODE CORE: did you swap them?)");
+            }
+            throw new TargetException(e.getMessage());
+        }
+        ElfImage image = null;
+        try {
+            MappedFile exe = core.executableMapping()
+                    .orElseThrow(() -> new TargetException("the core names no mapped files (no NT_FILE note), so its binary is unknown: " + corePath));
+            String exePath = exe.path();
+            Optional<String> coreBuildId = LoadedElf.buildId(core, exe.start());
+            Path nodePath = node != null ? node : findExecutable(exePath, solibPath)
+                    .orElseThrow(() -> new TargetException("cannot find " + exePath + ", the binary the core was made by; name it: jsmdb NODE CORE"));
+            image = openBinary(nodePath);
+            if (coreBuildId.isPresent() && image.buildId().isPresent() && !coreBuildId.get().equals(image.buildId().get())) {
+                throw new TargetException(String.format("%s does not match the core: the core's %s has build-id %s, the file has %s",
+                        nodePath, exePath, coreBuildId.get(), image.buildId().get()));
+            }
+            if (coreBuildId.isEmpty()) core.warn("cannot verify " + nodePath + " against the core: no build-id in the core");
+            V8Metadata metadata = V8Metadata.fromImage(image);
+            if (metadata.isEmpty()) {
+                throw new TargetException(nodePath + " has no V8 postmortem metadata (v8dbg_* symbols): an official node binary is needed");
+            }
+            final Path binary = nodePath;
+            Map<String, Optional<Path>> resolved = new HashMap<>();
+            Function<String, Optional<Path>> resolver = p -> resolved.computeIfAbsent(p,
+                    q -> q.equals(exePath) ? Optional.of(binary) : findLibrary(core, q, solibPath));
+            core.fillFromFiles(resolver);
+            return new NodeTarget(core, image, exePath, metadata, NodeVersion.of(image), V8Version.of(image), resolver);
+        } catch (TargetException e) {
+            if (image != null) image.close();
+            core.close();
+            throw e;
+        } catch (RuntimeException e) {
+            if (image != null) image.close();
+            core.close();
+            throw new TargetException("cannot open " + corePath + ": " + e, e);
+        }
+    }
+
+    private static ElfImage openBinary(Path path) throws TargetException {
+        if (Files.isDirectory(path)) throw new TargetException("is a directory, not a node binary: " + path);
+        ElfImage image;
+        try {
+            image = ElfImage.open(path);
+        } catch (ElfFormatException e) {
+            throw new TargetException(e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new TargetException("no such file: " + path);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new TargetException("permission denied: " + path);
+        } catch (IOException e) {
+            throw new TargetException("cannot read " + path + ": " + e.getMessage());
+        }
+        if (image.isCore()) {
+            image.close();
+            throw new TargetException(path + " is a core file, not a node binary (usage: jsmdb NODE CORE)");
+        }
+        return image;
+    }
+
+    private static boolean looksLikeCore(Path p) {
+        try (ElfImage img = ElfImage.open(p)) {
+            return img.isCore();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The executable as named in the core, else by its file name in each solib-path directory. */
+    private static Optional<Path> findExecutable(String corePath, List<Path> solibPath) {
+        return candidates(corePath, solibPath).stream().filter(Files::isRegularFile).filter(Files::isReadable).findFirst();
+    }
+
+    /**
+     * A shared library named in the core: looked for under each solib-path directory (as a
+     * sysroot, then by file name) before its own path; taken only when its build-id matches
+     * the one the core holds, since a different build would give wrong bytes.
+     */
+    private static Optional<Path> findLibrary(CoreFile core, String corePath, List<Path> solibPath) {
+        Optional<String> wanted = LoadedElf.buildId(core, core.firstMappingOf(corePath).start());
+        for (Path p : candidates(corePath, solibPath)) {
+            if (!Files.isRegularFile(p) || !Files.isReadable(p)) continue;
+            if (wanted.isEmpty()) return Optional.of(p);
+            try (ElfImage img = ElfImage.open(p)) {
+                if (img.buildId().map(wanted.get()::equals).orElse(true)) return Optional.of(p);
+                core.warn(p + " differs from the " + corePath + " the process used (build-id); not used");
+            } catch (Exception e) {
+                // not an ELF file we can read: try the next candidate
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<Path> candidates(String corePath, List<Path> solibPath) {
+        List<Path> out = new ArrayList<>();
+        Path asGiven = Path.of(corePath);
+        for (Path dir : solibPath) {
+            out.add(dir.resolve(corePath.startsWith("/") ? corePath.substring(1) : corePath));
+            if (asGiven.getFileName() != null) out.add(dir.resolve(asGiven.getFileName().toString()));
+        }
+        out.add(asGiven);
+        return out;
+    }
+
+    public CoreFile core() { return core; }
+    public ElfImage nodeBinary() { return node; }
+    /** The executable's path as the dumped process saw it. */
+    public String executablePath() { return executablePath; }
+    public V8Metadata metadata() { return metadata; }
+    public Optional<NodeVersion> nodeVersion() { return nodeVersion; }
+    public Optional<V8Version> v8Version() { return v8Version; }
+
+    /** V8's version as process.versions.v8 spells it, with node's embedder suffix: "11.3.244.8-node.38". */
+    public Optional<String> v8VersionString() {
+        return v8Version.map(v -> v + V8Version.embedder(node).orElse(""));
+    }
+    public List<String> warnings() { return core.warnings(); }
+
+    /** Names native addresses: node's own symbols and those of the shared libraries. */
+    public synchronized NativeSymbolizer symbolizer() {
+        if (symbolizer == null) symbolizer = new NativeSymbolizer(core, executablePath, node, fileResolver);
+        return symbolizer;
+    }
+
+    /** One line for banners: "node v20.20.2 (V8 11.3.244.8), core.1234, pid 1234". */
+    public String summary() {
+        String nv = nodeVersion.map(v -> "node " + v).orElse("node (version unknown)");
+        String vv = v8VersionString().map(v -> " (V8 " + v + ")").orElse("");
+        String pid = core.processInfo().map(p -> ", pid " + p.pid()).orElse("");
+        return nv + vv + ", " + core.path() + pid;
+    }
+
+    @Override
+    public void close() {
+        if (symbolizer != null) symbolizer.close();
+        node.close();
+        core.close();
+    }
+}

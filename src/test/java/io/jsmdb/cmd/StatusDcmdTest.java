@@ -1,0 +1,64 @@
+package io.jsmdb.cmd;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** ::status on every Node version and both kinds of core, checked against what the fixture recorded. */
+class StatusDcmdTest {
+    static Stream<String> cores() {
+        List<String> out = new ArrayList<>();
+        for (String v : TestCores.VERSIONS) for (String c : TestCores.CORES) out.add(v + " " + c);
+        return out.stream();
+    }
+
+    private static TestCore core(String spec) {
+        String[] p = spec.split(" ");
+        int dash = p[1].lastIndexOf('-');
+        return TestCores.get(p[0], p[1].substring(0, dash), p[1].substring(dash + 1));
+    }
+
+    private static String field(String out, String key) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + ":\\s+(.*)$").matcher(out);
+        assertTrue(m.find(), "no '" + key + ":' line in\n" + out);
+        return m.group(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cores")
+    void statusMatchesTheOracle(String spec) throws Exception {
+        TestCore tc = core(spec);
+        Map<String, Object> oracle = tc.oracle();
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::status");
+            assertEquals("", r.err(), tc.name());
+            String out = r.out();
+            assertEquals(oracle.get("node"), field(out, "node version"), tc.name());
+            assertEquals(oracle.get("v8"), field(out, "V8 version"), tc.name());
+            String pid = String.valueOf(((Number) oracle.get("pid")).longValue());
+            assertTrue(field(out, "pid").startsWith(pid + " "), tc.name() + ": " + field(out, "pid"));
+            assertTrue(field(out, "core file").startsWith(tc.core().toString()), tc.name());
+            assertTrue(field(out, "command line").contains("node"), tc.name());
+            int threads = Integer.parseInt(field(out, "threads"));
+            assertTrue(threads >= 2, tc.name() + ": node runs a main thread and platform workers, got " + threads);
+            String signal = field(out, "signal");
+            if (tc.kind().equals(TestCores.GCORE)) {
+                assertTrue(signal.startsWith("none"), tc.name() + ": a gcore of a live process has no fatal signal: " + signal);
+            } else {
+                // --abort-on-uncaught-exception traps (int3 -> SIGTRAP, or SIGILL from ud2), process.abort() raises SIGABRT.
+                assertTrue(signal.matches("(SIGTRAP|SIGILL|SIGABRT) .*thread \\d+"), tc.name() + ": " + signal);
+            }
+            assertEquals("none", field(out, "warnings"), tc.name() + ": every file the core maps is on this machine");
+        }
+    }
+}
