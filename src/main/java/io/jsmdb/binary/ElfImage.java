@@ -67,7 +67,7 @@ public final class ElfImage implements AutoCloseable {
     private final int[] shLink;
 
     private volatile Optional<String> buildId;
-    private volatile SymbolTable symbols;
+    private volatile SymbolTable symbols, dynamicSymbols;
     private final Object symbolsLock = new Object();
 
     private ElfImage(Path path, Arena arena, MemorySegment bytes) throws ElfFormatException {
@@ -379,9 +379,18 @@ public final class ElfImage implements AutoCloseable {
         return t;
     }
 
-    /** The .dynsym table alone (empty if there is none); not cached. */
+    /** The .dynsym table alone (empty if there is none); built on first call, then cached. */
     public SymbolTable dynamicSymbols() {
-        return buildSymbols(Section.SHT_DYNSYM).orElseGet(() -> SymbolTable.empty(this));
+        SymbolTable t = dynamicSymbols;
+        if (t == null) {
+            synchronized (symbolsLock) {
+                t = dynamicSymbols;
+                if (t == null) {
+                    dynamicSymbols = t = buildSymbols(Section.SHT_DYNSYM).orElseGet(() -> SymbolTable.empty(this));
+                }
+            }
+        }
+        return t;
     }
 
     private Optional<SymbolTable> buildSymbols(int shType) {

@@ -3,6 +3,7 @@ package io.jsmdb.binary;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,7 +40,7 @@ final class GnuHashTable {
     }
 
     /** The table of image if it has a usable one: header present, linked .dynsym and .dynstr. */
-    static Optional<GnuHashTable> of(ElfImage image, java.util.List<Section> sections, int[] links) {
+    static Optional<GnuHashTable> of(ElfImage image, List<Section> sections, int[] links) {
         for (int i = 0; i < sections.size(); i++) {
             Section h = sections.get(i);
             if (h.type() != SHT_GNU_HASH) continue;

@@ -197,14 +197,15 @@ public final class SymbolTable {
     public List<Symbol> withPrefix(String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         List<Symbol> out = new ArrayList<>();
-        if (n == 0) return out;
-        int plen = p.length;
-        long limit = (long) strSize - plen;
-        byte p0 = plen > 0 ? p[0] : 0;
+        final long[] raw = this.raw;
+        final ByteBuffer str = this.str;
+        final int n = this.n, plen = p.length;
+        final long limit = (long) strSize - Math.max(plen, 1); // the prefix (or, if empty, one byte) must fit
+        final byte p0 = plen > 0 ? p[0] : 0;
         for (int i = 1; i < n; i++) {
             long w = raw[3 * i];
             long off = w & 0xffffffffL;
-            if (off > limit || off >= strSize) continue;
+            if (off > limit) continue;
             int o = (int) off;
             if (plen > 0 && str.get(o) != p0) continue;
             int k = 1;
@@ -319,11 +320,17 @@ public final class SymbolTable {
     }
 
     private AddressIndex buildAddressIndex() {
-        // Candidates, in table order (so that the stable sort below breaks ties by index).
+        // This runs before the JIT has warmed up, so it is written as few, lean loops over
+        // primitive arrays: candidates + first two radix histograms, one scatter per radix pass,
+        // one running-maximum pass.
+        final long[] raw = this.raw;
+        final int n = this.n;
+        final int digitMask = (1 << RADIX_BITS) - 1;
         int[] idx = new int[n];
         long[] val = new long[n];
+        int[] count0 = new int[1 << RADIX_BITS], count1 = new int[1 << RADIX_BITS];
         int m = 0;
-        long min = -1L, max = 0;
+        long max = 0;
         for (int i = 1; i < n; i++) {
             long w = raw[3 * i];
             int shndx = (int) (w >>> 48);
@@ -334,23 +341,21 @@ public final class SymbolTable {
                 if (type != Symbol.STT_NOTYPE || firstNameByte(w) == '.') continue;
             }
             long v = raw[3 * i + 1];
-            if (Long.compareUnsigned(v, min) < 0) min = v;
-            if (Long.compareUnsigned(v, max) > 0) max = v;
+            if (v + Long.MIN_VALUE > max + Long.MIN_VALUE) max = v; // unsigned compare, no call
+            count0[(int) v & digitMask]++;
+            count1[(int) (v >>> RADIX_BITS) & digitMask]++;
             idx[m] = i;
             val[m++] = v;
         }
-        // LSD radix sort on (value - min): linear, stable, and cheap even before the JIT warms up
-        // (node's ~150k candidates span < 2^28 bytes: two 14-bit passes).
+        // LSD radix sort by unsigned value: linear and stable, so ties stay in table order.
+        // Node's link-time addresses fit in 28 bits: two 14-bit passes.
+        int passes = (64 - Long.numberOfLeadingZeros(max) + RADIX_BITS - 1) / RADIX_BITS;
         if (m > 1) {
-            int bits = 64 - Long.numberOfLeadingZeros(max - min);
-            int passes = (bits + RADIX_BITS - 1) / RADIX_BITS;
             int[] idx2 = new int[m];
             long[] val2 = new long[m];
-            int[] count = new int[1 << RADIX_BITS];
-            int digitMask = (1 << RADIX_BITS) - 1;
             for (int pass = 0, shift = 0; pass < passes; pass++, shift += RADIX_BITS) {
-                Arrays.fill(count, 0);
-                for (int j = 0; j < m; j++) count[(int) ((val[j] - min) >>> shift) & digitMask]++;
+                int[] count = pass == 0 ? count0 : pass == 1 ? count1 : new int[1 << RADIX_BITS];
+                if (pass >= 2) for (int j = 0; j < m; j++) count[(int) (val[j] >>> shift) & digitMask]++;
                 int sum = 0;
                 for (int d = 0; d < count.length; d++) {
                     int c = count[d];
@@ -359,7 +364,7 @@ public final class SymbolTable {
                 }
                 for (int j = 0; j < m; j++) {
                     long v = val[j];
-                    int pos = count[(int) ((v - min) >>> shift) & digitMask]++;
+                    int pos = count[(int) (v >>> shift) & digitMask]++;
                     val2[pos] = v;
                     idx2[pos] = idx[j];
                 }
@@ -374,8 +379,8 @@ public final class SymbolTable {
         for (int j = 0; j < m; j++) {
             long v = sortedValue[j];
             long end = v + raw[3 * byAddr[j] + 2];
-            if (Long.compareUnsigned(end, v) < 0) end = -1L; // saturate on overflow
-            if (Long.compareUnsigned(end, run) > 0) run = end;
+            if (end + Long.MIN_VALUE < v + Long.MIN_VALUE) end = -1L; // overflow: saturate
+            if (end + Long.MIN_VALUE > run + Long.MIN_VALUE) run = end; // unsigned compares, no calls
             maxEnd[j] = run;
         }
         return new AddressIndex(byAddr, sortedValue, maxEnd);
