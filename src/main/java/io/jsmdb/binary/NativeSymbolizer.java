@@ -18,8 +18,8 @@ import java.util.function.Function;
  * their files are opened lazily, the first time an address inside them is asked about.
  */
 public final class NativeSymbolizer implements AutoCloseable {
-    /** A file mapped by the process; bias is what the loader added to its link-time addresses. */
-    public record Module(String path, long start, long end, long bias) {
+    /** A file mapped by the process, from its lowest mapping's start to its highest's end. */
+    public record Module(String path, long start, long end) {
         public String name() {
             int slash = path.lastIndexOf('/');
             return slash < 0 ? path : path.substring(slash + 1);
@@ -42,6 +42,8 @@ public final class NativeSymbolizer implements AutoCloseable {
     private final Function<String, Optional<Path>> resolver;
     private final List<Module> modules;
     private final Map<String, Optional<ElfImage>> images = new HashMap<>();
+    private final Map<String, Module> modulesByPath = new HashMap<>();
+    private final MappedFile[] mappings;
 
     public NativeSymbolizer(CoreFile core, String mainPath, ElfImage mainImage, Function<String, Optional<Path>> resolver) {
         this.core = core;
@@ -55,20 +57,41 @@ public final class NativeSymbolizer implements AutoCloseable {
             if (Long.compareUnsigned(mf.end(), e[1]) > 0) e[1] = mf.end();
         }
         List<Module> ms = new ArrayList<>();
-        for (var e : extent.entrySet()) ms.add(new Module(e.getKey(), e.getValue()[0], e.getValue()[1], Long.MIN_VALUE));
+        for (var e : extent.entrySet()) ms.add(new Module(e.getKey(), e.getValue()[0], e.getValue()[1]));
         ms.sort(Comparator.comparing(Module::start, Long::compareUnsigned));
         this.modules = ms;
+        for (Module m : ms) modulesByPath.put(m.path(), m);
+        List<MappedFile> maps = new ArrayList<>(core.mappedFiles());
+        maps.sort(Comparator.comparing(MappedFile::start, Long::compareUnsigned));
+        this.mappings = maps.toArray(MappedFile[]::new);
     }
 
     public List<Module> modules() {
         return List.copyOf(modules);
     }
 
-    public Optional<Module> moduleAt(long addr) {
-        for (Module m : modules) {
-            if (Long.compareUnsigned(addr, m.start()) >= 0 && Long.compareUnsigned(addr, m.end()) < 0) return Optional.of(m);
+    /**
+     * The NT_FILE mapping holding addr. Exact mappings, not a module's lowest-to-highest
+     * extent: V8's JIT area and a second copy of the embedded builtins lie between node's
+     * own mappings, and a kernel object's mapping can straddle a library.
+     */
+    public Optional<MappedFile> mappingAt(long addr) {
+        int lo = 0, hi = mappings.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(mappings[mid].start(), addr) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
         }
-        return Optional.empty();
+        return found >= 0 && mappings[found].contains(addr) ? Optional.of(mappings[found]) : Optional.empty();
+    }
+
+    /** The module (file) of the mapping holding addr; empty in anonymous memory such as JIT code. */
+    public Optional<Module> moduleAt(long addr) {
+        return mappingAt(addr).map(mf -> modulesByPath.get(mf.path()));
     }
 
     /** The module's ELF file on this machine (the one the core was checked against), if found. */
@@ -84,28 +107,42 @@ public final class NativeSymbolizer implements AutoCloseable {
         });
     }
 
-    /** Load bias of a module: its runtime start minus the link-time address of its first mapped byte. */
-    public long bias(Module m, ElfImage image) {
-        MappedFile first = core.firstMappingOf(m.path());
-        return first.start() - first.fileOffset() - (image.firstLoadVaddr() - firstLoadFileOffset(image));
+    /**
+     * The link-time address of runtime address addr inside mapping mf of image's file, through
+     * the file offset (so a second mapping of the same bytes, as node makes of V8's embedded
+     * builtins, resolves too); -1 when no PT_LOAD of the file holds that offset.
+     */
+    public static long linkAddress(ElfImage image, MappedFile mf, long addr) {
+        long fileOff = addr - mf.start() + mf.fileOffset();
+        for (LoadSegment s : image.loadSegments()) {
+            if (fileOff >= s.fileOffset() && fileOff - s.fileOffset() < s.filesz()) return s.vaddr() + (fileOff - s.fileOffset());
+        }
+        return -1;
     }
 
-    private static long firstLoadFileOffset(ElfImage image) {
-        return image.loadSegments().isEmpty() ? 0 : image.loadSegments().getFirst().fileOffset() & ~0xfffL;
+    /**
+     * Load bias of a module mapped the usual way (its first mapping at file offset 0): its
+     * runtime start minus the link-time address of that first byte.
+     */
+    public long bias(Module m, ElfImage image) {
+        MappedFile first = core.firstMappingOf(m.path());
+        long firstLoadFileOffset = image.loadSegments().isEmpty() ? 0 : image.loadSegments().getFirst().fileOffset() & ~0xfffL;
+        return first.start() - first.fileOffset() - (image.firstLoadVaddr() - firstLoadFileOffset);
     }
 
     public Optional<Location> locate(long addr) {
-        Optional<Module> m = moduleAt(addr);
-        if (m.isEmpty()) return Optional.empty();
-        Module mod = m.get();
+        Optional<MappedFile> mapping = mappingAt(addr);
+        if (mapping.isEmpty()) return Optional.empty();
+        MappedFile mf = mapping.get();
+        Module mod = modulesByPath.get(mf.path());
         boolean main = mod.path().equals(mainPath);
+        long moduleOffset = addr - mod.start();
         Optional<ElfImage> img = image(mod);
-        if (img.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), addr - mod.start(), main));
-        long bias = bias(mod, img.get());
-        long linkAddr = addr - bias;
-        Optional<Symbol> sym = img.get().symbols().lookup(linkAddr);
-        if (sym.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), addr - mod.start(), main));
-        return Optional.of(new Location(mod, sym, linkAddr - sym.get().value(), main));
+        if (img.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), moduleOffset, main));
+        long link = linkAddress(img.get(), mf, addr);
+        Optional<Symbol> sym = link == -1 ? Optional.empty() : img.get().symbols().lookup(link);
+        if (sym.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), moduleOffset, main));
+        return Optional.of(new Location(mod, sym, link - sym.get().value(), main));
     }
 
     /** {@code sym+0xoff}, {@code lib`sym+0xoff}, {@code lib+0xoff}, or the bare hex address. */
