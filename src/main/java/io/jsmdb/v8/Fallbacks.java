@@ -1,6 +1,7 @@
 package io.jsmdb.v8;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -121,6 +122,86 @@ public final class Fallbacks {
     public static final int FP_BYTECODE_ARRAY_OFFSET = -32;
     public static final int FP_BYTECODE_OFFSET_OFFSET = -40;
 
+    // ---- heap pages and object sizes (issue 5: the heap walker) ---------------------------
+    //
+    // Verified on the heap fixture cores of all seven official builds (every old-, new- and
+    // large-object page walks object by object to its area end or allocation top); source:
+    // src/heap/basic-memory-chunk.h (V8 9.4-11.3), memory-chunk.h / memory-chunk-metadata.h
+    // (12.x-14.x), src/objects/*.tq. The 12.x/13.x boundaries are where the verified builds
+    // differ (12.4.254 vs 13.6.233); intermediate V8 versions were not seen.
+
+    /** kPageSizeBits = 18 (src/common/globals.h): every chunk, large ones too, starts 256 KiB aligned. */
+    public static final int HEAP_PAGE_ALIGNMENT = 1 << 18;
+
+    /**
+     * MemoryChunk flag FROM_PAGE (1 << 3): the page is a semispace from-space page (stale
+     * copies). Same bit in V8 9.4 and 11.x-14.x (the flag list was renumbered only above bit 7).
+     */
+    public static final int CHUNK_FROM_PAGE_FLAG = 1 << 3;
+
+    /** NativeContext has one raw word (MicrotaskQueue*) after its slots: size = 16 + 8*length + 8. */
+    public static final int NATIVE_CONTEXT_TRAILING_BYTES = 8;
+
+    /** SloppyArgumentsElements { length; context; arguments; mapped_entries[length] }: header 32. */
+    public static final int SLOPPY_ARGUMENTS_ELEMENTS_HEADER = 32;
+
+    /** WeakArrayList { capacity: Smi; length: Smi; objects[capacity] }: header 24. */
+    public static final int WEAK_ARRAY_LIST_HEADER = 24;
+
+    /** FreeSpace::size, a Smi at 8 (after the map) in all versions. */
+    public static final int FREE_SPACE_SIZE_OFFSET = 8;
+
+    /** A fact that changed with the chunk-metadata split: values for V8 < 12, 12.x, >= 13. */
+    private static Fallback byChunkEra(String name, long before12, long v12, long from13, String source) {
+        return new Fallback(name, "V8 < 12: " + before12 + " (verified 9.4, 10.2, 11.3); 12.x: " + v12
+                + " (verified 12.4); >= 13: " + from13 + " (verified 13.6, 14.1, 14.6)", source,
+                m -> m.version().map(v -> OptionalLong.of(v.major() < 12 ? before12 : v.major() == 12 ? v12 : from13))
+                        .orElse(OptionalLong.empty()));
+    }
+
+    /**
+     * Where the chunk's metadata is: before V8 12 the header (BasicMemoryChunk) is at the page
+     * start (-1: no pointer); from 12 the page starts with MemoryChunk { flags, metadata* } and
+     * the metadata pointer at 8 points to the page itself (12.x) or to a malloc'ed
+     * MutablePageMetadata (13+; a raw pointer, node does not enable the V8 sandbox).
+     */
+    static final Fallback CHUNK_METADATA_POINTER = byChunkEra("CHUNK_METADATA_POINTER_OFFSET", -1, 8, 8,
+            "memory-chunk.h MemoryChunk { main_thread_flags_, metadata_ }");
+    static final Fallback CHUNK_FLAGS = byChunkEra("CHUNK_FLAGS_OFFSET", 8, 0, 0,
+            "basic-memory-chunk.h size_, main_thread_flags_ / memory-chunk.h main_thread_flags_ first");
+    /** The following offsets are from the chunk metadata (the page itself before V8 12). */
+    static final Fallback CHUNK_SIZE = byChunkEra("CHUNK_SIZE_OFFSET", 0, 16, 48, "chunk header field order (size_)");
+    static final Fallback CHUNK_HEAP = byChunkEra("CHUNK_HEAP_OFFSET", 16, 24, 64, "chunk header field order (heap_)");
+    static final Fallback CHUNK_AREA_START = byChunkEra("CHUNK_AREA_START_OFFSET", 24, 32, 72, "chunk header field order (area_start_)");
+    static final Fallback CHUNK_AREA_END = byChunkEra("CHUNK_AREA_END_OFFSET", 32, 40, 56, "chunk header field order (area_end_)");
+    static final Fallback CHUNK_OWNER = byChunkEra("CHUNK_OWNER_OFFSET", 64, 72, 80, "chunk header field order (owner_)");
+    /** FreeSpace size unit: bytes before V8 13, words (size >> 3) from 13 (observed on 13.6-14.6 cores). */
+    static final Fallback FREE_SPACE_SIZE_SHIFT = byChunkEra("FREE_SPACE_SIZE_SHIFT", 0, 0, 3,
+            "free-space.h; the 13.x-14.x cores store the size in tagged words");
+    /** ObjectBoilerplateDescription gained capacity/backing_store_size/flags header words in V8 12. */
+    static final Fallback OBJECT_BOILERPLATE_DESCRIPTION_HEADER = byChunkEra("OBJECT_BOILERPLATE_DESCRIPTION_HEADER", 16, 32, 32,
+            "literal-objects.tq");
+    /** ScriptContextTable: FixedArray-shaped before V8 12, {capacity, length, names_to_context_index} + slots from 12. */
+    static final Fallback SCRIPT_CONTEXT_TABLE_HEADER = byChunkEra("SCRIPT_CONTEXT_TABLE_HEADER", 16, 32, 32, "contexts.tq");
+    /** ArrayList: a FixedArray before V8 12, {capacity, length} + slots from 12. */
+    static final Fallback ARRAY_LIST_HEADER = byChunkEra("ARRAY_LIST_HEADER", 16, 24, 24, "fixed-array.tq ArrayList");
+    /** AllocationSite::transition_info_or_boilerplate, its first field (allocation-site.tq); metadata to node 24. */
+    public static final int ALLOCATION_SITE_BOILERPLATE_OFFSET = 8;
+    static final Fallback ALLOCATION_SITE_BOILERPLATE = stable("ALLOCATION_SITE_BOILERPLATE_OFFSET", ALLOCATION_SITE_BOILERPLATE_OFFSET,
+            "allocation-site.tq: AllocationSite { transition_info_or_boilerplate, ... }");
+    static final Fallback PAGE_ALIGNMENT = stable("HEAP_PAGE_ALIGNMENT", HEAP_PAGE_ALIGNMENT, "globals.h kPageSizeBits");
+    static final Fallback FROM_PAGE_FLAG = stable("CHUNK_FROM_PAGE_FLAG", CHUNK_FROM_PAGE_FLAG, "memory-chunk flags FROM_PAGE");
+    static final Fallback NATIVE_CONTEXT_TRAILING = stable("NATIVE_CONTEXT_TRAILING_BYTES", NATIVE_CONTEXT_TRAILING_BYTES,
+            "contexts.h NativeContext::kMicrotaskQueueOffset (raw pointer after the slots)");
+    static final Fallback SLOPPY_ARGUMENTS_HEADER = stable("SLOPPY_ARGUMENTS_ELEMENTS_HEADER", SLOPPY_ARGUMENTS_ELEMENTS_HEADER,
+            "arguments.tq SloppyArgumentsElements");
+    static final Fallback WEAK_ARRAY_LIST = stable("WEAK_ARRAY_LIST_HEADER", WEAK_ARRAY_LIST_HEADER, "fixed-array.tq WeakArrayList");
+    static final Fallback FREE_SPACE_SIZE = stable("FREE_SPACE_SIZE_OFFSET", FREE_SPACE_SIZE_OFFSET, "free-space.tq");
+    /** BytecodeArray::kHeaderSize for node 16 (V8 9.4), which lacks class_BytecodeArray__data. */
+    static final Fallback BYTECODE_ARRAY_HEADER = new Fallback("BYTECODE_ARRAY_HEADER = 54", "V8 9.4 (node 16; walks verified)",
+            "bytecode-array.tq / code.h BytecodeArray::kHeaderSize",
+            m -> m.version().filter(v -> v.major() == 9).map(v -> OptionalLong.of(54)).orElse(OptionalLong.empty()));
+
     // ---- the rules the typed accessors use -----------------------------------------------
 
     static final Fallback JS_ARRAY_LENGTH = stable("JS_ARRAY_LENGTH_OFFSET", JS_ARRAY_LENGTH_OFFSET,
@@ -197,11 +278,241 @@ public final class Fallbacks {
         return i.isPresent() ? OptionalLong.of(i.getAsInt()) : OptionalLong.empty();
     }
 
+    // ---- instance types the metadata lacks ---------------------------------------------
+
+    /** Where {@link #instanceTypeTable} comes from. */
+    public static final String INSTANCE_TYPE_TABLE_RESOURCE = "/io/jsmdb/v8/instance-types.tsv";
+    private static volatile Map<String, Map<String, Integer>> instanceTypeTables;
+
+    /**
+     * The complete instance-type table (TYPE name to number) of a V8 major.minor, for the types
+     * {@code v8dbg_type_*} lacks (BIG_INT_BASE_TYPE, HOLE_TYPE in 25+, the hash-table and
+     * dictionary types, JS_GENERATOR_OBJECT_TYPE, FILLER_TYPE, ...). Holds for V8 9.4, 10.2,
+     * 11.3, 12.4, 13.6, 14.1, 14.6 (node 16, 18, 20, 22, 24, 25, 26): extracted from each official
+     * binary's InstanceType printer jump table (research note heap.md A.0; the table was checked
+     * against every v8dbg_type_* value with 0 mismatches). Empty for other versions.
+     */
+    public static Optional<Map<String, Integer>> instanceTypeTable(Optional<V8Version> version) {
+        if (version.isEmpty()) return Optional.empty();
+        Map<String, Map<String, Integer>> all = instanceTypeTables;
+        if (all == null) {
+            all = loadInstanceTypeTables();
+            instanceTypeTables = all;
+        }
+        return Optional.ofNullable(all.get(version.get().major() + "." + version.get().minor()));
+    }
+
+    private static Map<String, Map<String, Integer>> loadInstanceTypeTables() {
+        Map<String, Map<String, Integer>> out = new java.util.HashMap<>();
+        try (var in = Fallbacks.class.getResourceAsStream(INSTANCE_TYPE_TABLE_RESOURCE)) {
+            if (in == null) return Map.of();
+            String[] cols = null;
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] p = line.split("\t");
+                if (cols == null) {
+                    cols = p;
+                    for (int i = 1; i < p.length; i++) out.put(p[i], new java.util.HashMap<>());
+                    continue;
+                }
+                for (int i = 1; i < p.length && i < cols.length; i++) {
+                    if (!p[i].equals("-")) out.get(cols[i]).put(p[0], Integer.parseInt(p[i]));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return Map.of();
+        }
+        Map<String, Map<String, Integer>> frozen = new java.util.HashMap<>();
+        out.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
+        return Map.copyOf(frozen);
+    }
+
+    // ---- heap object model (io.jsmdb.v8.heap) -------------------------------------------
+    // Offsets of the objects ::jsprint decodes that no node 16-26 build exports. Each was read
+    // off the heap fixture's cores (cores/fixtures/heap.js, one value of every kind) of all seven
+    // versions and agrees with the field order of the named V8 .tq file.
+
+    private static Fallback gated(String name, String holdsFor, String source, Function<V8Metadata, OptionalLong> rule) {
+        return new Fallback(name, holdsFor, source, rule);
+    }
+
+    /** The value for V8 before (major, minor), another from it on; empty without a version. */
+    private static Function<V8Metadata, OptionalLong> split(int major, int minor, long before, long from) {
+        return m -> m.version().map(v -> OptionalLong.of(v.before(major, minor, 0) ? before : from)).orElse(OptionalLong.empty());
+    }
+
+    /** map.h Map::Bits2::NewTargetIsBaseBit: bit 0 of bit_field2 (elements kind is bits 2-7). */
+    static final Fallback NEW_TARGET_IS_BASE_BIT = stable("MAP_NEW_TARGET_IS_BASE_BIT", 0, "map.h Map::Bits2");
+    /** descriptor-array.tq: number_of_all_descriptors: int16 @8, number_of_descriptors: int16 @10. */
+    static final Fallback DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS = stable("DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS_OFFSET", 10,
+            "descriptor-array.tq");
+    /** property-array.h LengthField: the low 10 bits of the length_and_hash Smi. */
+    static final Fallback PROPERTY_ARRAY_LENGTH = stable("PROPERTY_ARRAY_LENGTH_MASK", 0x3ff, "property-array.h kLengthFieldSize 10");
+    /** property-cell.tq: PropertyCell { name @8, property_details_raw @16, value @24 }. */
+    static final Fallback PROPERTY_CELL_NAME = stable("PROPERTY_CELL_NAME_OFFSET", 8, "property-cell.tq");
+    static final Fallback PROPERTY_CELL_VALUE = stable("PROPERTY_CELL_VALUE_OFFSET", 24, "property-cell.tq");
+    /** bigint.tq: BigIntBase { bitfield: uint32 @8 (sign bit 0, length bits 1-30), padding, digits @16 }. */
+    static final Fallback BIGINT_BITFIELD = stable("BIGINT_BITFIELD_OFFSET", 8, "bigint.tq");
+    static final Fallback BIGINT_DIGITS = stable("BIGINT_DIGITS_OFFSET", 16, "bigint.tq");
+    /** name.tq: Symbol { raw_hash_field: uint32 @8, flags: uint32 @12 (bit 0 is_private), description @16 }. */
+    static final Fallback SYMBOL_FLAGS = stable("SYMBOL_FLAGS_OFFSET", 12, "name.tq SymbolFlags");
+    /** js-function.tq: JSBoundFunction { bound_target_function @24, bound_this @32, bound_arguments @40 }. */
+    static final Fallback BOUND_TARGET = stable("JS_BOUND_FUNCTION_TARGET_OFFSET", 24, "js-function.tq");
+    static final Fallback BOUND_THIS = stable("JS_BOUND_FUNCTION_THIS_OFFSET", 32, "js-function.tq");
+    static final Fallback BOUND_ARGUMENTS = stable("JS_BOUND_FUNCTION_ARGUMENTS_OFFSET", 40, "js-function.tq");
+    /** js-proxy.tq: JSProxy extends JSReceiver { target @16, handler @24 } (no elements slot). */
+    static final Fallback PROXY_TARGET = stable("JS_PROXY_TARGET_OFFSET", 16, "js-proxy.tq");
+    static final Fallback PROXY_HANDLER = stable("JS_PROXY_HANDLER_OFFSET", 24, "js-proxy.tq");
+    /** js-primitive-wrapper.tq: value right after the JSObject header. */
+    static final Fallback PRIMITIVE_WRAPPER_VALUE = stable("JS_PRIMITIVE_WRAPPER_VALUE_OFFSET", 24, "js-primitive-wrapper.tq");
+    /**
+     * js-promise.tq: JSPromise { reactions_or_result @24, flags: Smi @32 (status in bits 0-1:
+     * pending 0, fulfilled 1, rejected 2; bit 2 has_handler) }, then node's promise embedder field.
+     */
+    static final Fallback PROMISE_RESULT = stable("JS_PROMISE_REACTIONS_OR_RESULT_OFFSET", 24, "js-promise.tq");
+    static final Fallback PROMISE_FLAGS = stable("JS_PROMISE_FLAGS_OFFSET", 32, "js-promise.tq");
+    /** js-generator.tq: function, context, receiver, input_or_debug_pos, resume_mode, continuation from @24. */
+    static final Fallback GENERATOR_FUNCTION = stable("JS_GENERATOR_FUNCTION_OFFSET", 24, "js-generator.tq");
+    static final Fallback GENERATOR_CONTEXT = stable("JS_GENERATOR_CONTEXT_OFFSET", 32, "js-generator.tq");
+    static final Fallback GENERATOR_RECEIVER = stable("JS_GENERATOR_RECEIVER_OFFSET", 40, "js-generator.tq");
+    static final Fallback GENERATOR_CONTINUATION = stable("JS_GENERATOR_CONTINUATION_OFFSET", 64, "js-generator.tq");
+    /** js-collection.tq: JSCollection / JSWeakCollection { table } after the JSObject header. */
+    static final Fallback COLLECTION_TABLE = stable("JS_COLLECTION_TABLE_OFFSET", 24, "js-collection.tq");
+    /** regexp.tq: JSRegExp { data @24, source @32, flags: Smi @40 }. */
+    static final Fallback REGEXP_FLAGS = stable("JS_REGEXP_FLAGS_OFFSET", 40, "js-regexp.tq");
+    /** js-array-buffer.tq: JSArrayBufferView { buffer } after the JSObject header. */
+    static final Fallback VIEW_BUFFER = gated("JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET", "24 to V8 12.x; 32 from V8 13 (node 24+: one embedder slot first)",
+            "js-array-buffer.tq; fixture cores", split(13, 0, 24, 32));
+    /**
+     * JSDate::value: a tagged Number (HeapNumber / Smi) to V8 12.x; a raw float64 from V8 13
+     * (node 24+), verified on the fixture cores (Date.UTC(2021,2,4,5,6,7,890) read at @24).
+     */
+    static final Fallback DATE_VALUE_IS_RAW_DOUBLE = gated("JS_DATE_VALUE_IS_RAW_DOUBLE", "0 to V8 12.x, 1 from V8 13", "js-date.tq; fixture cores",
+            split(13, 0, 0, 1));
+    /** arguments.tq: SloppyArgumentsElements { length, context @16, arguments @24, mapped_entries[] @32 }. */
+    static final Fallback SLOPPY_ARGUMENTS_ARGUMENTS = stable("SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET", 24, "arguments.tq");
+    /**
+     * SharedFunctionInfo's function data (UncompiledData while lazy, else BytecodeArray, ...): @8 in
+     * every version; named function_data to V8 11, trusted_function_data from V8 12/13 (a plain
+     * tagged pointer without the sandbox; node 24's @16 untrusted slot holds a Smi then).
+     * Checked on the fixture cores: @8 is UNCOMPILED_DATA_* for a never-called function in 16-26.
+     */
+    static final Fallback SFI_UNTRUSTED_FUNCTION_DATA = stable("SFI_FUNCTION_DATA_OFFSET", 8, "shared-function-info.tq");
+    /** scope-info.h kScopeInfoMaxInlinedLocalNamesSize: more context locals are kept in a hash table. */
+    static final Fallback SCOPE_INFO_MAX_INLINED_LOCALS = stable("SCOPE_INFO_MAX_INLINED_LOCAL_NAMES", 75, "scope-info.h");
+    /** oddball.tq: Oddball { to_number_raw @8, to_string @16, to_number @24, type_of @32, kind @40 }. */
+    static final Fallback ODDBALL_TO_STRING = stable("ODDBALL_TO_STRING_OFFSET", 16, "oddball.tq");
+
+    // ---- JS frame decoding (io.jsmdb.v8.frames) ----------------------------------------
+    // Read off the stack fixture's cores (cores/fixtures/stack.js) of all seven versions and the
+    // research note's walks (interpreted, baseline and TurboFan frames checked against V8's own
+    // stack trace), and agreeing with the named V8 source files.
+
+    /** bytecode-array.tq: {length, constant_pool, handler_table, source_position_table @32} to 11.x; 12+: {length, wrapper, source_position_table @24, handler_table, constant_pool}. */
+    static final Fallback BYTECODE_ARRAY_SOURCE_POSITIONS = gated("BYTECODE_ARRAY_SOURCE_POSITION_TABLE_OFFSET",
+            "@32 to V8 11.x (verified 9.4, 10.2, 11.3), @24 from 12.0 (verified 12.4-14.6)", "bytecode-array.tq", split(12, 0, 32, 24));
+    /** ByteArray / TrustedByteArray {map, length} then the bytes (no sandbox: no trusted header word). */
+    static final Fallback BYTE_ARRAY_DATA = stable("BYTE_ARRAY_DATA_OFFSET", 16, "fixed-array.tq ByteArray / trusted-object.tq");
+    /**
+     * source-position-table.cc: the code-offset delta is zig-zag with the sign as !is_statement to
+     * V8 13.6 (0); V8 14 stores is_statement in bit 0 and the delta from bit 2 (1), checked
+     * against --print-bytecode on node 25 and 26.
+     */
+    static final Fallback SOURCE_POSITION_ENCODING = gated("SOURCE_POSITION_TABLE_ENCODING", "0 to V8 13.x (verified 9.4-13.6), 1 from 14.0 (verified 14.1, 14.6)",
+            "source-position-table.cc", split(14, 0, 0, 1));
+    static final Fallback CODE_KIND_MASK = stable("CODE_KIND_FIELD_MASK", 15, "code.h Code::KindField (4 bits at 0)");
+    static final Fallback CODE_KIND_SHIFT = stable("CODE_KIND_FIELD_SHIFT", 0, "code.h Code::KindField");
+    /** code-kind.h of V8 9.4: BYTECODE_HANDLER, FOR_TESTING, BUILTIN, REGEXP, WASM x3, C_WASM_ENTRY, JS_TO_JS, INTERPRETED_FUNCTION 10, BASELINE 11. */
+    static final Fallback CODE_KIND_BASELINE_9 = gated("CODE_KIND_BASELINE = 11", "V8 9.x (node 16; later ones export it)",
+            "code-kind.h CODE_KIND_LIST", m -> m.version().filter(v -> v.major() == 9).map(v -> OptionalLong.of(11)).orElse(OptionalLong.empty()));
+    static final Fallback CODE_FLAGS = gated("CODE_FLAGS_OFFSET = 48", "V8 9.4-11.x (verified 9.4, 11.3; 10.2 and 12+ export it)",
+            "code.h Code layout", m -> m.version().filter(v -> v.before(12, 0, 0)).map(v -> OptionalLong.of(48)).orElse(OptionalLong.empty()));
+    static final Fallback CODE_INSTRUCTION_START_11 = gated("CODE_INSTRUCTION_START_OFFSET = 40", "V8 11.x (node 20; 12+ export it)",
+            "code.tq Code { deoptimization_data_or_interpreter_data, position_table, instruction_stream, instruction_start }",
+            m -> m.version().filter(v -> v.major() == 11).map(v -> OptionalLong.of(40)).orElse(OptionalLong.empty()));
+    static final Fallback CODE_POSITION_TABLE = gated("CODE_SOURCE_POSITION_TABLE_OFFSET", "@24 to V8 11.x (verified 9.4, 11.3), @16 from 12.0 (verified 12.4-14.6)",
+            "code.tq", split(12, 0, 24, 16));
+    static final Fallback CODE_DEOPT_DATA = gated("CODE_DEOPTIMIZATION_DATA_OFFSET", "@16 to V8 11.x, @8 from 12.0 (verified 11.3, 12.4-14.6)",
+            "code.tq", split(12, 0, 16, 8));
+    static final Fallback CODE_INSTRUCTION_STREAM_11 = gated("CODE_INSTRUCTION_STREAM_OFFSET = 32", "V8 11.x (node 20; 12+ export it)",
+            "code.tq", m -> m.version().filter(v -> v.major() == 11).map(v -> OptionalLong.of(32)).orElse(OptionalLong.empty()));
+    static final Fallback INSTRUCTION_STREAM_CODE = gated("INSTRUCTION_STREAM_CODE_OFFSET = 8", "V8 11.0 and later (verified 11.3-14.6)",
+            "instruction-stream.h {map, code, relocation_info, ...}",
+            m -> m.version().filter(v -> v.atLeast(11, 0, 0)).map(v -> OptionalLong.of(8)).orElse(OptionalLong.empty()));
+    private static Fallback before11(String name, long value, String source) {
+        return gated(name, "V8 9.4-10.x (node 16, 18; 11+ export it)", source,
+                m -> m.version().filter(v -> v.before(11, 0, 0)).map(v -> OptionalLong.of(value)).orElse(OptionalLong.empty()));
+    }
+    static final Fallback DEOPT_INLINED_COUNT = before11("DEOPT_DATA_INLINED_FUNCTION_COUNT_INDEX = 1", 1, "deoptimization-data.h");
+    static final Fallback DEOPT_LITERALS = before11("DEOPT_DATA_LITERAL_ARRAY_INDEX = 2", 2, "deoptimization-data.h");
+    static final Fallback DEOPT_INLINING_POSITIONS = before11("DEOPT_DATA_INLINING_POSITIONS_INDEX = 7", 7, "deoptimization-data.h");
+    static final Fallback DEOPT_SFI = before11("DEOPT_DATA_SFI_INDEX = 6", 6, "deoptimization-data.h");
+    static final Fallback INLINING_POSITION_SIZE = stable("INLINING_POSITION_SIZE", 16, "source-position.h struct InliningPosition");
+    static final Fallback INLINING_POSITION_ID = stable("INLINING_POSITION_FUNCTION_ID_OFFSET", 8, "source-position.h struct InliningPosition");
+    static final Fallback SCOPE_INFO_FLAGS_SMI = gated("SCOPE_INFO_FLAGS_IS_SMI", "1 to V8 12.x (verified 9.4-12.4), 0 from 13.0 (verified 13.6-14.6)",
+            "scope-info.tq flags: Smi -> uint32", split(13, 0, 1, 0));
+    static final Fallback SCOPE_TYPE_FUNCTION = gated("SCOPE_INFO_FUNCTION_SCOPE_TYPE", "2 to V8 12.x (verified 9.4-12.4), 4 from 13.0 (verified 13.6-14.6)",
+            "globals.h enum ScopeType (SCRIPT_SCOPE and REPL_MODE_SCOPE moved first)", split(13, 0, 2, 4));
+    static final Fallback SCOPE_INFO_RECEIVER_INFO = gated("SCOPE_INFO_HAS_RECEIVER_INFO", "1 for V8 9.x (verified 9.4), 0 from 10.0",
+            "scope-info.tq receiver_info (removed in V8 10)", split(10, 0, 1, 0));
+    static final Fallback SCOPE_INFO_MODULE_COUNT = gated("SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT", "0 to V8 12.x, 1 from 13.0",
+            "scope-info.tq module_variable_count moved to the front", split(13, 0, 0, 1));
+    static final Fallback BUILTIN_EXIT_TARGET = stable("BUILTIN_EXIT_FRAME_TARGET_OFFSET", 24,
+            "frame-constants.h BuiltinExitFrameConstants::kTargetOffset (caller sp + 1 word)");
+    static final Fallback BUILTIN_EXIT_ARGC = stable("BUILTIN_EXIT_FRAME_ARGC_OFFSET", 32,
+            "frame-constants.h BuiltinExitFrameConstants::kArgcOffset (caller sp + 2 words)");
+
+    /**
+     * BuiltinExitFrameConstants::kNumExtraArgsWithReceiver and kFirstArgumentOffset (the
+     * receiver): new.target, target, argc, padding + receiver = 5 with the receiver at fp+48 to
+     * V8 14.1; V8 14.6 dropped the padding word (4, fp+40). Checked with JSON.parse(text,
+     * reviver) on all seven; the change lies between 14.1 and 14.6.
+     */
+    static final Fallback BUILTIN_EXIT_EXTRA = gated("BUILTIN_EXIT_FRAME_EXTRA_ARGS", "5 to V8 14.1 (verified 9.4-14.1), 4 from 14.2 (verified 14.6)",
+            "frame-constants.h BuiltinExitFrameConstants::kNumExtraArgsWithReceiver", split(14, 2, 5, 4));
+    static final Fallback BUILTIN_EXIT_RECEIVER = gated("BUILTIN_EXIT_FRAME_RECEIVER_OFFSET", "48 to V8 14.1 (verified 9.4-14.1), 40 from 14.2 (verified 14.6)",
+            "frame-constants.h BuiltinExitFrameConstants::kFirstArgumentOffset", split(14, 2, 48, 40));
+
+    /** ScopeInfo flag bits (scope-info.tq ScopeFlags; the same positions in V8 9.4-14.6, verified on all seven). */
+    public static final int SCOPE_FLAGS_SCOPE_TYPE_MASK = 0xf;
+    public static final int SCOPE_FLAGS_RECEIVER_VARIABLE_SHIFT = 7;
+    public static final int SCOPE_FLAGS_HAS_SAVED_CLASS_VARIABLE_BIT = 10;
+    public static final int SCOPE_FLAGS_FUNCTION_VARIABLE_SHIFT = 12;
+    public static final int SCOPE_FLAGS_HAS_INFERRED_NAME_BIT = 14;
+    /** source-position.h SourcePosition: bit 0 external, bits 1-30 script offset + 1, bits 31-46 inlining id + 1. */
+    public static final int SOURCE_POSITION_SCRIPT_OFFSET_SHIFT = 1;
+    public static final long SOURCE_POSITION_SCRIPT_OFFSET_MASK = (1L << 30) - 1;
+    public static final int SOURCE_POSITION_INLINING_ID_SHIFT = 31;
+    public static final long SOURCE_POSITION_INLINING_ID_MASK = 0xffff;
+    /** A weak reference (HeapObjectReference) has bit 1 set: kWeakHeapObjectMask (globals.h). */
+    public static final long WEAK_HEAP_OBJECT_MASK = 2;
+
+    /**
+     * shared-function-info.h FunctionKindBits = flags bits 0-4; function-kind.h: kBaseConstructor 3 ..
+     * kDerivedConstructor 6 are class constructors. Same flags word for a class in all seven builds.
+     */
+    static final Fallback SFI_FUNCTION_KIND = stable("SFI_FUNCTION_KIND_MASK", 0x1f, "shared-function-info.h FunctionKindBits");
+    public static final int FIRST_CLASS_CONSTRUCTOR_KIND = 3;
+    public static final int LAST_CLASS_CONSTRUCTOR_KIND = 6;
+
+    /** globals.h kHoleNanInt64 = (0xFFF7FFFF << 32) | 0xFFF7FFFF: a hole in a FixedDoubleArray. */
+    public static final long HOLE_NAN_INT64 = 0xFFF7FFFF_FFF7FFFFL;
+    static final Fallback HOLE_NAN = stable("HOLE_NAN_BITS", HOLE_NAN_INT64, "globals.h kHoleNanInt64");
+
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
         return List.of(JS_ARRAY_LENGTH, SCRIPT_SOURCE, SCRIPT_LINE_OFFSET, SCRIPT_COLUMN_OFFSET, SCRIPT_TYPE, SCRIPT_ID,
                 EXTERNAL_STRING_RESOURCE_DATA, CONTEXT_HEADER, SCOPE_INFO_FIELDS, NOT_INTERNALIZED_MASK, INTERNALIZED,
                 CALLER_FP, CALLER_PC, ARGC, BYTECODE_ARRAY, BYTECODE_OFFSET, ARGC_INCLUDES_RECEIVER, JS_FUNCTION_CODE,
-                FIRST_JS_FUNCTION_TYPE, LAST_JS_FUNCTION_TYPE);
+                FIRST_JS_FUNCTION_TYPE, LAST_JS_FUNCTION_TYPE,
+                CHUNK_METADATA_POINTER, CHUNK_FLAGS, CHUNK_SIZE, CHUNK_HEAP, CHUNK_AREA_START, CHUNK_AREA_END, CHUNK_OWNER,
+                FREE_SPACE_SIZE_SHIFT, OBJECT_BOILERPLATE_DESCRIPTION_HEADER, SCRIPT_CONTEXT_TABLE_HEADER, ARRAY_LIST_HEADER,
+                PAGE_ALIGNMENT, FROM_PAGE_FLAG, NATIVE_CONTEXT_TRAILING, SLOPPY_ARGUMENTS_HEADER, WEAK_ARRAY_LIST,
+                FREE_SPACE_SIZE, BYTECODE_ARRAY_HEADER, ALLOCATION_SITE_BOILERPLATE,
+                BYTECODE_ARRAY_SOURCE_POSITIONS, BYTE_ARRAY_DATA, SOURCE_POSITION_ENCODING, CODE_KIND_MASK, CODE_KIND_SHIFT,
+                CODE_KIND_BASELINE_9, CODE_FLAGS, CODE_INSTRUCTION_START_11, CODE_POSITION_TABLE, CODE_DEOPT_DATA,
+                CODE_INSTRUCTION_STREAM_11, INSTRUCTION_STREAM_CODE, DEOPT_INLINED_COUNT, DEOPT_LITERALS,
+                DEOPT_INLINING_POSITIONS, DEOPT_SFI, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
+                SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER);
     }
 }

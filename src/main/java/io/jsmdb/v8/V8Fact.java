@@ -152,6 +152,74 @@ public enum V8Fact {
     PROP_ATTRIBUTES_MASK("prop_attributes_mask"),
     PROP_ATTRIBUTES_SHIFT("prop_attributes_shift"),
 
+    // ---- heap object model (io.jsmdb.v8.heap); most are V8 facts the metadata never had
+    MAP_NEW_TARGET_IS_BASE_BIT(Fallbacks.NEW_TARGET_IS_BASE_BIT),
+    MAP_IS_PROTOTYPE_MAP_SHIFT(m -> m.find(V8Fact.IS_DICTIONARY_MAP_SHIFT).isPresent()
+            ? OptionalLong.of(m.find(V8Fact.IS_DICTIONARY_MAP_SHIFT).getAsLong() - 1) : OptionalLong.empty()),
+    MAP_PROTOTYPE_INFO_OFFSET("Map.prototype_info"),
+    DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS_OFFSET(Fallbacks.DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS),
+    PROPERTY_ARRAY_LENGTH_MASK(Fallbacks.PROPERTY_ARRAY_LENGTH),
+    NAME_DICTIONARY_PREFIX_START_INDEX("namedictionary_prefix_start_index"),
+    NAME_DICTIONARY_PREFIX_SIZE("namedictionaryshape_prefix_size"),
+    NAME_DICTIONARY_ENTRY_SIZE("namedictionaryshape_entry_size"),
+    NUMBER_DICTIONARY_PREFIX_SIZE("numberdictionaryshape_prefix_size"),
+    NUMBER_DICTIONARY_ENTRY_SIZE("numberdictionaryshape_entry_size"),
+    GLOBAL_DICTIONARY_ENTRY_SIZE("globaldictionaryshape_entry_size"),
+    PROPERTY_CELL_VALUE_OFFSET(Fallbacks.PROPERTY_CELL_VALUE),
+    PROPERTY_CELL_NAME_OFFSET(Fallbacks.PROPERTY_CELL_NAME),
+    BIGINT_BITFIELD_OFFSET(Fallbacks.BIGINT_BITFIELD),
+    BIGINT_DIGITS_OFFSET(Fallbacks.BIGINT_DIGITS),
+    SYMBOL_FLAGS_OFFSET(Fallbacks.SYMBOL_FLAGS),
+    JS_BOUND_FUNCTION_TARGET_OFFSET(Fallbacks.BOUND_TARGET, "JSBoundFunction.bound_target_function"),
+    JS_BOUND_FUNCTION_THIS_OFFSET(Fallbacks.BOUND_THIS, "JSBoundFunction.bound_this"),
+    JS_BOUND_FUNCTION_ARGUMENTS_OFFSET(Fallbacks.BOUND_ARGUMENTS, "JSBoundFunction.bound_arguments"),
+    JS_FUNCTION_PROTOTYPE_OR_INITIAL_MAP_OFFSET("JSFunction.prototype_or_initial_map"),
+    JS_PROXY_TARGET_OFFSET(Fallbacks.PROXY_TARGET, "JSProxy.target"),
+    JS_PROXY_HANDLER_OFFSET(Fallbacks.PROXY_HANDLER, "JSProxy.handler"),
+    JS_PRIMITIVE_WRAPPER_VALUE_OFFSET(Fallbacks.PRIMITIVE_WRAPPER_VALUE, "JSPrimitiveWrapper.value"),
+    JS_PROMISE_REACTIONS_OR_RESULT_OFFSET(Fallbacks.PROMISE_RESULT, "JSPromise.reactions_or_result"),
+    JS_PROMISE_FLAGS_OFFSET(Fallbacks.PROMISE_FLAGS, "JSPromise.flags"),
+    JS_GENERATOR_FUNCTION_OFFSET(Fallbacks.GENERATOR_FUNCTION, "JSGeneratorObject.function"),
+    JS_GENERATOR_CONTEXT_OFFSET(Fallbacks.GENERATOR_CONTEXT, "JSGeneratorObject.context"),
+    JS_GENERATOR_RECEIVER_OFFSET(Fallbacks.GENERATOR_RECEIVER, "JSGeneratorObject.receiver"),
+    JS_GENERATOR_CONTINUATION_OFFSET(Fallbacks.GENERATOR_CONTINUATION, "JSGeneratorObject.continuation"),
+    JS_COLLECTION_TABLE_OFFSET(Fallbacks.COLLECTION_TABLE, "JSCollection.table"),
+    JS_WEAK_COLLECTION_TABLE_OFFSET(Fallbacks.COLLECTION_TABLE, "JSWeakCollection.table"),
+    JS_DATE_VALUE_OFFSET("JSDate.value"),
+    JS_DATE_VALUE_IS_RAW_DOUBLE(Fallbacks.DATE_VALUE_IS_RAW_DOUBLE),
+    JS_REGEXP_SOURCE_OFFSET("JSRegExp.source"),
+    JS_REGEXP_FLAGS_OFFSET(Fallbacks.REGEXP_FLAGS, "JSRegExp.flags"),
+    JS_REGEXP_LAST_INDEX_OFFSET("JSRegExp.last_index"),
+    JS_ARRAY_BUFFER_BYTE_LENGTH_OFFSET("JSArrayBuffer.byte_length"),
+    JS_ARRAY_BUFFER_BACKING_STORE_OFFSET("JSArrayBuffer.backing_store"),
+    JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET(Fallbacks.VIEW_BUFFER, "JSArrayBufferView.buffer"),
+    JS_ARRAY_BUFFER_VIEW_BYTE_OFFSET_OFFSET("JSArrayBufferView.byte_offset"),
+    JS_ARRAY_BUFFER_VIEW_BYTE_LENGTH_OFFSET("JSArrayBufferView.byte_length"),
+    /** Optional: V8 14 (node 25+) keeps no length field; it is byte_length / element size. */
+    JS_TYPED_ARRAY_LENGTH_OFFSET(true, null, "JSTypedArray.length"),
+    JS_TYPED_ARRAY_EXTERNAL_POINTER_OFFSET("JSTypedArray.external_pointer"),
+    JS_TYPED_ARRAY_BASE_POINTER_OFFSET("JSTypedArray.base_pointer"),
+    SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET(Fallbacks.SLOPPY_ARGUMENTS_ARGUMENTS),
+    UNCOMPILED_DATA_INFERRED_NAME_OFFSET("UncompiledData.inferred_name"),
+    UNCOMPILED_DATA_START_POSITION_OFFSET("UncompiledData.start_position"),
+    SFI_UNTRUSTED_FUNCTION_DATA_OFFSET(Fallbacks.SFI_UNTRUSTED_FUNCTION_DATA, "SharedFunctionInfo.function_data",
+            "SharedFunctionInfo.untrusted_function_data"),
+    SCOPE_INFO_MAX_INLINED_LOCAL_NAMES(Fallbacks.SCOPE_INFO_MAX_INLINED_LOCALS),
+    ODDBALL_TO_STRING_OFFSET(Fallbacks.ODDBALL_TO_STRING, "Oddball.to_string"),
+    /**
+     * Shift of PropertyDetails' dictionary enumeration index (DictionaryStorageField), right after
+     * the attributes (3 bits) and PropertyCellType: 2 bits in V8 9.x, 3 bits from V8 10
+     * (property-details.h). 8 in all seven builds; verified by the insertion order of a
+     * dictionary-mode object on the fixture cores.
+     */
+    PROP_DICTIONARY_STORAGE_SHIFT(m -> m.find(V8Fact.PROP_ATTRIBUTES_SHIFT).isPresent() && m.version().isPresent()
+            ? OptionalLong.of(m.find(V8Fact.PROP_ATTRIBUTES_SHIFT).getAsLong() + 3 + (m.version().get().major() < 10 ? 2 : 3))
+            : OptionalLong.empty()),
+    /** SharedFunctionInfo flags: FunctionKindBits (bits 0-4); class constructors are kinds 3-6. */
+    SFI_FUNCTION_KIND_MASK(Fallbacks.SFI_FUNCTION_KIND),
+    /** kHoleNanInt64: the bit pattern of a hole in a FixedDoubleArray. */
+    HOLE_NAN_BITS(Fallbacks.HOLE_NAN),
+
     // ---- stack frames (offsets from the frame pointer)
     FP_CALLER_FP_OFFSET(Fallbacks.CALLER_FP),
     FP_CALLER_PC_OFFSET(Fallbacks.CALLER_PC),
@@ -164,7 +232,106 @@ public enum V8Fact {
     FP_BYTECODE_ARRAY_OFFSET(Fallbacks.BYTECODE_ARRAY, "off_fp_bytecode_array"),
     FP_BYTECODE_OFFSET_OFFSET(Fallbacks.BYTECODE_OFFSET, "off_fp_bytecode_offset"),
     /** 1 if a JS frame's argc slot counts the receiver, 0 if not. */
-    ARGC_INCLUDES_RECEIVER(Fallbacks.ARGC_INCLUDES_RECEIVER);
+    ARGC_INCLUDES_RECEIVER(Fallbacks.ARGC_INCLUDES_RECEIVER),
+
+    // ---- heap pages and object sizes (the heap walker)
+    HEAP_PAGE_ALIGNMENT(Fallbacks.PAGE_ALIGNMENT),
+    /** -1 before V8 12: the chunk header is at the page start; else the offset of the metadata pointer. */
+    CHUNK_METADATA_POINTER_OFFSET(Fallbacks.CHUNK_METADATA_POINTER),
+    /** Flags word, from the page start. */
+    CHUNK_FLAGS_OFFSET(Fallbacks.CHUNK_FLAGS),
+    /** Chunk fields, from the chunk metadata (see CHUNK_METADATA_POINTER_OFFSET). */
+    CHUNK_SIZE_OFFSET(Fallbacks.CHUNK_SIZE),
+    CHUNK_HEAP_OFFSET(Fallbacks.CHUNK_HEAP),
+    CHUNK_AREA_START_OFFSET(Fallbacks.CHUNK_AREA_START),
+    CHUNK_AREA_END_OFFSET(Fallbacks.CHUNK_AREA_END),
+    CHUNK_OWNER_OFFSET(Fallbacks.CHUNK_OWNER),
+    CHUNK_FROM_PAGE_FLAG(Fallbacks.FROM_PAGE_FLAG),
+    FREE_SPACE_SIZE_OFFSET(Fallbacks.FREE_SPACE_SIZE),
+    FREE_SPACE_SIZE_SHIFT(Fallbacks.FREE_SPACE_SIZE_SHIFT),
+    NATIVE_CONTEXT_TRAILING_BYTES(Fallbacks.NATIVE_CONTEXT_TRAILING),
+    OBJECT_BOILERPLATE_DESCRIPTION_HEADER(Fallbacks.OBJECT_BOILERPLATE_DESCRIPTION_HEADER),
+    SCRIPT_CONTEXT_TABLE_HEADER(Fallbacks.SCRIPT_CONTEXT_TABLE_HEADER),
+    ARRAY_LIST_HEADER(Fallbacks.ARRAY_LIST_HEADER),
+    WEAK_ARRAY_LIST_HEADER(Fallbacks.WEAK_ARRAY_LIST),
+    SLOPPY_ARGUMENTS_ELEMENTS_HEADER(Fallbacks.SLOPPY_ARGUMENTS_HEADER),
+    BYTECODE_ARRAY_HEADER(Fallbacks.BYTECODE_ARRAY_HEADER, "BytecodeArray.data"),
+    /** The literal boilerplate object (or transition info Smi) of an AllocationSite. */
+    ALLOCATION_SITE_BOILERPLATE_OFFSET(Fallbacks.ALLOCATION_SITE_BOILERPLATE, "AllocationSite.transition_info_or_boilerplate"),
+
+    // ---- JS frame decoding (io.jsmdb.v8.frames)
+    /** BytecodeArray::source_position_table (ByteArray / TrustedByteArray, or undefined while lazy). */
+    BYTECODE_ARRAY_SOURCE_POSITION_TABLE_OFFSET(Fallbacks.BYTECODE_ARRAY_SOURCE_POSITIONS, "BytecodeArray.source_position_table"),
+    /** First data byte of a ByteArray / TrustedByteArray (its length is the Smi at FIXED_ARRAY_LENGTH_OFFSET). */
+    BYTE_ARRAY_DATA_OFFSET(Fallbacks.BYTE_ARRAY_DATA, "ByteArray.data"),
+    /** 0: code-offset deltas are zig-zag, negative = expression (V8 <= 13.6); 1: u & 1 = statement, u >> 2 = delta (V8 14). */
+    SOURCE_POSITION_TABLE_ENCODING(Fallbacks.SOURCE_POSITION_ENCODING),
+    CODE_KIND_FIELD_MASK(Fallbacks.CODE_KIND_MASK, "CodeKindFieldMask"),
+    CODE_KIND_FIELD_SHIFT(Fallbacks.CODE_KIND_SHIFT, "CodeKindFieldShift"),
+    CODE_KIND_BASELINE(Fallbacks.CODE_KIND_BASELINE_9, "CodeKindBaseline"),
+    /** CodeKind::MAGLEV (TURBOPROP in V8 9.4): BASELINE + 1 in every V8 9.4-14.6 (code-kind.h order). */
+    CODE_KIND_MAGLEV(m -> plus(m, V8Fact.CODE_KIND_BASELINE, 1)),
+    /** CodeKind::TURBOFAN (TURBOFAN_JS in 14.x): BASELINE + 2 in every V8 9.4-14.6 (code-kind.h order). */
+    CODE_KIND_TURBOFAN(m -> plus(m, V8Fact.CODE_KIND_BASELINE, 2)),
+    /** Code::flags (kind in the low bits). */
+    CODE_FLAGS_OFFSET(Fallbacks.CODE_FLAGS, "Code.flags"),
+    /** Where the instructions start inside a Code object (V8 < 11: no InstructionStream); empty from 11. */
+    CODE_INLINE_INSTRUCTIONS_OFFSET(true, m -> hasInstructionStream(m) ? OptionalLong.empty() : asLong(m.fieldOffset("Code", "instruction_start")), null),
+    /** Code::instruction_start, a raw pointer field (V8 11+); empty before 11 (instructions inline). */
+    CODE_INSTRUCTION_START_OFFSET(true, m -> !hasInstructionStream(m) ? OptionalLong.empty() : asLong(m.fieldOffset("Code", "instruction_start")),
+            Fallbacks.CODE_INSTRUCTION_START_11),
+    /** Code::instruction_size (int32); missing for V8 11.3 (node 20). */
+    CODE_INSTRUCTION_SIZE_OFFSET(true, null, "Code.instruction_size"),
+    /** Code::source_position_table (optimized code), bytecode_offset_table (baseline code): one slot. */
+    CODE_SOURCE_POSITION_TABLE_OFFSET(Fallbacks.CODE_POSITION_TABLE, "Code.source_position_table", "Code.bytecode_offset_table"),
+    CODE_DEOPTIMIZATION_DATA_OFFSET(Fallbacks.CODE_DEOPT_DATA, "Code.deoptimization_data"),
+    /** Code::instruction_stream (V8 11+). */
+    CODE_INSTRUCTION_STREAM_OFFSET(true, Fallbacks.CODE_INSTRUCTION_STREAM_11, "Code.instruction_stream"),
+    /** InstructionStream::code, the back pointer to its Code (V8 11+). */
+    INSTRUCTION_STREAM_CODE_OFFSET(true, Fallbacks.INSTRUCTION_STREAM_CODE, "InstructionStream.code"),
+    INSTRUCTION_STREAM_INSTRUCTION_START_OFFSET(true, null, "InstructionStream.instruction_start"),
+    DEOPT_DATA_INLINED_FUNCTION_COUNT_INDEX(Fallbacks.DEOPT_INLINED_COUNT, "DeoptimizationDataInlinedFunctionCountIndex"),
+    DEOPT_DATA_LITERAL_ARRAY_INDEX(Fallbacks.DEOPT_LITERALS, "DeoptimizationDataLiteralArrayIndex"),
+    DEOPT_DATA_INLINING_POSITIONS_INDEX(Fallbacks.DEOPT_INLINING_POSITIONS, "DeoptimizationDataInliningPositionsIndex"),
+    /** The outermost SFI (to V8 12); V8 13+ wraps it (DEOPT_DATA_WRAPPED_SFI_INDEX). */
+    DEOPT_DATA_SFI_INDEX(true, Fallbacks.DEOPT_SFI, "DeoptimizationDataSharedFunctionInfoIndex"),
+    DEOPT_DATA_WRAPPED_SFI_INDEX(true, null, "DeoptimizationDataWrappedSharedFunctionInfoIndex"),
+    SFI_WRAPPER_SHARED_INFO_OFFSET(true, null, "SharedFunctionInfoWrapper.shared_info"),
+    /** sizeof(InliningPosition) {int64 position; int32 inlined_function_id; pad} and the id's offset. */
+    INLINING_POSITION_SIZE(Fallbacks.INLINING_POSITION_SIZE),
+    INLINING_POSITION_FUNCTION_ID_OFFSET(Fallbacks.INLINING_POSITION_ID),
+    /** 1 if ScopeInfo flags (index 0) is a Smi (V8 <= 12), 0 if a raw uint32 (V8 13+). */
+    SCOPE_INFO_FLAGS_IS_SMI(Fallbacks.SCOPE_INFO_FLAGS_SMI),
+    /** ScopeType::FUNCTION_SCOPE (MODULE_SCOPE is the next value) in the ScopeInfo flags. */
+    SCOPE_INFO_FUNCTION_SCOPE_TYPE(Fallbacks.SCOPE_TYPE_FUNCTION),
+    /** 1 if ScopeInfo has a receiver_info slot before function_variable_info (V8 9.x only). */
+    SCOPE_INFO_HAS_RECEIVER_INFO(Fallbacks.SCOPE_INFO_RECEIVER_INFO),
+    /** 1 if module scopes start the variable part with module_variable_count (V8 13+). */
+    SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT(Fallbacks.SCOPE_INFO_MODULE_COUNT),
+    SCRIPT_EVAL_FROM_SHARED_OFFSET("Script.eval_from_shared_or_wrapped_arguments",
+            "Script.eval_from_shared_or_wrapped_arguments_or_sfi_table", "Script.eval_from_shared"),
+    SCRIPT_EVAL_FROM_POSITION_OFFSET("Script.eval_from_position"),
+    SFI_LENGTH_OFFSET("SharedFunctionInfo.length"),
+    /** BuiltinExitFrame: the target JSFunction and argc (a Smi) above the fp (builtin-exit-frame constants). */
+    BUILTIN_EXIT_FRAME_TARGET_OFFSET(Fallbacks.BUILTIN_EXIT_TARGET),
+    BUILTIN_EXIT_FRAME_ARGC_OFFSET(Fallbacks.BUILTIN_EXIT_ARGC),
+    /** What a BuiltinExitFrame's argc counts besides the arguments: new.target, target, argc, padding, receiver. */
+    BUILTIN_EXIT_FRAME_EXTRA_ARGS(Fallbacks.BUILTIN_EXIT_EXTRA),
+    /** A BuiltinExitFrame's receiver slot; argument i (0-based) follows at + 8 * (i + 1). */
+    BUILTIN_EXIT_FRAME_RECEIVER_OFFSET(Fallbacks.BUILTIN_EXIT_RECEIVER);
+
+    private static boolean hasInstructionStream(V8Metadata m) {
+        return m.type("INSTRUCTION_STREAM_TYPE").isPresent();
+    }
+
+    private static OptionalLong asLong(java.util.OptionalInt i) {
+        return i.isPresent() ? OptionalLong.of(i.getAsInt()) : OptionalLong.empty();
+    }
+
+    private static OptionalLong plus(V8Metadata m, V8Fact f, long d) {
+        OptionalLong v = m.find(f);
+        return v.isPresent() ? OptionalLong.of(v.getAsLong() + d) : OptionalLong.empty();
+    }
 
     private final List<String> keys;
     private final Function<V8Metadata, OptionalLong> derive;

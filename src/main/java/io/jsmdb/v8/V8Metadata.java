@@ -326,6 +326,35 @@ public final class V8Metadata {
         return keys.get(0).contains("__") ? Optional.of(keys.get(0)) : Optional.empty();
     }
 
+    /**
+     * An instance type by TYPE name from the metadata ({@link #type}) or, where the metadata
+     * lacks it, from the version's complete table ({@link Fallbacks#instanceTypeTable}).
+     */
+    public OptionalInt instanceType(String typeName) {
+        OptionalInt t;
+        try {
+            t = type(typeName);
+        } catch (IllegalArgumentException e) {
+            t = OptionalInt.empty();
+        }
+        if (t.isPresent()) return t;
+        Integer v = Fallbacks.instanceTypeTable(version).map(m -> m.get(typeName)).orElse(null);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    /** The TYPE name of an instance type from the metadata, else from the version's table. */
+    public Optional<String> instanceTypeName(int type) {
+        Optional<String> n = typeName(type);
+        if (n.isPresent()) return n;
+        Optional<java.util.Map<String, Integer>> table = Fallbacks.instanceTypeTable(version);
+        if (table.isEmpty()) return Optional.empty();
+        String best = null;
+        for (Map.Entry<String, Integer> e : table.get().entrySet()) {
+            if (e.getValue() == type && (best == null || e.getKey().compareTo(best) < 0)) best = e.getKey();
+        }
+        return Optional.ofNullable(best);
+    }
+
     /** type < FirstNonstringType. */
     public boolean isStringType(int type) { return type >= 0 && type < firstNonstringType(); }
 
