@@ -1,0 +1,1316 @@
+package io.jsmdb.v8.heap;
+
+import io.jsmdb.core.AddressSpace;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.V8Fact;
+import io.jsmdb.v8.V8Metadata;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * V8's heap objects, read through the metadata: what a tagged word is, maps and instance types,
+ * constructor names (as V8's heap snapshot names objects), properties (fast and dictionary
+ * mode), elements of every kind, strings of every representation, numbers, BigInts, symbols,
+ * functions and their definition sites, and the special objects (Date, RegExp, Map, Set,
+ * Promise, ArrayBuffer, typed arrays, proxies, generators, ...).
+ *
+ * <p>Addresses are tagged words as V8 stores them (heap objects carry tag 1). Reads of memory the
+ * core lacks throw {@link MemoryFault}; data that cannot be right (a map that is not a map, an
+ * absurd length) throws {@link HeapException}. Every loop over heap data is bounded.
+ *
+ * <p>Cheap to construct; thread-safe for reads. Per-map facts are cached in a concurrent map.
+ */
+public final class V8Heap {
+    /** String::kMaxLength on 64-bit (2^29 - 24). A longer length is corrupt. */
+    public static final int MAX_STRING_LENGTH = (1 << 29) - 24;
+    /** Most cons/sliced/thin nodes visited for one string. */
+    public static final int MAX_STRING_NODES = 1 << 20;
+    /** Most back pointers followed from a map to its constructor. */
+    public static final int MAX_BACK_POINTERS = 4096;
+    /** Most prototypes followed. */
+    public static final int MAX_PROTOTYPE_CHAIN = 64;
+    /** Most property names {@link #propertyNames} returns. */
+    public static final int MAX_PROPERTY_NAMES = 1024;
+    /** Most BigInt digits (64-bit words) decoded. */
+    public static final int MAX_BIGINT_DIGITS = 1 << 14;
+
+    private static final Set<String> TYPED_ARRAY_NAMES = Set.of("Uint8Array", "Int8Array", "Uint16Array", "Int16Array",
+            "Uint32Array", "Int32Array", "Float16Array", "Float32Array", "Float64Array", "Uint8ClampedArray",
+            "BigUint64Array", "BigInt64Array");
+
+    private final AddressSpace mem;
+    private final V8Metadata md;
+    private final ConcurrentHashMap<Long, MapInfo> maps = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Optional<String>> ctorNames = new ConcurrentHashMap<>();
+
+    // tagging
+    private final long tagMask, tag, smiMask, smiTagValue;
+    private final int smiShift, ptr;
+    // map
+    private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
+    private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
+    // types
+    private final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
+            tPropertyArray, tNameDict, tGlobalDict, tNumberDict, tDescArray, tStrongDescArray, tScopeInfo, tSfi, tScript,
+            tJsArray, tBound, tDate, tRegExp, tError, tJsMap, tJsSet, tWeakMap, tWeakSet, tPromise, tArrayBuffer, tTypedArray,
+            tDataView, tRabDataView, tWrapper, tProxy, tArguments, tGenerator, tAsyncGenerator, tAsyncFunction, tGlobalObject,
+            tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor;
+    private final int[] tUncompiled;
+
+    public V8Heap(AddressSpace mem, V8Metadata md) {
+        this.mem = mem;
+        this.md = md;
+        tagMask = md.heapObjectTagMask();
+        tag = md.heapObjectTag();
+        smiMask = md.smiTagMask();
+        smiTagValue = md.smiTag();
+        smiShift = md.smiShift();
+        ptr = md.taggedSize();
+        oMap = md.mapOffset();
+        oSizeWords = md.mapInstanceSizeInWordsOffset();
+        oInobjStart = md.mapInObjectPropertiesStartOffset();
+        oType = md.mapInstanceTypeOffset();
+        oBf2 = md.mapBitField2Offset();
+        oBf3 = md.mapBitField3Offset();
+        oProto = md.mapPrototypeOffset();
+        oCtor = md.mapConstructorOrBackPointerOffset();
+        oDescs = md.mapInstanceDescriptorsOffset();
+        nodMask = md.numberOfOwnDescriptorsMask();
+        nodShift = md.numberOfOwnDescriptorsShift();
+        dictShift = md.isDictionaryMapShift();
+        protoMapShift = md.get(V8Fact.MAP_IS_PROTOTYPE_MAP_SHIFT);
+        newTargetIsBaseBit = md.get(V8Fact.MAP_NEW_TARGET_IS_BASE_BIT);
+        firstNonString = md.firstNonstringType();
+        tMap = t("MAP_TYPE");
+        tOddball = t("ODDBALL_TYPE");
+        tHole = t("HOLE_TYPE");
+        tHeapNumber = t("HEAP_NUMBER_TYPE");
+        tBigInt = t("BIG_INT_BASE_TYPE");
+        tSymbol = t("SYMBOL_TYPE");
+        tFixedArray = t("FIXED_ARRAY_TYPE");
+        tFixedDoubleArray = t("FIXED_DOUBLE_ARRAY_TYPE");
+        tPropertyArray = t("PROPERTY_ARRAY_TYPE");
+        tNameDict = t("NAME_DICTIONARY_TYPE");
+        tGlobalDict = t("GLOBAL_DICTIONARY_TYPE");
+        tNumberDict = t("NUMBER_DICTIONARY_TYPE");
+        tDescArray = t("DESCRIPTOR_ARRAY_TYPE");
+        tStrongDescArray = t("STRONG_DESCRIPTOR_ARRAY_TYPE");
+        tScopeInfo = t("SCOPE_INFO_TYPE");
+        tSfi = t("SHARED_FUNCTION_INFO_TYPE");
+        tScript = t("SCRIPT_TYPE");
+        tJsArray = t("JS_ARRAY_TYPE");
+        tBound = t("JS_BOUND_FUNCTION_TYPE");
+        tDate = t("JS_DATE_TYPE");
+        tRegExp = t("JS_REG_EXP_TYPE");
+        tError = t("JS_ERROR_TYPE");
+        tJsMap = t("JS_MAP_TYPE");
+        tJsSet = t("JS_SET_TYPE");
+        tWeakMap = t("JS_WEAK_MAP_TYPE");
+        tWeakSet = t("JS_WEAK_SET_TYPE");
+        tPromise = t("JS_PROMISE_TYPE");
+        tArrayBuffer = t("JS_ARRAY_BUFFER_TYPE");
+        tTypedArray = t("JS_TYPED_ARRAY_TYPE");
+        tDataView = t("JS_DATA_VIEW_TYPE");
+        tRabDataView = t("JS_RAB_GSAB_DATA_VIEW_TYPE");
+        tWrapper = t("JS_PRIMITIVE_WRAPPER_TYPE");
+        tProxy = t("JS_PROXY_TYPE");
+        tArguments = t("JS_ARGUMENTS_OBJECT_TYPE");
+        tGenerator = t("JS_GENERATOR_OBJECT_TYPE");
+        tAsyncGenerator = t("JS_ASYNC_GENERATOR_OBJECT_TYPE");
+        tAsyncFunction = t("JS_ASYNC_FUNCTION_OBJECT_TYPE");
+        tGlobalObject = t("JS_GLOBAL_OBJECT_TYPE");
+        tGlobalProxy = t("JS_GLOBAL_PROXY_TYPE");
+        tSpecialApi = md.specialApiObjectType();
+        tSloppyArgs = t("SLOPPY_ARGUMENTS_ELEMENTS_TYPE");
+        tPropertyCell = t("PROPERTY_CELL_TYPE");
+        tClassCtor = t("JS_CLASS_CONSTRUCTOR_TYPE");
+        tFunctionFirst = md.firstJSFunctionType();
+        tFunctionLast = md.lastJSFunctionType();
+        tUncompiled = new int[] {t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE"),
+                t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE")};
+    }
+
+    private int t(String name) {
+        OptionalInt v = md.instanceType(name);
+        return v.isPresent() ? v.getAsInt() : -1;
+    }
+
+    public AddressSpace memory() { return mem; }
+    public V8Metadata metadata() { return md; }
+
+    // ================================================================ tagging
+
+    public boolean isSmi(long tagged) { return (tagged & smiMask) == smiTagValue; }
+
+    public long smiValue(long tagged) { return tagged >> smiShift; }
+
+    /** Carries the strong heap-object tag (weak references, tag 3, do not). */
+    public boolean isHeapObject(long tagged) { return (tagged & tagMask) == tag; }
+
+    /** The untagged address of a heap object. */
+    public long untag(long tagged) { return tagged - tag; }
+
+    /** The tagged word of the field at byte offset off of heap object obj. */
+    public long field(long obj, int off) { return mem.readLong(obj - tag + off); }
+
+    private int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
+    private int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
+    private int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
+    private int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
+
+    /** A Smi field's value; HeapException if the word is not a Smi. */
+    public long smiField(long obj, int off, String what) {
+        long w = field(obj, off);
+        if (!isSmi(w)) throw new HeapException(obj, String.format("%s of 0x%x is not a Smi (0x%x)", what, obj, w));
+        return smiValue(w);
+    }
+
+    // ================================================================ maps and types
+
+    /** Per-map facts, cached. */
+    public record MapInfo(long map, int instanceType, int instanceSizeWords, int inobjectStart, int bitField2, int bitField3) {
+        public int inobjectProperties() { return Math.max(0, instanceSizeWords - inobjectStart); }
+    }
+
+    /** The map word of a heap object; MemoryFault if unreadable. */
+    public long mapOf(long obj) { return field(obj, oMap); }
+
+    /** The instance type stored in a map (not validated). */
+    public int instanceType(long map) {
+        MapInfo mi = maps.get(map);
+        return mi != null ? mi.instanceType : u16(map, oType);
+    }
+
+    /**
+     * The map's facts, validated: the map is a heap object whose own map has MAP_TYPE.
+     * HeapException otherwise.
+     */
+    public MapInfo mapInfo(long map) {
+        MapInfo mi = maps.get(map);
+        if (mi != null) return mi;
+        if (!isHeapObject(map)) throw new HeapException(map, String.format("0x%x is not a heap object, so not a map", map));
+        long mm = mapOf(map);
+        if (!isHeapObject(mm) || u16(mm, oType) != tMap) {
+            throw new HeapException(map, String.format("0x%x is not a map (its map 0x%x is not the meta map)", map, mm));
+        }
+        mi = new MapInfo(map, u16(map, oType), u8(map, oSizeWords), u8(map, oInobjStart), u8(map, oBf2), i32(map, oBf3));
+        if (maps.size() > 1_000_000) maps.clear();
+        maps.put(map, mi);
+        return mi;
+    }
+
+    /** The validated map of a heap object. */
+    public MapInfo mapInfoOf(long obj) {
+        if (!isHeapObject(obj)) throw new HeapException(obj, String.format("0x%x is not a heap object", obj));
+        return mapInfo(mapOf(obj));
+    }
+
+    /** The instance type of a heap object (map validated). */
+    public int typeOf(long obj) { return mapInfoOf(obj).instanceType(); }
+
+    /** True if map is a readable heap object whose map has MAP_TYPE. Never throws. */
+    public boolean isMap(long map) {
+        try {
+            mapInfo(map);
+            return true;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    /** The TYPE name of an instance type from the metadata (or the version's table); "type 0x.." if unknown. */
+    public String typeName(int instanceType) {
+        return md.instanceTypeName(instanceType).orElse(String.format("type 0x%x", instanceType));
+    }
+
+    /** An instance type by its TYPE name, -1 if this V8 has none. */
+    public int typeNamed(String name) { return t(name); }
+
+    public boolean isStringType(int type) { return type >= 0 && type < firstNonString; }
+
+    /**
+     * JS objects: every type from JS_SPECIAL_API_OBJECT_TYPE (the first JSObject type, the same
+     * 1040 in V8 9.4-14.6) up, including arrays, functions, errors, API objects; plus the global
+     * object and global proxy (numbered below it). Not JSProxy (a JSReceiver without properties
+     * of its own).
+     */
+    public boolean isJSObjectType(int type) {
+        return type >= tSpecialApi || type == tGlobalObject || type == tGlobalProxy;
+    }
+
+    public boolean isJSFunctionType(int type) { return type >= tFunctionFirst && type <= tFunctionLast; }
+
+    public boolean isDictionaryMap(long map) { return ((mapInfo(map).bitField3 >>> dictShift) & 1) != 0; }
+
+    public boolean isPrototypeMap(long map) { return ((mapInfo(map).bitField3 >>> protoMapShift) & 1) != 0; }
+
+    public int numberOfOwnDescriptors(long map) { return (mapInfo(map).bitField3 & nodMask) >>> nodShift; }
+
+    public int elementsKind(long map) { return (mapInfo(map).bitField2 & md.elementsKindMask()) >>> md.elementsKindShift(); }
+
+    /** The map's prototype (a tagged word: an object or null). */
+    public long mapPrototype(long map) { return field(map, oProto); }
+
+    // ================================================================ kinds and primitives
+
+    /** What a tagged word is. HeapException for a word that is neither a Smi nor a valid heap object. */
+    public JsKind kindOf(long tagged) {
+        if (isSmi(tagged)) return JsKind.SMI;
+        if (!isHeapObject(tagged)) {
+            throw new HeapException(tagged, String.format("0x%x is neither a Smi nor a heap object pointer (tag bits %d)", tagged, tagged & tagMask));
+        }
+        int type = typeOf(tagged);
+        if (isStringType(type)) return JsKind.STRING;
+        if (type == tHeapNumber) return JsKind.HEAP_NUMBER;
+        if (type == tOddball) return oddballKind(tagged);
+        if (type == tHole) return JsKind.HOLE;
+        if (type == tBigInt) return JsKind.BIGINT;
+        if (type == tSymbol) return JsKind.SYMBOL;
+        if (type == tJsArray) return JsKind.ARRAY;
+        if (isJSFunctionType(type)) return JsKind.FUNCTION;
+        if (type == tBound) return JsKind.BOUND_FUNCTION;
+        if (type == tDate) return JsKind.DATE;
+        if (type == tRegExp) return JsKind.REGEXP;
+        if (type == tError) return JsKind.ERROR;
+        if (type == tJsMap) return JsKind.MAP;
+        if (type == tJsSet) return JsKind.SET;
+        if (type == tWeakMap) return JsKind.WEAK_MAP;
+        if (type == tWeakSet) return JsKind.WEAK_SET;
+        if (type == tPromise) return JsKind.PROMISE;
+        if (type == tArrayBuffer) return JsKind.ARRAY_BUFFER;
+        if (type == tTypedArray) return JsKind.TYPED_ARRAY;
+        if (type == tDataView || type == tRabDataView) return JsKind.DATA_VIEW;
+        if (type == tWrapper) return JsKind.PRIMITIVE_WRAPPER;
+        if (type == tProxy) return JsKind.PROXY;
+        if (type == tArguments) return JsKind.ARGUMENTS;
+        if (type == tGenerator || type == tAsyncGenerator) return JsKind.GENERATOR;
+        if (type == tAsyncFunction) return JsKind.ASYNC_FUNCTION_OBJECT;
+        if (type == tGlobalObject) return JsKind.GLOBAL_OBJECT;
+        if (type == tGlobalProxy) return JsKind.GLOBAL_PROXY;
+        if (isJSObjectType(type)) return JsKind.OBJECT;
+        return JsKind.INTERNAL;
+    }
+
+    private JsKind oddballKind(long obj) {
+        long w = field(obj, md.oddballKindOffset());
+        long k = isSmi(w) ? smiValue(w) : (w & 0xffffffffL);
+        if (k == md.constant("OddballUndefined").orElse(-100)) return JsKind.UNDEFINED;
+        if (k == md.constant("OddballNull").orElse(-100)) return JsKind.NULL;
+        if (k == md.constant("OddballTrue").orElse(-100)) return JsKind.TRUE;
+        if (k == md.constant("OddballFalse").orElse(-100)) return JsKind.FALSE;
+        if (k == md.constant("OddballTheHole").orElse(-100)) return JsKind.HOLE;
+        return JsKind.ODDBALL;
+    }
+
+    /** True for the_hole (and the other holes of V8 12+). Never throws. */
+    public boolean isHole(long tagged) {
+        try {
+            return isHeapObject(tagged) && kindOf(tagged) == JsKind.HOLE;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    private boolean isUndefinedOrHole(long tagged) {
+        try {
+            if (!isHeapObject(tagged)) return false;
+            JsKind k = kindOf(tagged);
+            return k == JsKind.UNDEFINED || k == JsKind.HOLE;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    /** A Smi or HeapNumber's value. */
+    public double numberValue(long tagged) {
+        if (isSmi(tagged)) return smiValue(tagged);
+        if (typeOf(tagged) != tHeapNumber) throw new HeapException(tagged, String.format("0x%x is not a number", tagged));
+        return mem.readDouble(tagged - tag + md.heapNumberValueOffset());
+    }
+
+    private boolean isNumber(long tagged) {
+        return isSmi(tagged) || (isHeapObject(tagged) && typeOf(tagged) == tHeapNumber);
+    }
+
+    /** A BigInt's value; HeapException if it has more than maxDigits 64-bit digits. */
+    public BigInteger bigIntValue(long obj, int maxDigits) {
+        long bf = i32(obj, md.get(V8Fact.BIGINT_BITFIELD_OFFSET)) & 0xffffffffL;
+        boolean negative = (bf & 1) != 0;
+        int len = (int) ((bf >>> 1) & 0x3fffffff);
+        if (len > Math.min(maxDigits, MAX_BIGINT_DIGITS)) {
+            throw new HeapException(obj, String.format("BigInt 0x%x has %d digits (64-bit), more than shown", obj, len));
+        }
+        byte[] be = new byte[len * 8 + 1];
+        int d0 = md.get(V8Fact.BIGINT_DIGITS_OFFSET);
+        for (int i = 0; i < len; i++) {
+            long d = field(obj, d0 + i * 8);
+            for (int b = 0; b < 8; b++) be[be.length - 1 - (i * 8 + b)] = (byte) (d >>> (8 * b));
+        }
+        BigInteger v = new BigInteger(be);
+        return negative ? v.negate() : v;
+    }
+
+    /** A Symbol's description: a string, or empty for Symbol(). */
+    public Optional<JsString> symbolDescription(long sym, int maxChars) {
+        long d = field(sym, md.symbolNameOffset());
+        if (isHeapObject(d) && isStringType(typeOf(d))) return Optional.of(readString(d, maxChars));
+        return Optional.empty();
+    }
+
+    /** Private symbols (V8's internal property keys) are hidden from JavaScript. */
+    public boolean isPrivateSymbol(long sym) {
+        return (i32(sym, md.get(V8Fact.SYMBOL_FLAGS_OFFSET)) & 1) != 0;
+    }
+
+    // ================================================================ strings
+
+    /** A string's text, maybe cut: {@code length} is the full length. */
+    public record JsString(String text, int length, boolean truncated) {}
+
+    /** The length of a string object (validated against String::kMaxLength). */
+    public int stringLength(long s) {
+        int len = i32(s, md.stringLengthOffset());
+        if (len < 0 || len > MAX_STRING_LENGTH) {
+            throw new HeapException(s, String.format("string 0x%x has an absurd length %d", s, len));
+        }
+        return len;
+    }
+
+    /**
+     * Reads at most maxChars characters of a string of any representation (sequential, cons,
+     * sliced, thin, external; one- or two-byte), without recursion: cons trees of any depth are
+     * walked with an explicit, bounded stack.
+     */
+    public JsString readString(long s, int maxChars) {
+        int type = typeOf(s);
+        if (!isStringType(type)) throw new HeapException(s, String.format("0x%x is not a string (%s)", s, typeName(type)));
+        int total = stringLength(s);
+        int want = Math.min(total, Math.max(0, maxChars));
+        StringBuilder out = new StringBuilder(Math.min(want, 1 << 16));
+        ArrayDeque<long[]> stack = new ArrayDeque<>();
+        stack.push(new long[] {s, 0, want});
+        int nodes = 0;
+        int repMask = md.stringRepresentationMask();
+        while (!stack.isEmpty() && out.length() < want) {
+            if (++nodes > MAX_STRING_NODES) throw new HeapException(s, String.format("string 0x%x has more than %d parts", s, MAX_STRING_NODES));
+            long[] e = stack.pop();
+            long p = e[0];
+            int from = (int) e[1], to = (int) e[2];
+            if (from >= to) continue;
+            int pt = typeOf(p);
+            if (!isStringType(pt)) throw new HeapException(p, String.format("part 0x%x of string 0x%x is not a string", p, s));
+            int plen = stringLength(p);
+            if (to > plen) throw new HeapException(p, String.format("string 0x%x: part 0x%x is shorter (%d) than its parent says", s, p, plen));
+            boolean oneByte = md.isOneByteString(pt);
+            int rep = pt & repMask;
+            if (rep == md.seqStringTag()) {
+                int off = oneByte ? md.seqOneByteCharsOffset() : md.seqTwoByteCharsOffset();
+                appendChars(out, p - tag + off, from, to, oneByte);
+            } else if (rep == md.consStringTag()) {
+                long first = field(p, md.consStringFirstOffset());
+                long second = field(p, md.consStringSecondOffset());
+                int flen = stringLength(first);
+                if (to > flen) stack.push(new long[] {second, Math.max(0, from - flen), to - flen});
+                if (from < flen) stack.push(new long[] {first, from, Math.min(to, flen)});
+            } else if (rep == md.slicedStringTag()) {
+                long parent = field(p, md.slicedStringParentOffset());
+                long off = smiField(p, md.slicedStringOffsetOffset(), "sliced string offset");
+                if (off < 0 || off > MAX_STRING_LENGTH) throw new HeapException(p, "sliced string with an absurd offset " + off);
+                stack.push(new long[] {parent, from + off, to + off});
+            } else if (rep == md.thinStringTag()) {
+                stack.push(new long[] {field(p, md.thinStringActualOffset()), from, to});
+            } else if (rep == md.externalStringTag()) {
+                long data = field(p, md.externalStringResourceDataOffset());
+                if (data == 0 || (pt & 0x10) != 0) {
+                    throw new HeapException(p, String.format("external string 0x%x keeps no cached data pointer", p));
+                }
+                appendChars(out, data, from, to, oneByte);
+            } else {
+                throw new HeapException(p, String.format("string 0x%x has an unknown representation %d", p, rep));
+            }
+            if (out.length() > want) out.setLength(want);
+        }
+        return new JsString(out.toString(), total, want < total);
+    }
+
+    private void appendChars(StringBuilder out, long addr, int from, int to, boolean oneByte) {
+        int n = to - from;
+        final int chunk = 1 << 16;
+        for (int done = 0; done < n; done += chunk) {
+            int m = Math.min(chunk, n - done);
+            if (oneByte) {
+                byte[] b = mem.readBytes(addr + from + done, m);
+                for (byte x : b) out.append((char) (x & 0xff));
+            } else {
+                byte[] b = mem.readBytes(addr + 2L * (from + done), 2 * m);
+                for (int i = 0; i < m; i++) out.append((char) ((b[2 * i] & 0xff) | ((b[2 * i + 1] & 0xff) << 8)));
+            }
+        }
+    }
+
+    /** A short string (names, keys) whole, or HeapException. */
+    public String stringValue(long s, int maxChars) {
+        return readString(s, maxChars).text();
+    }
+
+    private boolean isString(long tagged) {
+        try {
+            return isHeapObject(tagged) && isStringType(typeOf(tagged));
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    // ================================================================ constructors
+
+    /**
+     * The map's constructor: constructor_or_back_pointer, through back pointers (each a Map),
+     * if it ends at a JSFunction. Bounded.
+     */
+    public OptionalLong constructorFunction(long map) {
+        long v = map;
+        for (int i = 0; i < MAX_BACK_POINTERS; i++) {
+            v = field(v, oCtor);
+            if (!isHeapObject(v)) return OptionalLong.empty();
+            int type;
+            try {
+                type = typeOf(v);
+            } catch (HeapException | MemoryFault e) {
+                return OptionalLong.empty();
+            }
+            if (type == tMap) continue;
+            return isJSFunctionType(type) ? OptionalLong.of(v) : OptionalLong.empty();
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * V8's class name for objects with this map, as the heap snapshot names them
+     * (JSReceiver::GetConstructorName): the map's constructor's name when the object was made
+     * by it directly (new.target is the base, not a prototype map) and that name is not
+     * "Object"; else the "constructor" property found on the prototype chain; else "Object"
+     * ("Function" for functions). Empty for non-JS-object maps.
+     */
+    public Optional<String> constructorName(long map) {
+        Optional<String> c = ctorNames.get(map);
+        if (c != null) return c;
+        c = computeConstructorName(map, 0);
+        if (ctorNames.size() > 1_000_000) ctorNames.clear();
+        ctorNames.put(map, c);
+        return c;
+    }
+
+    /** The constructor name of the object obj (prototype objects name their own "constructor"). */
+    public Optional<String> constructorNameOf(long obj) {
+        MapInfo mi = mapInfoOf(obj);
+        if (isPrototypeMap(mi.map)) return computeConstructorName(mi.map, obj);
+        return constructorName(mi.map);
+    }
+
+    private Optional<String> computeConstructorName(long map, long receiver) {
+        MapInfo mi = mapInfo(map);
+        if (!isJSObjectType(mi.instanceType) && mi.instanceType != tProxy) return Optional.empty();
+        if (mi.instanceType == tProxy) return Optional.of("Proxy");
+        boolean direct = ((mi.bitField2 >>> newTargetIsBaseBit) & 1) != 0 && !isPrototypeMap(map);
+        if (direct) {
+            OptionalLong f = constructorFunction(map);
+            if (f.isPresent()) {
+                String n = functionDebugName(f.getAsLong());
+                if (!n.isEmpty() && !n.equals("Object")) return Optional.of(n);
+            }
+        }
+        // "constructor" on the receiver (prototypes) and up the prototype chain.
+        try {
+            long holderMap = map;
+            long holder = receiver;
+            for (int depth = 0; depth < MAX_PROTOTYPE_CHAIN; depth++) {
+                if (holder != 0) {
+                    OptionalLong ctor = ownDataProperty(holder, "constructor");
+                    if (ctor.isPresent() && isHeapObject(ctor.getAsLong()) && isJSFunctionType(typeOf(ctor.getAsLong()))) {
+                        String n = functionDebugName(ctor.getAsLong());
+                        if (!n.isEmpty()) return Optional.of(n);
+                    }
+                }
+                long proto = field(holderMap, oProto);
+                if (!isHeapObject(proto) || !isJSObjectType(typeOf(proto))) break;
+                holder = proto;
+                holderMap = mapOf(proto);
+            }
+        } catch (MemoryFault | HeapException e) {
+            // fall through to the class name
+        }
+        if (isJSFunctionType(mi.instanceType) || mi.instanceType == tBound) return Optional.of("Function");
+        return Optional.of("Object");
+    }
+
+    // ================================================================ properties
+
+    /**
+     * One own property.
+     *
+     * @param name     the key as text (a symbol key reads "Symbol(desc)")
+     * @param key      the key object (tagged)
+     * @param value    the value (tagged); for accessors the AccessorPair / AccessorInfo
+     * @param accessor an accessor property (getter/setter)
+     */
+    public record Property(String name, long key, long value, boolean symbol, boolean accessor) {}
+
+    /** Own named properties in order (fast: descriptor order; dictionary: enumeration order), at most max. */
+    public List<Property> properties(long obj, int max) {
+        return properties(obj, max, false);
+    }
+
+    /** As {@link #properties(long, int)}; includePrivate also returns V8's private-symbol keyed ones. */
+    public List<Property> properties(long obj, int max, boolean includePrivate) {
+        MapInfo mi = mapInfoOf(obj);
+        if (!isJSObjectType(mi.instanceType)) return List.of();
+        List<Property> out = new ArrayList<>();
+        long props = field(obj, md.jsObjectPropertiesOffset());
+        if (isDictionaryMap(mi.map)) {
+            if (!isHeapObject(props)) return out;
+            int pt = typeOf(props);
+            if (pt == tNameDict) dictionaryProperties(props, max, includePrivate, out);
+            else if (pt == tGlobalDict) globalDictionaryProperties(props, max, includePrivate, out);
+            return out;
+        }
+        int nod = numberOfOwnDescriptors(mi.map);
+        if (nod == 0) return out;
+        long descs = field(mi.map, oDescs);
+        int dt = typeOf(descs);
+        if (dt != tDescArray && dt != tStrongDescArray) {
+            throw new HeapException(descs, String.format("descriptors 0x%x of map 0x%x are a %s", descs, mi.map, typeName(dt)));
+        }
+        int nDescs = i16(descs, md.get(V8Fact.DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS_OFFSET));
+        int n = Math.min(nod, Math.max(0, nDescs));
+        int header = md.descriptorArrayHeaderSize();
+        int stride = md.propDescSize() * ptr;
+        int inobj = mi.inobjectProperties();
+        int propArrayLen = -1;
+        for (int i = 0; i < n && out.size() < max; i++) {
+            int base = header + i * stride;
+            long key = field(descs, base + md.propDescKey() * ptr);
+            long detailsWord = field(descs, base + md.propDescDetails() * ptr);
+            if (!isSmi(detailsWord)) continue;
+            long details = smiValue(detailsWord);
+            String name = keyName(key);
+            if (name == null) continue; // private symbol
+            if (name.isEmpty() && !includePrivate && isPrivateKey(key)) continue;
+            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
+            long location = (details & md.propLocationMask()) >>> md.propLocationShift();
+            long value;
+            if (location == md.propLocationField()) {
+                int index = (int) ((details & md.propIndexMask()) >>> md.propIndexShift());
+                if (index < inobj) {
+                    value = field(obj, (mi.instanceSizeWords - (inobj - index)) * ptr);
+                } else {
+                    if (propArrayLen < 0) propArrayLen = propertyArrayLength(props);
+                    int j = index - inobj;
+                    if (j >= propArrayLen) continue;
+                    value = field(props, md.fixedArrayHeaderSize() + j * ptr);
+                }
+            } else {
+                value = field(descs, base + md.propDescValue() * ptr);
+            }
+            if (!includePrivate && isSymbolKey(key) && isPrivateSymbol(key)) continue;
+            out.add(new Property(name, key, value, isSymbolKey(key), accessor));
+        }
+        return out;
+    }
+
+    private boolean isPrivateKey(long key) {
+        return isSymbolKey(key) && isPrivateSymbol(key);
+    }
+
+    private int propertyArrayLength(long props) {
+        if (!isHeapObject(props)) return 0;
+        int pt = typeOf(props);
+        if (pt == tPropertyArray) {
+            return (int) (smiField(props, md.fixedArrayLengthOffset(), "property array length") & md.get(V8Fact.PROPERTY_ARRAY_LENGTH_MASK));
+        }
+        if (pt == tFixedArray) return (int) Math.max(0, smiField(props, md.fixedArrayLengthOffset(), "length"));
+        return 0;
+    }
+
+    private boolean isSymbolKey(long key) {
+        try {
+            return isHeapObject(key) && typeOf(key) == tSymbol;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    /** A property key as text: the string, "Symbol(desc)", a number's text; "" for unreadable keys. */
+    public String keyName(long key) {
+        try {
+            if (isSmi(key)) return Long.toString(smiValue(key));
+            int kt = typeOf(key);
+            if (isStringType(kt)) return readString(key, 1024).text();
+            if (kt == tSymbol) {
+                return "Symbol(" + symbolDescription(key, 256).map(JsString::text).orElse("") + ")";
+            }
+            if (kt == tHeapNumber) return JsNumbers.format(numberValue(key));
+        } catch (MemoryFault | HeapException e) {
+            return "";
+        }
+        return "";
+    }
+
+    private record DictEntry(long index, Property p) {}
+
+    private void dictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
+        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
+        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
+        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_DICTIONARY_PREFIX_SIZE);
+        int es = md.get(V8Fact.NAME_DICTIONARY_ENTRY_SIZE);
+        if (capacity < 0 || start + (long) capacity * es > length) {
+            throw new HeapException(dict, String.format("dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
+        }
+        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
+        List<DictEntry> entries = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            int at = md.fixedArrayHeaderSize() + (start + i * es) * ptr;
+            long key = field(dict, at);
+            if (isUndefinedOrHole(key)) continue;
+            long value = field(dict, at + ptr);
+            long dw = field(dict, at + 2 * ptr);
+            long details = isSmi(dw) ? smiValue(dw) : 0;
+            if (!includePrivate && isPrivateKey(key)) continue;
+            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
+            entries.add(new DictEntry(details >>> storageShift, new Property(keyName(key), key, value, isSymbolKey(key), accessor)));
+        }
+        entries.sort(Comparator.comparingLong(DictEntry::index));
+        for (DictEntry e : entries) {
+            if (out.size() >= max) break;
+            out.add(e.p);
+        }
+    }
+
+    private void globalDictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
+        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
+        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
+        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_DICTIONARY_PREFIX_SIZE);
+        if (capacity < 0 || start + (long) capacity > length) {
+            throw new HeapException(dict, String.format("global dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
+        }
+        for (int i = 0; i < capacity && out.size() < max; i++) {
+            long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
+            if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
+            if (typeOf(cell) != tPropertyCell) continue;
+            long key = field(cell, md.get(V8Fact.PROPERTY_CELL_NAME_OFFSET));
+            if (!includePrivate && isPrivateKey(key)) continue;
+            long value = field(cell, md.get(V8Fact.PROPERTY_CELL_VALUE_OFFSET));
+            if (isHole(value)) continue;
+            out.add(new Property(keyName(key), key, value, isSymbolKey(key), false));
+        }
+    }
+
+    /** Own named property names in order, for grouping objects; at most {@link #MAX_PROPERTY_NAMES}. */
+    public List<String> propertyNames(long obj) {
+        List<Property> ps = properties(obj, MAX_PROPERTY_NAMES);
+        List<String> out = new ArrayList<>(ps.size());
+        for (Property p : ps) out.add(p.name());
+        return out;
+    }
+
+    /** The value of an own data property with this (string) name. */
+    public OptionalLong ownDataProperty(long obj, String name) {
+        for (Property p : properties(obj, MAX_PROPERTY_NAMES)) {
+            if (!p.accessor() && !p.symbol() && p.name().equals(name)) return OptionalLong.of(p.value());
+        }
+        return OptionalLong.empty();
+    }
+
+    /** An own property keyed by a private symbol whose description is name (e.g. "error_stack_symbol"). */
+    public OptionalLong privateSymbolProperty(long obj, String name) {
+        for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
+            if (p.symbol() && p.name().equals("Symbol(" + name + ")") && isPrivateSymbol(p.key())) return OptionalLong.of(p.value());
+        }
+        return OptionalLong.empty();
+    }
+
+    // ================================================================ elements
+
+    /** One element: a tagged value, a raw double (double arrays), or a hole. */
+    public record Element(long index, long value, double number, Type type) {
+        public enum Type { TAGGED, DOUBLE, HOLE }
+    }
+
+    /**
+     * Integer-indexed elements, at most max (holes included, dictionary elements sorted by
+     * index).
+     *
+     * @param length     the array's length (JSArray) or the backing store's
+     * @param dictionary slow (dictionary) elements
+     */
+    public record Elements(long length, List<Element> items, boolean dictionary, boolean truncated) {}
+
+    public Elements elements(long obj, int max) {
+        MapInfo mi = mapInfoOf(obj);
+        if (!isJSObjectType(mi.instanceType)) return new Elements(0, List.of(), false, false);
+        long store = field(obj, md.jsObjectElementsOffset());
+        long arrayLength = -1;
+        if (mi.instanceType == tJsArray) {
+            long lw = field(obj, md.jsArrayLengthOffset());
+            double d = isNumber(lw) ? numberValue(lw) : -1;
+            if (d < 0 || d > 4294967295.0 || d != Math.floor(d)) throw new HeapException(obj, String.format("array 0x%x has an invalid length", obj));
+            arrayLength = (long) d;
+        }
+        return elementsOf(obj, store, arrayLength, max, 0);
+    }
+
+    private Elements elementsOf(long obj, long store, long arrayLength, int max, int depth) {
+        List<Element> items = new ArrayList<>();
+        if (!isHeapObject(store)) return new Elements(Math.max(arrayLength, 0), items, false, false);
+        int st = typeOf(store);
+        int hdr = md.fixedArrayHeaderSize();
+        if (st == tFixedArray || st == tFixedDoubleArray) {
+            long len = smiField(store, md.fixedArrayLengthOffset(), "elements length");
+            if (len < 0 || len > (1L << 31)) throw new HeapException(store, "elements with an absurd length " + len);
+            long n = arrayLength >= 0 ? Math.min(arrayLength, len) : len;
+            long holeBits = md.find(V8Fact.HOLE_NAN_BITS).orElse(0);
+            for (long i = 0; i < n && items.size() < max; i++) {
+                long w = field(store, hdr + (int) i * ptr);
+                if (st == tFixedDoubleArray) {
+                    if (w == holeBits) items.add(new Element(i, 0, 0, Element.Type.HOLE));
+                    else items.add(new Element(i, 0, Double.longBitsToDouble(w), Element.Type.DOUBLE));
+                } else if (isHole(w)) {
+                    items.add(new Element(i, w, 0, Element.Type.HOLE));
+                } else {
+                    items.add(new Element(i, w, 0, Element.Type.TAGGED));
+                }
+            }
+            long total = arrayLength >= 0 ? arrayLength : len;
+            return new Elements(total, items, false, items.size() < total);
+        }
+        if (st == tNumberDict) {
+            int capacity = (int) smiField(store, hdr + 2 * ptr, "dictionary capacity");
+            long length = smiField(store, md.fixedArrayLengthOffset(), "dictionary length");
+            int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NUMBER_DICTIONARY_PREFIX_SIZE);
+            int es = md.get(V8Fact.NUMBER_DICTIONARY_ENTRY_SIZE);
+            if (capacity < 0 || start + (long) capacity * es > length) {
+                throw new HeapException(store, String.format("element dictionary 0x%x: capacity %d does not fit its length %d", store, capacity, length));
+            }
+            List<Element> all = new ArrayList<>();
+            for (int i = 0; i < capacity; i++) {
+                int at = hdr + (start + i * es) * ptr;
+                long key = field(store, at);
+                if (isUndefinedOrHole(key) || !isNumber(key)) continue;
+                all.add(new Element((long) numberValue(key), field(store, at + ptr), 0, Element.Type.TAGGED));
+            }
+            all.sort(Comparator.comparingLong(Element::index));
+            long total = arrayLength >= 0 ? arrayLength : (all.isEmpty() ? 0 : all.getLast().index() + 1);
+            List<Element> shown = all.size() > max ? all.subList(0, max) : all;
+            return new Elements(total, new ArrayList<>(shown), true, all.size() > max);
+        }
+        if (st == tSloppyArgs && depth == 0) {
+            long args = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET));
+            Elements base = elementsOf(obj, args, arrayLength, max, 1);
+            long mapped = smiField(store, md.fixedArrayLengthOffset(), "mapped arguments count");
+            long context = field(store, md.fixedArrayHeaderSize());
+            List<Element> merged = new ArrayList<>();
+            for (Element e : base.items()) {
+                Element r = e;
+                if (e.index() < mapped && e.index() < 1024) {
+                    long m = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET) + ptr + (int) e.index() * ptr);
+                    if (isSmi(m) && !isHole(m)) {
+                        long slot = smiValue(m);
+                        r = new Element(e.index(), field(context, md.contextHeaderSize() + (int) slot * ptr), 0, Element.Type.TAGGED);
+                    }
+                }
+                merged.add(r);
+            }
+            return new Elements(base.length(), merged, base.dictionary(), base.truncated());
+        }
+        return new Elements(Math.max(arrayLength, 0), items, false, arrayLength > 0);
+    }
+
+    // ================================================================ functions
+
+    /** A function's name and where it was defined (line and column 1-based; 0 if unknown). */
+    public record FunctionInfo(String name, String scriptName, int line, int column, boolean isClass, long shared, long script) {}
+
+    public long functionShared(long fn) {
+        long sfi = field(fn, md.jsFunctionSharedOffset());
+        if (!isHeapObject(sfi) || typeOf(sfi) != tSfi) throw new HeapException(fn, String.format("function 0x%x has no SharedFunctionInfo", fn));
+        return sfi;
+    }
+
+    /** SharedFunctionInfo::DebugName of a JSFunction: its name, else its inferred name; "" if none. Never throws. */
+    public String functionDebugName(long fn) {
+        try {
+            return sfiDebugName(functionShared(fn));
+        } catch (MemoryFault | HeapException e) {
+            return "";
+        }
+    }
+
+    public String sfiDebugName(long sfi) {
+        String n = sfiName(sfi);
+        if (!n.isEmpty()) return n;
+        return sfiInferredName(sfi);
+    }
+
+    /** SharedFunctionInfo::Name: the name string, or the function name kept in its ScopeInfo. */
+    public String sfiName(long sfi) {
+        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
+        if (isString(v)) return readString(v, 1024).text();
+        if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
+            ScopeLayout sl = scopeLayout(v);
+            if (sl != null && sl.functionName != 0) return readString(sl.functionName, 1024).text();
+        }
+        return "";
+    }
+
+    private String sfiInferredName(long sfi) {
+        try {
+            long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
+            if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
+                long n = field(data, md.get(V8Fact.UNCOMPILED_DATA_INFERRED_NAME_OFFSET));
+                if (isString(n)) return readString(n, 1024).text();
+            }
+            long v = field(sfi, md.sfiNameOrScopeInfoOffset());
+            if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
+                ScopeLayout sl = scopeLayout(v);
+                if (sl != null && sl.inferredName != 0) return readString(sl.inferredName, 1024).text();
+            }
+        } catch (MemoryFault | HeapException e) {
+            return "";
+        }
+        return "";
+    }
+
+    private boolean isUncompiledData(int type) {
+        for (int u : tUncompiled) if (u == type && u >= 0) return true;
+        return false;
+    }
+
+    /** What jsmdb reads of a ScopeInfo's variable part: context locals, function name, positions. */
+    private record ScopeLayout(int contextLocals, List<Long> localNames, long functionName, long inferredName, int start, int end) {}
+
+    private long scopeSlot(long si, int index) {
+        return field(si, md.scopeInfoFieldsOffset() + index * ptr);
+    }
+
+    /**
+     * Decodes the variable part of a ScopeInfo by its shape (the flag bit layout differs per V8
+     * version): context local names (inlined when fewer than kScopeInfoMaxInlinedLocalNamesSize,
+     * else one hash table slot) and infos, an optional saved class variable slot, the
+     * function variable info {name, slot index}, the inferred name, and the position info
+     * {start, end} (a fixed field from V8 13 on, before the variables).
+     */
+    private ScopeLayout scopeLayout(long si) {
+        try {
+            int firstVars = md.scopeInfoFirstVarsIndex();
+            long n = smiValueOf(scopeSlot(si, md.scopeInfoNumContextLocalsIndex()));
+            if (n < 0 || n > 1_000_000) return null;
+            boolean inlined = n < md.get(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES);
+            List<Long> names = new ArrayList<>();
+            if (inlined) for (int i = 0; i < n; i++) names.add(scopeSlot(si, firstVars + i));
+            int pos = (int) (firstVars + (inlined ? 2 * n : 1 + n));
+            boolean fixedPositions = firstVars >= 5; // V8 13+: position_info at indices 3, 4
+            int start = -1, end = -1;
+            if (fixedPositions) {
+                long a = scopeSlot(si, firstVars - 2), b = scopeSlot(si, firstVars - 1);
+                if (isSmi(a) && isSmi(b)) {
+                    start = (int) smiValue(a);
+                    end = (int) smiValue(b);
+                }
+            }
+            long fname = 0, inferred = 0;
+            long s0 = scopeSlot(si, pos), s1 = scopeSlot(si, pos + 1), s2 = scopeSlot(si, pos + 2);
+            if (isSmi(s0) && isString(s1) && isSmi(s2)) { // saved class variable info first
+                pos++;
+                s0 = s1;
+                s1 = s2;
+                s2 = scopeSlot(si, pos + 2);
+            }
+            if ((isString(s0) || (isSmi(s0) && smiValue(s0) == 0)) && isSmi(s1)) {
+                if (isString(s0)) fname = s0;
+                pos += 2;
+                s0 = s2;
+            }
+            if (isString(s0)) {
+                inferred = s0;
+                pos++;
+            } else if (isHeapObject(s0) && kindOfSafe(s0) == JsKind.UNDEFINED) {
+                pos++;
+            }
+            if (!fixedPositions) {
+                long a = scopeSlot(si, pos), b = scopeSlot(si, pos + 1);
+                if (isSmi(a) && isSmi(b) && smiValue(a) >= 0 && smiValue(a) <= smiValue(b)) {
+                    start = (int) smiValue(a);
+                    end = (int) smiValue(b);
+                }
+            }
+            return new ScopeLayout((int) n, names, fname, inferred, start, end);
+        } catch (MemoryFault | HeapException e) {
+            return null;
+        }
+    }
+
+    private long smiValueOf(long w) {
+        if (!isSmi(w)) throw new HeapException(w, String.format("0x%x is not a Smi", w));
+        return smiValue(w);
+    }
+
+    private JsKind kindOfSafe(long w) {
+        try {
+            return kindOf(w);
+        } catch (MemoryFault | HeapException e) {
+            return JsKind.INTERNAL;
+        }
+    }
+
+    /** Name and definition site of a JSFunction. */
+    public FunctionInfo functionInfo(long fn) {
+        long sfi = functionShared(fn);
+        String name = sfiDebugName(sfi);
+        boolean isClass;
+        if (tClassCtor >= 0) {
+            isClass = typeOf(fn) == tClassCtor;
+        } else { // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
+            int kind = i32(sfi, md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
+            isClass = kind >= io.jsmdb.v8.Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= io.jsmdb.v8.Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
+        }
+        String scriptName = "";
+        int line = 0, col = 0;
+        long script = 0;
+        try {
+            script = field(sfi, md.sfiScriptOffset());
+            if (isHeapObject(script) && typeOf(script) == tScript) {
+                long sn = field(script, md.scriptNameOffset());
+                if (isString(sn)) scriptName = readString(sn, 4096).text();
+                int start = startPosition(sfi);
+                int tokOff = i16(sfi, md.sfiFunctionTokenOffsetOffset());
+                int pos = start;
+                if (start >= 0 && tokOff > 0 && tokOff <= start) pos = start - tokOff;
+                if (pos >= 0) {
+                    int[] lc = lineColumn(script, pos);
+                    if (lc != null) {
+                        line = lc[0];
+                        col = lc[1];
+                    }
+                }
+            } else {
+                script = 0;
+            }
+        } catch (MemoryFault | HeapException e) {
+            // name only
+        }
+        return new FunctionInfo(name, scriptName, line, col, isClass, sfi, script);
+    }
+
+    /** SharedFunctionInfo::StartPosition: from UncompiledData or the ScopeInfo; -1 if unknown. */
+    public int startPosition(long sfi) {
+        long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
+        if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
+            return i32(data, md.get(V8Fact.UNCOMPILED_DATA_START_POSITION_OFFSET));
+        }
+        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
+        if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
+            ScopeLayout sl = scopeLayout(v);
+            if (sl != null) return sl.start;
+        }
+        return -1;
+    }
+
+    /** 1-based line and column of a source position in a Script (line_ends, else the source). */
+    public int[] lineColumn(long script, int pos) {
+        long ends = field(script, md.scriptLineEndsOffset());
+        int line = -1, lineStart = 0;
+        if (isHeapObject(ends) && typeOf(ends) == tFixedArray) {
+            long n = smiField(ends, md.fixedArrayLengthOffset(), "line ends length");
+            if (n > 0 && n < 100_000_000) {
+                long lo = 0, hi = n - 1;
+                while (lo < hi) { // first line end >= pos
+                    long mid = (lo + hi) >>> 1;
+                    long e = smiValueOf(field(ends, md.fixedArrayHeaderSize() + (int) mid * ptr));
+                    if (e < pos) lo = mid + 1;
+                    else hi = mid;
+                }
+                line = (int) lo;
+                if (line > 0) lineStart = (int) smiValueOf(field(ends, md.fixedArrayHeaderSize() + (line - 1) * ptr)) + 1;
+            }
+        }
+        if (line < 0) {
+            long src = field(script, md.scriptSourceOffset());
+            if (!isString(src)) return null;
+            if (pos > 64 << 20) return null;
+            String text = readString(src, pos).text();
+            line = 0;
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+        }
+        long lineOffset = isSmi(field(script, md.scriptLineOffsetOffset())) ? smiValue(field(script, md.scriptLineOffsetOffset())) : 0;
+        long colOffset = isSmi(field(script, md.scriptColumnOffsetOffset())) ? smiValue(field(script, md.scriptColumnOffsetOffset())) : 0;
+        int col = pos - lineStart + (line == 0 ? (int) colOffset : 0);
+        return new int[] {(int) (line + lineOffset) + 1, col + 1};
+    }
+
+    /** The closure's context (a Context object). */
+    public long functionContext(long fn) { return field(fn, md.jsFunctionContextOffset()); }
+
+    /** A context-allocated variable of a closure's scope. */
+    public record ContextVariable(String name, long value) {}
+
+    /** The context locals of a closure's own context (scope info names, context slots). */
+    public List<ContextVariable> closureVariables(long fn, int max) {
+        long ctx = functionContext(fn);
+        List<ContextVariable> out = new ArrayList<>();
+        if (!isHeapObject(ctx)) return out;
+        long si = field(ctx, md.contextHeaderSize() + md.contextScopeInfoIndex() * ptr);
+        if (!isHeapObject(si) || typeOf(si) != tScopeInfo) return out;
+        ScopeLayout sl = scopeLayout(si);
+        if (sl == null) return out;
+        long len = smiField(ctx, md.fixedArrayLengthOffset(), "context length");
+        for (int i = 0; i < sl.localNames.size() && out.size() < max; i++) {
+            int slot = md.contextMinSlots() + i;
+            if (slot >= len) break;
+            long nameObj = sl.localNames.get(i);
+            String name = isString(nameObj) ? readString(nameObj, 256).text() : "?";
+            out.add(new ContextVariable(name, field(ctx, md.contextHeaderSize() + slot * ptr)));
+        }
+        return out;
+    }
+
+    // ================================================================ special objects
+
+    /** Bound function: target, this, arguments (a FixedArray's items). */
+    public record BoundFunction(long target, long boundThis, List<Long> arguments) {}
+
+    public BoundFunction boundFunction(long obj) {
+        long target = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_TARGET_OFFSET));
+        long self = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_THIS_OFFSET));
+        long args = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_ARGUMENTS_OFFSET));
+        return new BoundFunction(target, self, fixedArrayItems(args, 1024));
+    }
+
+    /** The items of a FixedArray, at most max. */
+    public List<Long> fixedArrayItems(long arr, int max) {
+        List<Long> out = new ArrayList<>();
+        if (!isHeapObject(arr) || typeOf(arr) != tFixedArray) return out;
+        long len = smiField(arr, md.fixedArrayLengthOffset(), "length");
+        for (int i = 0; i < len && i < max; i++) out.add(field(arr, md.fixedArrayHeaderSize() + i * ptr));
+        return out;
+    }
+
+    /** JSDate's time value in ms (NaN for an invalid date). */
+    public double dateValue(long obj) {
+        long v = field(obj, md.get(V8Fact.JS_DATE_VALUE_OFFSET));
+        if (md.get(V8Fact.JS_DATE_VALUE_IS_RAW_DOUBLE) != 0) return Double.longBitsToDouble(v);
+        return isNumber(v) ? numberValue(v) : Double.NaN;
+    }
+
+    /** RegExp source and flags ("gi"). */
+    public record RegExpInfo(String source, String flags) {}
+
+    public RegExpInfo regExp(long obj, int maxChars) {
+        long src = field(obj, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET));
+        String source = isString(src) ? readString(src, maxChars).text() : "?";
+        long fw = field(obj, md.get(V8Fact.JS_REGEXP_FLAGS_OFFSET));
+        StringBuilder f = new StringBuilder();
+        if (isSmi(fw)) {
+            long bits = smiValue(fw);
+            // JSRegExp::Flag order (regexp-flags.h): g i m y u s d v; printed in Flags getter order.
+            String[] names = {"g", "i", "m", "y", "u", "s", "d", "v"};
+            String order = "dgimsuvy";
+            for (char c : order.toCharArray()) {
+                for (int b = 0; b < names.length; b++) if (names[b].charAt(0) == c && (bits & (1L << b)) != 0) f.append(c);
+            }
+        }
+        return new RegExpInfo(source, f.toString());
+    }
+
+    /** Entries of a Map (key, value) or Set (key only; value 0), in insertion order, at most max. */
+    public record Entry(long key, long value) {}
+
+    public record Collection(int size, List<Entry> entries) {}
+
+    public Collection collection(long obj, boolean isMap, int max) {
+        long table = field(obj, md.get(V8Fact.JS_COLLECTION_TABLE_OFFSET));
+        int hdr = md.fixedArrayHeaderSize();
+        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
+        long nof = smiField(table, hdr, "number of elements");
+        long nod = smiField(table, hdr + ptr, "number of deleted elements");
+        long buckets = smiField(table, hdr + 2 * ptr, "number of buckets");
+        int es = isMap ? 2 : 1;
+        long first = 3 + buckets;
+        if (nof < 0 || nod < 0 || buckets < 0 || first + (nof + nod) * (es + 1) > len) {
+            throw new HeapException(table, String.format("hash table 0x%x has inconsistent counts", table));
+        }
+        List<Entry> out = new ArrayList<>();
+        for (long i = 0; i < nof + nod && out.size() < max; i++) {
+            int at = hdr + (int) ((first + i * (es + 1)) * ptr);
+            long key = field(table, at);
+            if (isHole(key)) continue;
+            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
+        }
+        return new Collection((int) nof, out);
+    }
+
+    /** Entries of a WeakMap (key, value) or WeakSet (key), at most max. */
+    public Collection weakCollection(long obj, boolean isMap, int max) {
+        long table = field(obj, md.get(V8Fact.JS_WEAK_COLLECTION_TABLE_OFFSET));
+        int hdr = md.fixedArrayHeaderSize();
+        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
+        long nof = smiField(table, hdr, "number of elements");
+        long capacity = smiField(table, hdr + 2 * ptr, "capacity");
+        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX);
+        if (capacity < 0 || start + capacity * 2 > len) throw new HeapException(table, String.format("table 0x%x has inconsistent counts", table));
+        List<Entry> out = new ArrayList<>();
+        for (int i = 0; i < capacity && out.size() < max; i++) {
+            int at = hdr + (start + i * 2) * ptr;
+            long key = field(table, at);
+            if (isUndefinedOrHole(key)) continue;
+            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
+        }
+        return new Collection((int) nof, out);
+    }
+
+    /** Promise state: "pending", "fulfilled" or "rejected", and the result (0 when pending). */
+    public record PromiseInfo(String state, long result) {}
+
+    public PromiseInfo promise(long obj) {
+        long flags = smiField(obj, md.get(V8Fact.JS_PROMISE_FLAGS_OFFSET), "promise flags");
+        long result = field(obj, md.get(V8Fact.JS_PROMISE_REACTIONS_OR_RESULT_OFFSET));
+        int status = (int) (flags & 3);
+        return switch (status) {
+            case 0 -> new PromiseInfo("pending", 0);
+            case 1 -> new PromiseInfo("fulfilled", result);
+            case 2 -> new PromiseInfo("rejected", result);
+            default -> throw new HeapException(obj, "promise with an invalid status " + status);
+        };
+    }
+
+    /** An ArrayBuffer's length and data address. */
+    public record BufferInfo(long byteLength, long data) {}
+
+    public BufferInfo arrayBuffer(long obj) {
+        long len = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BYTE_LENGTH_OFFSET));
+        long data = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BACKING_STORE_OFFSET));
+        return new BufferInfo(len, data);
+    }
+
+    /** A typed array or DataView: its buffer, offset, length in bytes, element count and data address. */
+    public record ViewInfo(String type, long buffer, long byteOffset, long byteLength, long length, long data) {}
+
+    public ViewInfo view(long obj) {
+        int type = typeOf(obj);
+        long buffer = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET));
+        long off = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_OFFSET_OFFSET));
+        long blen = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_LENGTH_OFFSET));
+        if (type == tTypedArray) {
+            String ta = typedArrayType(obj);
+            OptionalLong lenOff = md.find(V8Fact.JS_TYPED_ARRAY_LENGTH_OFFSET);
+            long len = lenOff.isPresent() ? field(obj, (int) lenOff.getAsLong()) : blen / elementSize(ta);
+            long ext = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_EXTERNAL_POINTER_OFFSET));
+            long base = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_BASE_POINTER_OFFSET));
+            long data = ext + (isSmi(base) ? smiValue(base) : base);
+            if (len < 0 || blen < 0 || off < 0) throw new HeapException(obj, String.format("typed array 0x%x has an invalid length", obj));
+            return new ViewInfo(ta, buffer, off, blen, len, data);
+        }
+        long data = 0;
+        if (isHeapObject(buffer) && typeOf(buffer) == tArrayBuffer) data = arrayBuffer(buffer).data() + off;
+        return new ViewInfo("DataView", buffer, off, blen, blen, data);
+    }
+
+    /** The element type of a typed array ("Uint8Array", ...), found on its constructor / prototype chain. */
+    public String typedArrayType(long obj) {
+        long map = mapOf(obj);
+        OptionalLong f = constructorFunction(map);
+        if (f.isPresent()) {
+            String n = functionDebugName(f.getAsLong());
+            if (TYPED_ARRAY_NAMES.contains(n)) return n;
+        }
+        long proto = mapPrototype(map);
+        for (int i = 0; i < 8 && isHeapObject(proto); i++) {
+            try {
+                OptionalLong c = ownDataProperty(proto, "constructor");
+                if (c.isPresent()) {
+                    String n = functionDebugName(c.getAsLong());
+                    if (TYPED_ARRAY_NAMES.contains(n)) return n;
+                }
+                proto = mapPrototype(mapOf(proto));
+            } catch (MemoryFault | HeapException e) {
+                break;
+            }
+        }
+        return "TypedArray";
+    }
+
+    /** Bytes per element of a typed array type name. */
+    public static int elementSize(String typedArrayType) {
+        return switch (typedArrayType) {
+            case "Uint16Array", "Int16Array", "Float16Array" -> 2;
+            case "Uint32Array", "Int32Array", "Float32Array" -> 4;
+            case "Float64Array", "BigUint64Array", "BigInt64Array" -> 8;
+            default -> 1;
+        };
+    }
+
+    /** JSPrimitiveWrapper's value. */
+    public long primitiveWrapperValue(long obj) { return field(obj, md.get(V8Fact.JS_PRIMITIVE_WRAPPER_VALUE_OFFSET)); }
+
+    public record ProxyInfo(long target, long handler) {}
+
+    public ProxyInfo proxy(long obj) {
+        return new ProxyInfo(field(obj, md.get(V8Fact.JS_PROXY_TARGET_OFFSET)), field(obj, md.get(V8Fact.JS_PROXY_HANDLER_OFFSET)));
+    }
+
+    /** Generator / async function object: its function, state, and (async functions) nothing more. */
+    public record GeneratorInfo(long function, String state, long continuation) {}
+
+    public GeneratorInfo generator(long obj) {
+        long fn = field(obj, md.get(V8Fact.JS_GENERATOR_FUNCTION_OFFSET));
+        long c = smiField(obj, md.get(V8Fact.JS_GENERATOR_CONTINUATION_OFFSET), "generator continuation");
+        String state = c >= 0 ? "suspended" : c == -1 ? "closed" : c == -2 ? "executing" : "unknown";
+        return new GeneratorInfo(fn, state, c);
+    }
+
+    /**
+     * Error: message (an own property) and stack. The stack is a string once V8 formatted it
+     * (error.stack was read); before that V8 keeps the call sites (a FixedArray under a private
+     * symbol): then {@code stackFrames} is their count and {@code stack} is empty.
+     */
+    public record ErrorInfo(OptionalLong message, OptionalLong stack, int stackFrames) {}
+
+    public ErrorInfo error(long obj) {
+        OptionalLong msg = ownDataProperty(obj, "message");
+        OptionalLong stack = OptionalLong.empty();
+        int frames = -1;
+        OptionalLong st = ownDataProperty(obj, "stack");
+        if (st.isPresent() && isString(st.getAsLong())) stack = st;
+        if (stack.isEmpty()) {
+            for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
+                if (!p.symbol() || !isPrivateSymbol(p.key())) continue;
+                long v = p.value();
+                long f = v;
+                if (isHeapObject(v) && !isString(v) && typeOf(v) != tFixedArray && !isJSObjectType(typeOf(v))) {
+                    f = field(v, ptr); // ErrorStackData { call_site_infos_or_formatted_stack, ... }
+                }
+                if (isString(f)) {
+                    String text = readString(f, 256).text();
+                    if (text.contains("\n    at ") || text.endsWith("\n")) {
+                        stack = OptionalLong.of(f);
+                        break;
+                    }
+                } else if (isHeapObject(f) && typeOf(f) == tFixedArray) {
+                    frames = (int) smiField(f, md.fixedArrayLengthOffset(), "call sites length");
+                }
+            }
+        }
+        return new ErrorInfo(msg, stack, stack.isPresent() ? -1 : frames);
+    }
+}
