@@ -1,0 +1,109 @@
+package io.jsmdb.cmd;
+
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.v8.frames.Frame;
+import io.jsmdb.v8.frames.Functions;
+import io.jsmdb.v8.frames.JsFrame;
+import io.jsmdb.v8.frames.StackWalker;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/** Prints frames in mdb_v8's ::jsstack / ::jsframe form; shared by those dcmds. */
+final class JsFramePrinter {
+    private static final Map<NodeTarget, StackWalker> WALKERS = new WeakHashMap<>();
+
+    private JsFramePrinter() {}
+
+    /** The session's stack walker (one per target; it caches decoded objects). */
+    static synchronized StackWalker walker(NodeTarget t) {
+        return WALKERS.computeIfAbsent(t, k -> new StackWalker(k.core(), k.executablePath(), k.nodeBinary(), k.symbolizer(), k.metadata()));
+    }
+
+    /** Options shared by ::jsstack and ::jsframe. */
+    record Options(boolean all, boolean verbose, int sourceLines) {}
+
+    /** Prints a run of frames, eliding internal V8 frames unless o.all(). */
+    static void print(DcmdContext ctx, StackWalker w, List<Frame> frames, Options o) {
+        Output out = ctx.out();
+        int elided = 0;
+        for (Frame f : frames) {
+            ctx.checkCancelled();
+            boolean internal = f.kind() == Frame.Kind.V8_INTERNAL || f.kind() == Frame.Kind.V8_CODE;
+            if (internal && !o.all()) {
+                elided++;
+                continue;
+            }
+            if (elided > 0) {
+                out.println(String.format("        (%d internal frame%s elided)", elided, elided == 1 ? "" : "s"));
+                elided = 0;
+            }
+            printFrame(ctx, w, f, o);
+        }
+        if (elided > 0) out.println(String.format("        (%d internal frame%s elided)", elided, elided == 1 ? "" : "s"));
+    }
+
+    static void printFrame(DcmdContext ctx, StackWalker w, Frame f, Options o) {
+        Output out = ctx.out();
+        String prefix = o.all() ? String.format("%016x ", f.fp()) : "";
+        switch (f.kind()) {
+            case NATIVE -> out.println(prefix + "native: " + Strings.escape(f.pcText()));
+            case V8_INTERNAL -> out.println(prefix + "internal: <" + f.frameType() + "> " + Strings.escape(f.pcText()));
+            case V8_CODE -> out.println(prefix + "internal: " + Strings.escape(f.pcText()));
+            case JS, INLINED_JS -> {
+                JsFrame js = f.js();
+                String extra = !o.all() ? "" : (js.function() != 0 ? String.format(" (JSFunction: %x)", js.function()) : "")
+                        + " pc " + Strings.escape(f.pcText());
+                out.println(prefix + "js:     " + Strings.escape(js.displayName()) + extra);
+                if (o.verbose()) printDetails(ctx, w, f, o);
+                else if (o.sourceLines() > 0) printSource(ctx, w, js, o.sourceLines());
+            }
+        }
+    }
+
+    private static final String INDENT = "          ";
+
+    private static void printDetails(DcmdContext ctx, StackWalker w, Frame f, Options o) {
+        Output out = ctx.out();
+        JsFrame js = f.js();
+        if (js.scriptName().isPresent()) {
+            out.println(INDENT + "file: " + Strings.escape(js.scriptName().get()));
+        } else if (js.evalOrigin() != null) {
+            out.println(INDENT + "file: <anonymous> (" + Strings.escape(js.evalOrigin()) + ")");
+        } else if (js.tier() == JsFrame.Tier.BUILTIN || js.tier() == JsFrame.Tier.CPP_BUILTIN) {
+            out.println(INDENT + "file: (native)");
+        }
+        if (js.position() != null) {
+            String s = "posn: line " + js.position().line() + ", column " + js.position().column();
+            if (js.positionKind() == JsFrame.PositionKind.FUNCTION_START) s += " (function start; no position recorded for the executing code)";
+            out.println(INDENT + s);
+        }
+        String code = "code: " + js.tier();
+        if (js.inlinedInto() != null) code += ", inlined into " + js.inlinedInto();
+        if (js.codeOffset() >= 0) {
+            code += js.tier() == JsFrame.Tier.INTERPRETED || js.tier() == JsFrame.Tier.BASELINE
+                    ? ", bytecode offset " + js.codeOffset() : ", pc offset " + js.codeOffset();
+        }
+        out.println(INDENT + Strings.escape(code));
+        if (js.args() != null) {
+            out.println(INDENT + "this: " + Strings.escape(w.summary(js.receiver())));
+            long[] args = js.args();
+            for (int i = 0; i < args.length; i++) out.println(INDENT + "arg" + (i + 1) + ": " + Strings.escape(w.summary(args[i])));
+            if (js.resumed()) out.println(INDENT + "(resumed from a generator object: these are the formal parameters; the caller's argument count is lost)");
+        } else if (f.kind() == Frame.Kind.INLINED_JS) {
+            out.println(INDENT + "(arguments of inlined frames are not on the stack)");
+        }
+        if (o.sourceLines() > 0) printSource(ctx, w, js, o.sourceLines());
+    }
+
+    /** n lines either side of the frame's line, the line itself marked with '>'. */
+    static void printSource(DcmdContext ctx, StackWalker w, JsFrame js, int n) {
+        if (js.position() == null || js.script() == 0) return;
+        int line = js.position().line();
+        Functions fns = w.functions();
+        for (String[] l : fns.sourceLines(js.script(), Math.max(1, line - n), line + n)) {
+            int no = Integer.parseInt(l[0]);
+            ctx.out().println(String.format("%s%s%5d %s", INDENT, no == line ? ">" : " ", no, Strings.escape(l[1])));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.jsmdb.cmd;
+
+import io.jsmdb.v8.frames.Functions;
+import io.jsmdb.v8.frames.StackWalker;
+import java.util.List;
+
+/** {@code FUNC::jssource [-n N]}: a function's source text. */
+public final class JsSourceDcmd implements Dcmd {
+    @Override public String name() { return "jssource"; }
+    @Override public String usage() { return "[-n N]"; }
+    @Override public String summary() { return "the source of a JSFunction (or SharedFunctionInfo)"; }
+    @Override public List<String> options() { return List.of("-n"); }
+    @Override public AddressMode addressMode() { return AddressMode.REQUIRED; }
+
+    @Override
+    public String help() {
+        return """
+                Prints the source lines of the function at ADDR (a JSFunction, e.g. from
+                ::jsstack -a, or a SharedFunctionInfo), numbered with the script's line
+                numbers, after a "file:" line naming the script.
+                  -n N     also N lines of context before and after the function (default 0)""";
+    }
+
+    @Override
+    public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
+        DcmdArgs args = DcmdArgs.parse(this, inv.args(), "n:").expectPositional(0, 0);
+        int n = args.intNumber('n', 0);
+        long addr = inv.address().orElseThrow();
+        StackWalker w = JsFramePrinter.walker(ctx.target());
+        Functions fns = w.functions();
+        long sfi = fns.sharedFunctionInfo(addr);
+        if (sfi == 0) throw new DcmdException(String.format("%x is not a JSFunction or SharedFunctionInfo", addr));
+        long script = fns.script(sfi);
+        int[] range = fns.sourceRange(sfi);
+        if (script == 0 || range == null) {
+            throw new DcmdException(String.format("%x (%s) has no source in a script (a builtin or API function?)", addr,
+                    fns.debugName(sfi).isEmpty() ? "<anonymous>" : fns.debugName(sfi)));
+        }
+        Functions.LineCol a = fns.lineCol(script, range[0]), b = fns.lineCol(script, Math.max(range[0], range[1] - 1));
+        if (a == null || b == null) throw new DcmdException("the script's source is not readable in the core");
+        ctx.out().println("file: " + Strings.escape(fns.scriptName(script).orElse("<anonymous>")));
+        for (String[] l : fns.sourceLines(script, Math.max(1, a.line() - n), b.line() + n)) {
+            ctx.checkCancelled();
+            ctx.out().println(String.format("%5s %s", l[0], Strings.escape(l[1])));
+        }
+    }
+}

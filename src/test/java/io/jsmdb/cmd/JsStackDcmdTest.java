@@ -1,0 +1,141 @@
+package io.jsmdb.cmd;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import io.jsmdb.v8.frames.Frame;
+import io.jsmdb.v8.frames.JsFrame;
+import io.jsmdb.v8.frames.StackWalker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ::jsstack, ::jsframe and ::jssource on every Node version, against V8's own structured stack
+ * trace that the fixture recorded at the same moment (oracle.json "stack"). Each core is opened
+ * once; the library walk and the dcmd output are checked on the same target.
+ */
+class JsStackDcmdTest {
+    static Stream<String> abortCores() {
+        List<String> out = new ArrayList<>();
+        for (String v : TestCores.VERSIONS) for (String f : List.of("stack", "async", "esm")) out.add(v + " " + f);
+        return out.stream();
+    }
+
+    static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
+
+    @SuppressWarnings("unchecked")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("abortCores")
+    void jsFramesMatchV8sStackTrace(String spec) throws Exception {
+        String[] p = spec.split(" ");
+        TestCore tc = TestCores.get(p[0], p[1], TestCores.ABORT);
+        Map<String, Object> oracle = tc.oracle();
+        List<Map<String, Object>> stack = new ArrayList<>();
+        for (Object o : (List<Object>) oracle.get("stack")) {
+            Map<String, Object> f = (Map<String, Object>) o;
+            if (!Boolean.TRUE.equals(f.get("isAsync"))) stack.add(f);  // async frames are not on the machine stack
+        }
+        assertFalse(stack.isEmpty(), tc.name());
+        Map<String, Object> crash = (Map<String, Object>) oracle.get("crashSite");
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            StackWalker w = JsFramePrinter.walker(t);
+            List<Frame> frames = w.walk(t.core().faultingThread().orElseThrow());
+            List<JsFrame> js = frames.stream().filter(Frame::isJs).map(Frame::js).toList();
+
+            // the oracle's frames are an ordered subsequence of ours, each at the same place
+            int at = 0;
+            for (int k = 0; k < stack.size(); k++) {
+                Map<String, Object> want = stack.get(k);
+                String name = (String) want.get("functionName");
+                String where = tc.name() + " oracle frame #" + k + " " + name + " " + want.get("fileName") + ":" + want.get("line");
+                int j = at;
+                while (j < js.size() && !nameOf(js.get(j)).equals(name == null ? "" : name)) j++;
+                assertTrue(j < js.size(), where + ": not found (in order) among " + js.stream().map(JsStackDcmdTest::nameOf).toList());
+                JsFrame got = js.get(j);
+                at = j + 1;
+                if (want.get("fileName") != null) {
+                    assertEquals(want.get("fileName"), got.scriptName().orElse(null), where + ": script");
+                }
+                if (want.get("line") != null) {
+                    int line = ((Number) want.get("line")).intValue();
+                    int col = ((Number) want.get("column")).intValue();
+                    if (k == 0 && crash != null) col = ((Number) crash.get("column")).intValue();  // see cores/README.md
+                    assertNotNull(got.position(), where + ": no position");
+                    assertEquals(JsFrame.PositionKind.EXECUTING, got.positionKind(), where);
+                    assertEquals(line + ":" + col, got.position().line() + ":" + got.position().column(), where + ": line:column");
+                }
+                if (want.get("argc") != null && got.argc() >= 0) {
+                    assertEquals(((Number) want.get("argc")).intValue(), got.argc(), where + ": argument count");
+                }
+                if (want.get("argc") != null && got.argc() < 0) {
+                    // only frames whose arguments are not on the stack may lack a count
+                    assertTrue(got.inlinedInto() != null || got.resumed(), where + ": argument count unknown");
+                }
+            }
+            assertJsstackOutput(tc, t, js);
+        }
+    }
+
+    /** mdb_v8's output form, -v details, ::jsframe FP and ::jssource FUNC. */
+    private static void assertJsstackOutput(TestCore tc, NodeTarget t, List<JsFrame> js) {
+        DcmdRegistry reg = new DcmdRegistry(Dcmds.all());
+        CommandRunner.Captured r = CommandRunner.runCaptured(reg, t, "::jsstack");
+        assertEquals("", r.err(), tc.name());
+        assertTrue(r.out().lines().allMatch(l -> l.startsWith("native: ") || l.startsWith("js:     ")
+                || l.matches(" {8}\\(\\d+ internal frames? elided\\)")), tc.name() + ":\n" + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("native: ")), tc.name());
+        assertTrue(r.out().contains("internal frame"), tc.name() + ": entry/exit frames are elided");
+
+        r = CommandRunner.runCaptured(reg, t, "::jsstack -v -n 1");
+        assertEquals("", r.err(), tc.name());
+        String fixtureFn = switch (tc.fixture()) {
+            case "stack" -> "jsmdbCrashHere";
+            case "async" -> "jsmdbAsyncAbort";
+            default -> "jsmdbEsmLeaf";
+        };
+        Matcher m = Pattern.compile("(?m)^js:     " + fixtureFn + "\\n {10}file: (.*)\\n {10}posn: line (\\d+), column (\\d+)\\n {10}code: (.*)\\n {10}this: (.*)\\n((?: {10}arg\\d+: .*\\n)*)((?: {10}[> ] *\\d+ .*\\n)+)").matcher(r.out());
+        assertTrue(m.find(), tc.name() + ": -v block of " + fixtureFn + " in\n" + r.out());
+        assertTrue(m.group(6).contains("arg1: "), tc.name() + ": arguments");
+        assertTrue(m.group(7).lines().anyMatch(l -> l.startsWith("          >")), tc.name() + ": the executing source line is marked");
+
+        r = CommandRunner.runCaptured(reg, t, "::jsstack -a");
+        Matcher a = Pattern.compile("(?m)^([0-9a-f]{16}) js:     " + fixtureFn + " \\(JSFunction: ([0-9a-f]+)\\)").matcher(r.out());
+        assertTrue(a.find(), tc.name() + ": -a line of " + fixtureFn + " in\n" + r.out());
+        r = CommandRunner.runCaptured(reg, t, a.group(1) + "::jsframe -v");
+        assertEquals("", r.err(), tc.name());
+        assertTrue(r.out().startsWith("js:     " + fixtureFn + "\n          file: "), tc.name() + ": ::jsframe\n" + r.out());
+        r = CommandRunner.runCaptured(reg, t, a.group(2) + "::jssource");
+        assertEquals("", r.err(), tc.name());
+        assertTrue(r.out().contains("function " + fixtureFn + "("), tc.name() + ": ::jssource\n" + r.out());
+    }
+
+    private static String nameOf(JsFrame f) { return f.debugName(); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void idleGcoreMainThreadIsInTheEventLoop(String version) throws Exception {
+        TestCore tc = TestCores.get(version, "heap", TestCores.GCORE);
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            StackWalker w = JsFramePrinter.walker(t);
+            int pid = ((Number) tc.oracle().get("pid")).intValue();
+            var main = t.core().threads().stream().filter(x -> x.tid() == pid).findFirst().orElseThrow();
+            List<Frame> frames = w.walk(main);
+            assertTrue(frames.stream().noneMatch(Frame::isJs), tc.name() + ": JS frames on an idle main thread: " + frames);
+            assertTrue(frames.stream().allMatch(f -> f.kind() == Frame.Kind.NATIVE), tc.name());
+            assertTrue(frames.get(0).pcText().matches("libc\\.so\\.6`epoll_p?wait\\+0x[0-9a-f]+"), tc.name() + ": " + frames.get(0).pcText());
+            List<String> names = frames.stream().map(Frame::pcText).toList();
+            for (String fn : List.of("uv__io_poll+", "uv_run+", "node::Start(")) {
+                assertTrue(names.stream().anyMatch(n -> n.startsWith(fn)), tc.name() + ": " + fn + " in " + names);
+            }
+            assertTrue(names.getLast().startsWith("_start+"), tc.name() + ": down to _start: " + names);
+        }
+    }
+}
