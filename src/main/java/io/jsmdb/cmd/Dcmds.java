@@ -21,6 +21,10 @@ public final class Dcmds {
                 , new RegsDcmd()
                 , new V8MetadataDcmd()
                 , new DumpDcmd()
+                , new FindjsobjectsDcmd()
+                , new JsfunctionsDcmd()
+                , new JsPrintDcmd(), new JsConstructorDcmd(), new JsClosureDcmd(), new V8TypeDcmd(), new V8PrintDcmd(), new NodeBufferDcmd()
+                , new JsStackDcmd(), new JsFrameDcmd(), new JsSourceDcmd()
         );
     }
 }

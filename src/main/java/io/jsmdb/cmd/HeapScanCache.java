@@ -1,0 +1,77 @@
+package io.jsmdb.cmd;
+
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.v8.heap.HeapLayout;
+import io.jsmdb.v8.heap.HeapPages;
+import io.jsmdb.v8.heap.HeapWalker;
+import io.jsmdb.v8.heap.InstanceTypeTable;
+import io.jsmdb.v8.heap.JsObjectScan;
+import io.jsmdb.v8.heap.V8Heap;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.LongConsumer;
+
+/**
+ * The heap census behind {@code ::findjsobjects} and {@code ::jsfunctions}: made by the first of
+ * them to run, then kept for the target's lifetime (the session). A scan cut short by Ctrl-C
+ * leaves nothing behind, so the next command scans again.
+ */
+final class HeapScanCache {
+    private HeapScanCache() {}
+
+    private static final Map<NodeTarget, JsObjectScan> SCANS = new WeakHashMap<>();
+
+    static int threads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The cached scan of the target, or a new one (with a progress indicator on a terminal). */
+    static JsObjectScan get(DcmdContext ctx) throws DcmdException {
+        NodeTarget t = ctx.target();
+        if (t == null) throw new DcmdException("no core is open");
+        synchronized (SCANS) {
+            JsObjectScan s = SCANS.get(t);
+            if (s != null) return s;
+        }
+        JsObjectScan s;
+        try (Progress p = ctx.out().progress("scanning the V8 heap")) {
+            HeapWalker w = walker(t);
+            long total = 0;
+            for (var page : w.walkablePages()) total += page.areaEnd() - page.areaStart();
+            final long all = total;
+            LongConsumer progress = done -> p.update(done, all);
+            s = JsObjectScan.run(w, new V8Heap(t.core(), t.metadata()), threads(), ctx::checkCancelled, progress);
+        } catch (IllegalStateException | io.jsmdb.v8.MissingMetadataException e) {
+            throw new DcmdException("cannot walk the V8 heap: " + e.getMessage(), e);
+        }
+        synchronized (SCANS) {
+            SCANS.putIfAbsent(t, s);
+            return SCANS.get(t);
+        }
+    }
+
+    /** Drops the target's scan (tests). */
+    static void forget(NodeTarget t) {
+        synchronized (SCANS) {
+            SCANS.remove(t);
+        }
+    }
+
+    static HeapWalker walker(NodeTarget t) {
+        InstanceTypeTable types = InstanceTypeTable.of(t.nodeBinary(), t.metadata());
+        HeapLayout layout = new HeapLayout(t.metadata(), types);
+        return new HeapWalker(t.core(), layout, HeapPages.find(t.core(), t.nodeBinary(), layout));
+    }
+
+    /** Runs a follow-up walk of the scan with cancellation and progress. */
+    static <T> T walk(DcmdContext ctx, JsObjectScan s, String what, WalkJob<T> job) {
+        try (Progress p = ctx.out().progress(what)) {
+            long total = s.walkStats().bytesWalked() + s.walkStats().bytesNotWalked();
+            return job.run(ctx::checkCancelled, done -> p.update(done, total));
+        }
+    }
+
+    interface WalkJob<T> {
+        T run(Runnable cancel, LongConsumer progress);
+    }
+}

@@ -1,0 +1,172 @@
+package io.jsmdb.v8.heap;
+
+import io.jsmdb.binary.ElfImage;
+import io.jsmdb.binary.Symbol;
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.LoadSegment;
+import io.jsmdb.core.MemoryFault;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The V8 heap's chunks in a core, found without any global pointer: every 256 KiB-aligned
+ * address of the dumped memory is tried as a chunk header and kept when its area bounds are
+ * sane and its owner is a V8 Space object (its vtable is one of the binary's
+ * {@code vtable for v8::internal::*Space}) or null (read-only pages). Also finds the
+ * main-thread linear allocation areas ({@code {start, top, limit}} triples near the Heap):
+ * objects end at {@code top} in the page being filled, and bytes after it are stale.
+ */
+public final class HeapPages {
+    private final List<HeapPage> pages;
+    private final long heap;
+    private final Map<Long, long[]> tops;
+
+    private HeapPages(List<HeapPage> pages, long heap, Map<Long, long[]> tops) {
+        this.pages = pages;
+        this.heap = heap;
+        this.tops = tops;
+    }
+
+    /** Every chunk, by address. */
+    public List<HeapPage> pages() { return pages; }
+
+    /** The Heap* most pages name (0 if none). */
+    public long heap() { return heap; }
+
+    /** Candidate allocation tops in the page at base (sorted), or an empty array. */
+    public long[] allocationTops(long base) {
+        long[] t = tops.get(base);
+        return t == null ? new long[0] : t;
+    }
+
+    public static HeapPages find(CoreFile core, ElfImage binary, HeapLayout layout) {
+        Map<Long, String> vtables = spaceVtables(binary);
+        List<HeapPage> pages = new ArrayList<>();
+        long align = layout.pageAlignment;
+        long coveredTo = 0;
+        for (LoadSegment s : core.loadSegments()) {
+            if (s.filesz() <= 0) continue;
+            long end = s.vaddr() + s.filesz();
+            for (long a = (s.vaddr() + align - 1) & -align; a < end && a >= s.vaddr(); a += align) {
+                if (a < coveredTo) continue;
+                HeapPage p = header(core, layout, vtables, a);
+                if (p != null) {
+                    pages.add(p);
+                    coveredTo = p.end();
+                }
+            }
+        }
+        Map<Long, Integer> votes = new HashMap<>();
+        for (HeapPage p : pages) if (p.heap() != 0) votes.merge(p.heap(), 1, Integer::sum);
+        long heap = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+        return new HeapPages(List.copyOf(pages), heap, findTops(core, layout, pages, heap));
+    }
+
+    /** The chunk at a (256 KiB aligned), or null. */
+    static HeapPage header(CoreFile core, HeapLayout l, Map<Long, String> vtables, long a) {
+        try {
+            long md = a;
+            if (l.chunkMetadataPointer >= 0) {
+                Optional<MemorySegment> h = core.segmentAt(a + l.chunkMetadataPointer, 8);
+                if (h.isEmpty() || h.get().byteSize() < 8) return null;
+                md = h.get().get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                if (md == 0 || (md & 7) != 0 || !core.isReadable(md, 128)) return null;
+            } else if (!core.isReadable(a, 128)) {
+                return null;
+            }
+            long size = core.readLong(md + l.chunkSize);
+            long areaStart = core.readLong(md + l.chunkAreaStart);
+            long areaEnd = core.readLong(md + l.chunkAreaEnd);
+            if (size <= 0 || size >= 1L << 40) return null;
+            if (!(areaStart > a && areaStart <= a + 0x4000 && areaStart < areaEnd && areaEnd <= a + size)) return null;
+            if ((areaStart & 7) != 0) return null;
+            long owner = core.readLong(md + l.chunkOwner);
+            long heap = core.readLong(md + l.chunkHeap);
+            long flags = core.readLong(a + l.chunkFlags);
+            String cls;
+            if (owner == 0) {
+                cls = "";
+            } else {
+                if ((owner & 7) != 0 || !core.isReadable(owner, 8)) return null;
+                cls = vtables.get(core.readLong(owner));
+                if (cls == null) return null;
+            }
+            return new HeapPage(a, size, flags, areaStart, areaEnd, owner, heap, HeapPage.Space.ofOwnerClass(cls), cls);
+        } catch (MemoryFault e) {
+            return null;
+        }
+    }
+
+    /** vtable address point (symbol + 16) -> class name, for v8::internal::*Space classes. */
+    static Map<Long, String> spaceVtables(ElfImage binary) {
+        Map<Long, String> out = new HashMap<>();
+        String prefix = "_ZTVN2v88internal";
+        for (Symbol s : binary.symbols().withPrefix(prefix)) {
+            String rest = s.name().substring(prefix.length());
+            int i = 0;
+            while (i < rest.length() && Character.isDigit(rest.charAt(i))) i++;
+            if (i == 0) continue;
+            int len;
+            try {
+                len = Integer.parseInt(rest.substring(0, i));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (i + len + 1 != rest.length() || rest.charAt(i + len) != 'E') continue;
+            String name = rest.substring(i, i + len);
+            if (name.endsWith("Space")) out.put(s.value() + 16, name);
+        }
+        return out;
+    }
+
+    /**
+     * Linear allocation areas: three adjacent words {start <= top <= limit}, 8-aligned, in one
+     * new- or old-space page's area, near the Heap (IsolateData / Heap / the space objects).
+     * The middle word is a top. Returns page base -> sorted candidate tops.
+     */
+    private static Map<Long, long[]> findTops(CoreFile core, HeapLayout l, List<HeapPage> pages, long heap) {
+        Map<Long, HeapPage> byBase = new HashMap<>();
+        for (HeapPage p : pages) {
+            if (!p.space().isLarge() && p.space() != HeapPage.Space.READ_ONLY) byBase.put(p.base(), p);
+        }
+        TreeMap<Long, Long> ranges = new TreeMap<>();
+        if (heap != 0) ranges.put(heap - 0x40000, heap + 0x40000);
+        for (HeapPage p : pages) if (p.owner() != 0) ranges.merge(p.owner() - 0x1000, p.owner() + 0x1000, Math::max);
+        Map<Long, List<Long>> found = new TreeMap<>();
+        long align = l.pageAlignment;
+        for (Map.Entry<Long, Long> r : ranges.entrySet()) {
+            long a = r.getKey() & ~7L;
+            while (a < r.getValue()) {
+                Optional<MemorySegment> seg = core.segmentAt(a, r.getValue() - a);
+                if (seg.isEmpty()) { a = (a + 4096) & ~4095L; continue; }
+                MemorySegment m = seg.get();
+                long n = m.byteSize() / 8;
+                for (long i = 0; i + 2 < n; i++) {
+                    long w0 = m.get(ValueLayout.JAVA_LONG_UNALIGNED, i * 8);
+                    if (w0 == 0 || (w0 & 7) != 0) continue;
+                    long w1 = m.get(ValueLayout.JAVA_LONG_UNALIGNED, i * 8 + 8);
+                    long w2 = m.get(ValueLayout.JAVA_LONG_UNALIGNED, i * 8 + 16);
+                    if ((w1 & 7) != 0 || (w2 & 7) != 0 || !(w0 <= w1 && w1 <= w2)) continue;
+                    HeapPage p = byBase.get(w0 & -align);
+                    if (p == null || w2 > p.areaEnd() || w0 < p.areaStart() || (w2 & -align) != p.base() && w2 != p.areaEnd()) continue;
+                    found.computeIfAbsent(p.base(), k -> new ArrayList<>()).add(w1);
+                }
+                a += Math.max(8, m.byteSize() & ~7L);
+            }
+        }
+        Map<Long, long[]> out = new HashMap<>();
+        for (Map.Entry<Long, List<Long>> e : found.entrySet()) {
+            List<Long> v = new ArrayList<>(e.getValue());
+            Collections.sort(v);
+            out.put(e.getKey(), v.stream().distinct().mapToLong(Long::longValue).toArray());
+        }
+        return out;
+    }
+}

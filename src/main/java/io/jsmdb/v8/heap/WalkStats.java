@@ -1,0 +1,103 @@
+package io.jsmdb.v8.heap;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a heap walk covered: bytes, objects, pages, and every page that was not walked to its end. */
+public final class WalkStats {
+    /** Why a page's walk ended. */
+    public enum Stop {
+        /** reached the area end (or the one object of a large page): the whole page was walked */
+        END,
+        /** reached the allocation top: the rest of the page is unallocated */
+        TOP,
+        /** a zero map word: unused tail of a page being filled (its top was not found) */
+        ZERO,
+        /** a word that is not a map pointer: stale data after an unknown top, or damage */
+        NOT_A_MAP,
+        /** an object whose size is impossible */
+        BAD_SIZE,
+        /** the core lacks the page's bytes (or part of them) */
+        UNREADABLE,
+        /** a read-only-space hole object: the rest of the page is inaccessible */
+        HOLE
+    }
+
+    /** A page that was not walked to its end. */
+    public record Partial(HeapPage page, Stop why, long stoppedAt, long objects) {
+        public long bytesNotWalked() { return page.areaEnd() - stoppedAt; }
+    }
+
+    long pagesFound;
+    long codePages;
+    long fromPages;
+    long pagesWalked;
+    long bytesWalked;
+    long bytesNotWalked;
+    long objects;
+    long nanos;
+    final Map<Stop, Long> byStop = new EnumMap<>(Stop.class);
+    final List<Partial> partial = new ArrayList<>();
+    final List<Skip> skips = new ArrayList<>();
+    long bytesSkipped;
+
+    /** Bytes skipped inside a page: the walk met a non-map word at from and resumed at to. */
+    public record Skip(HeapPage page, long from, long to) {}
+
+    synchronized void skipped(HeapPage p, long from, long to) {
+        skips.add(new Skip(p, from, to));
+        bytesSkipped += to - from;
+        bytesNotWalked += to - from;
+    }
+
+    /** Where the walk fell back inside a page (resynchronised after undecodable bytes). */
+    public List<Skip> skips() {
+        List<Skip> out = new ArrayList<>(skips);
+        out.sort((a, b) -> Long.compareUnsigned(a.from(), b.from()));
+        return out;
+    }
+
+    synchronized void page(HeapPage p, Stop why, long stoppedAt, long objs, long start) {
+        pagesWalked++;
+        bytesWalked += stoppedAt - start;
+        for (Skip k : skips) if (k.page() == p) bytesWalked -= k.to() - k.from();
+        objects += objs;
+        byStop.merge(why, 1L, Long::sum);
+        if (why != Stop.END && why != Stop.TOP) {
+            bytesNotWalked += p.areaEnd() - stoppedAt;
+            partial.add(new Partial(p, why, stoppedAt, objs));
+        }
+    }
+
+    synchronized void add(WalkStats o) {
+        pagesWalked += o.pagesWalked;
+        bytesWalked += o.bytesWalked;
+        bytesNotWalked += o.bytesNotWalked;
+        objects += o.objects;
+        skips.addAll(o.skips);
+        bytesSkipped += o.bytesSkipped;
+        o.byStop.forEach((k, v) -> byStop.merge(k, v, Long::sum));
+        partial.addAll(o.partial);
+    }
+
+    public long pagesFound() { return pagesFound; }
+    /** Code-space pages: not walked (machine code, no JS objects). */
+    public long codePages() { return codePages; }
+    /** Semispace from-space pages: not walked (stale copies). */
+    public long fromPages() { return fromPages; }
+    public long pagesWalked() { return pagesWalked; }
+    public long bytesWalked() { return bytesWalked; }
+    /** Bytes of page areas after an early stop (ZERO, NOT_A_MAP, BAD_SIZE, UNREADABLE, HOLE). */
+    public long bytesNotWalked() { return bytesNotWalked; }
+    public long objects() { return objects; }
+    public long nanos() { return nanos; }
+    public Map<Stop, Long> pagesByStop() { return Map.copyOf(byStop); }
+    /** Pages not walked to their end, by address. */
+    public List<Partial> partialPages() {
+        List<Partial> out = new ArrayList<>(partial);
+        out.sort((a, b) -> Long.compareUnsigned(a.page().base(), b.page().base()));
+        return out;
+    }
+}
