@@ -96,11 +96,8 @@ public final class NativeStack {
     /** symbol+off; for a return address, named by the call instruction (pc-1) with the offset of pc. */
     static String describe(CoreFile core, NativeSymbolizer symbolizer, long pc, boolean exact) {
         try {
-            Optional<NativeSymbolizer.Location> loc = symbolizer.locate(exact ? pc : pc - 1);
-            if (loc.isEmpty()) return String.format("0x%x", pc);
-            NativeSymbolizer.Location l = loc.get();
-            if (exact) return l.describe();
-            return new NativeSymbolizer.Location(l.module(), l.symbol(), l.offset() + 1, l.mainExecutable()).describe();
+            Optional<NativeSymbolizer.Location> loc = exact ? symbolizer.locate(pc) : symbolizer.locateReturnAddress(pc);
+            return loc.map(NativeSymbolizer.Location::describe).orElse(String.format("0x%x", pc));
         } catch (RuntimeException e) {
             return String.format("0x%x", pc);
         }

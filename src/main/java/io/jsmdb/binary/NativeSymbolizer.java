@@ -141,8 +141,18 @@ public final class NativeSymbolizer implements AutoCloseable {
         if (img.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), moduleOffset, main));
         long link = linkAddress(img.get(), mf, addr);
         Optional<Symbol> sym = link == -1 ? Optional.empty() : img.get().symbols().lookup(link);
+        if (sym.isEmpty() && link != -1) sym = img.get().dynamicSymbols().lookup(link);
         if (sym.isEmpty()) return Optional.of(new Location(mod, Optional.empty(), moduleOffset, main));
         return Optional.of(new Location(mod, sym, link - sym.get().value(), main));
+    }
+
+    /**
+     * As {@link #locate} for a return address (every frame's pc but the innermost one's): named
+     * by the call instruction, at pc-1 (a call to a noreturn function can be the last
+     * instruction of its function), with the offset of pc itself.
+     */
+    public Optional<Location> locateReturnAddress(long pc) {
+        return locate(pc - 1).map(l -> new Location(l.module(), l.symbol(), l.offset() + 1, l.mainExecutable()));
     }
 
     /** {@code sym+0xoff}, {@code lib`sym+0xoff}, {@code lib+0xoff}, or the bare hex address. */

@@ -4,7 +4,6 @@ import io.jsmdb.node.NodeTarget;
 import io.jsmdb.v8.heap.HeapLayout;
 import io.jsmdb.v8.heap.HeapPages;
 import io.jsmdb.v8.heap.HeapWalker;
-import io.jsmdb.v8.heap.InstanceTypeTable;
 import io.jsmdb.v8.heap.JsObjectScan;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.Map;
@@ -58,8 +57,7 @@ final class HeapScanCache {
     }
 
     static HeapWalker walker(NodeTarget t) {
-        InstanceTypeTable types = InstanceTypeTable.of(t.nodeBinary(), t.metadata());
-        HeapLayout layout = new HeapLayout(t.metadata(), types);
+        HeapLayout layout = new HeapLayout(t.metadata());
         return new HeapWalker(t.core(), layout, HeapPages.find(t.core(), t.nodeBinary(), layout));
     }
 

@@ -241,7 +241,11 @@ final class JsFormatter {
                 String what = k == JsKind.GENERATOR ? "Generator" : "AsyncFunction";
                 return "[" + what + " " + Strings.escape(heap.functionDebugName(g.function())) + "] { <" + g.state() + "> }";
             }
-            case GLOBAL_PROXY: return "[global proxy]";
+            case GLOBAL_PROXY: {
+                // printed on its own, the proxy shows the global object it stands for
+                OptionalLong g = level == 0 ? heap.globalObjectOf(v) : OptionalLong.empty();
+                return g.isPresent() ? "[global proxy] -> " + format(g.getAsLong(), level) : "[global proxy]";
+            }
             case GLOBAL_OBJECT: {
                 if (level > 0) return "[global object]";
                 return "[global object] " + properties(v, level);
@@ -457,6 +461,7 @@ final class JsFormatter {
     private long property(long v, String name) {
         JsKind k = heap.kindOf(v);
         if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no member '" + name + "'");
+        if (k == JsKind.GLOBAL_PROXY) v = heap.globalObjectOf(v).orElse(v); // globalThis.x is the global object's x
         if (name.matches("\\d+") && name.length() < 10) return index(v, Long.parseLong(name));
         OptionalLong p = OptionalLong.empty();
         for (V8Heap.Property q : heap.properties(v, V8Heap.MAX_PROPERTY_NAMES)) {

@@ -1,10 +1,15 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.node.NodeTarget;
+import io.jsmdb.v8.V8Metadata;
 import io.jsmdb.v8.frames.Frame;
-import io.jsmdb.v8.frames.Functions;
 import io.jsmdb.v8.frames.JsFrame;
 import io.jsmdb.v8.frames.StackWalker;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.JsNumbers;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -17,7 +22,7 @@ final class JsFramePrinter {
 
     /** The session's stack walker (one per target; it caches decoded objects). */
     static synchronized StackWalker walker(NodeTarget t) {
-        return WALKERS.computeIfAbsent(t, k -> new StackWalker(k.core(), k.executablePath(), k.nodeBinary(), k.symbolizer(), k.metadata()));
+        return WALKERS.computeIfAbsent(t, k -> new StackWalker(k.core(), k.nodeBinary(), k.symbolizer(), k.metadata()));
     }
 
     /** Options shared by ::jsstack and ::jsframe. */
@@ -86,9 +91,9 @@ final class JsFramePrinter {
         }
         out.println(INDENT + Strings.escape(code));
         if (js.args() != null) {
-            out.println(INDENT + "this: " + Strings.escape(w.summary(js.receiver())));
+            out.println(INDENT + "this: " + Strings.escape(summary(w.heap(), js.receiver())));
             long[] args = js.args();
-            for (int i = 0; i < args.length; i++) out.println(INDENT + "arg" + (i + 1) + ": " + Strings.escape(w.summary(args[i])));
+            for (int i = 0; i < args.length; i++) out.println(INDENT + "arg" + (i + 1) + ": " + Strings.escape(summary(w.heap(), args[i])));
             if (js.resumed()) out.println(INDENT + "(resumed from a generator object: these are the formal parameters; the caller's argument count is lost)");
         } else if (f.kind() == Frame.Kind.INLINED_JS) {
             out.println(INDENT + "(arguments of inlined frames are not on the stack)");
@@ -100,10 +105,59 @@ final class JsFramePrinter {
     static void printSource(DcmdContext ctx, StackWalker w, JsFrame js, int n) {
         if (js.position() == null || js.script() == 0) return;
         int line = js.position().line();
-        Functions fns = w.functions();
-        for (String[] l : fns.sourceLines(js.script(), Math.max(1, line - n), line + n)) {
+        List<String[]> lines;
+        try {
+            lines = w.heap().sourceLines(js.script(), Math.max(1, line - n), line + n);
+        } catch (MemoryFault | HeapException e) {
+            return;
+        }
+        for (String[] l : lines) {
             int no = Integer.parseInt(l[0]);
             ctx.out().println(String.format("%s%s%5d %s", INDENT, no == line ? ">" : " ", no, Strings.escape(l[1])));
+        }
+    }
+
+    /**
+     * A one-line summary of a JS value, mdb_v8 style: {@code 42}, {@code undefined}, {@code "s"},
+     * {@code 0x.. (JSObject: Foo)}, {@code 0x.. (JSFunction: f)}, {@code 0x.. (HeapNumber: 1.5)}.
+     */
+    static String summary(V8Heap heap, long value) {
+        JsKind k;
+        try {
+            k = heap.kindOf(value);
+        } catch (MemoryFault | HeapException e) {
+            return String.format(heap.isHeapObject(value) ? "0x%x (unreadable)" : "0x%x (not a JS value)", value);
+        }
+        try {
+            switch (k) {
+                case SMI: return Long.toString(heap.smiValue(value));
+                case UNDEFINED: return "undefined";
+                case NULL: return "null";
+                case TRUE: return "true";
+                case FALSE: return "false";
+                case HOLE: return "<hole>";
+                case STRING: {
+                    V8Heap.JsString str = heap.readString(value, 80);
+                    return "\"" + str.text() + (str.truncated() ? "...\"" : "\"");
+                }
+                case HEAP_NUMBER: return String.format("0x%x (HeapNumber: %s)", value, JsNumbers.format(heap.numberValue(value)));
+                case FUNCTION: {
+                    String n = heap.functionDebugName(value);
+                    return String.format("0x%x (JSFunction: %s)", value, n.isEmpty() ? "<anonymous>" : n);
+                }
+                default: {
+                    int type = heap.typeOf(value);
+                    V8Metadata md = heap.metadata();
+                    String cls = md.typeClassName(type).orElse(heap.typeName(type));
+                    if (k.isJSObject()) {
+                        var ctor = heap.constructorNameOf(value);
+                        if (ctor.isPresent()) return String.format("0x%x (%s: %s)", value, cls, ctor.get());
+                    }
+                    return String.format("0x%x (%s)", value, cls);
+                }
+            }
+        } catch (MemoryFault | HeapException e) {
+            return String.format("0x%x (%s, unreadable)", value, k);
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.jsmdb.cmd;
 
-import io.jsmdb.v8.frames.Functions;
-import io.jsmdb.v8.frames.StackWalker;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** {@code FUNC::jssource [-n N]}: a function's source text. */
 public final class JsSourceDcmd implements Dcmd {
@@ -26,22 +28,27 @@ public final class JsSourceDcmd implements Dcmd {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "n:").expectPositional(0, 0);
         int n = args.intNumber('n', 0);
         long addr = inv.address().orElseThrow();
-        StackWalker w = JsFramePrinter.walker(ctx.target());
-        Functions fns = w.functions();
-        long sfi = fns.sharedFunctionInfo(addr);
-        if (sfi == 0) throw new DcmdException(String.format("%x is not a JSFunction or SharedFunctionInfo", addr));
-        long script = fns.script(sfi);
-        int[] range = fns.sourceRange(sfi);
-        if (script == 0 || range == null) {
-            throw new DcmdException(String.format("%x (%s) has no source in a script (a builtin or API function?)", addr,
-                    fns.debugName(sfi).isEmpty() ? "<anonymous>" : fns.debugName(sfi)));
-        }
-        Functions.LineCol a = fns.lineCol(script, range[0]), b = fns.lineCol(script, Math.max(range[0], range[1] - 1));
-        if (a == null || b == null) throw new DcmdException("the script's source is not readable in the core");
-        ctx.out().println("file: " + Strings.escape(fns.scriptName(script).orElse("<anonymous>")));
-        for (String[] l : fns.sourceLines(script, Math.max(1, a.line() - n), b.line() + n)) {
-            ctx.checkCancelled();
-            ctx.out().println(String.format("%5s %s", l[0], Strings.escape(l[1])));
+        V8Heap heap = JsHeapDcmds.heap(ctx);
+        OptionalLong shared = heap.sharedFunctionInfo(addr);
+        if (shared.isEmpty()) throw new DcmdException(String.format("%x is not a JSFunction or SharedFunctionInfo", addr));
+        try {
+            long sfi = shared.getAsLong();
+            long script = heap.sfiScript(sfi);
+            int[] range = heap.sourceRange(sfi);
+            if (script == 0 || range == null) {
+                String name = heap.sfiDebugName(sfi);
+                throw new DcmdException(String.format("%x (%s) has no source in a script (a builtin or API function?)", addr,
+                        name.isEmpty() ? "<anonymous>" : name));
+            }
+            V8Heap.LineColumn a = heap.lineColumn(script, range[0]), b = heap.lineColumn(script, Math.max(range[0], range[1] - 1));
+            if (a == null || b == null) throw new DcmdException("the script's source is not readable in the core");
+            ctx.out().println("file: " + Strings.escape(heap.scriptName(script).orElse("<anonymous>")));
+            for (String[] l : heap.sourceLines(script, Math.max(1, a.line() - n), b.line() + n)) {
+                ctx.checkCancelled();
+                ctx.out().println(String.format("%5s %s", l[0], Strings.escape(l[1])));
+            }
+        } catch (MemoryFault | HeapException e) {
+            throw JsHeapDcmds.failure(addr, e);
         }
     }
 }

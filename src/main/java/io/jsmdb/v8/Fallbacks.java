@@ -278,55 +278,6 @@ public final class Fallbacks {
         return i.isPresent() ? OptionalLong.of(i.getAsInt()) : OptionalLong.empty();
     }
 
-    // ---- instance types the metadata lacks ---------------------------------------------
-
-    /** Where {@link #instanceTypeTable} comes from. */
-    public static final String INSTANCE_TYPE_TABLE_RESOURCE = "/io/jsmdb/v8/instance-types.tsv";
-    private static volatile Map<String, Map<String, Integer>> instanceTypeTables;
-
-    /**
-     * The complete instance-type table (TYPE name to number) of a V8 major.minor, for the types
-     * {@code v8dbg_type_*} lacks (BIG_INT_BASE_TYPE, HOLE_TYPE in 25+, the hash-table and
-     * dictionary types, JS_GENERATOR_OBJECT_TYPE, FILLER_TYPE, ...). Holds for V8 9.4, 10.2,
-     * 11.3, 12.4, 13.6, 14.1, 14.6 (node 16, 18, 20, 22, 24, 25, 26): extracted from each official
-     * binary's InstanceType printer jump table (research note heap.md A.0; the table was checked
-     * against every v8dbg_type_* value with 0 mismatches). Empty for other versions.
-     */
-    public static Optional<Map<String, Integer>> instanceTypeTable(Optional<V8Version> version) {
-        if (version.isEmpty()) return Optional.empty();
-        Map<String, Map<String, Integer>> all = instanceTypeTables;
-        if (all == null) {
-            all = loadInstanceTypeTables();
-            instanceTypeTables = all;
-        }
-        return Optional.ofNullable(all.get(version.get().major() + "." + version.get().minor()));
-    }
-
-    private static Map<String, Map<String, Integer>> loadInstanceTypeTables() {
-        Map<String, Map<String, Integer>> out = new java.util.HashMap<>();
-        try (var in = Fallbacks.class.getResourceAsStream(INSTANCE_TYPE_TABLE_RESOURCE)) {
-            if (in == null) return Map.of();
-            String[] cols = null;
-            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank() || line.startsWith("#")) continue;
-                String[] p = line.split("\t");
-                if (cols == null) {
-                    cols = p;
-                    for (int i = 1; i < p.length; i++) out.put(p[i], new java.util.HashMap<>());
-                    continue;
-                }
-                for (int i = 1; i < p.length && i < cols.length; i++) {
-                    if (!p[i].equals("-")) out.get(cols[i]).put(p[0], Integer.parseInt(p[i]));
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return Map.of();
-        }
-        Map<String, Map<String, Integer>> frozen = new java.util.HashMap<>();
-        out.forEach((k, v) -> frozen.put(k, Map.copyOf(v)));
-        return Map.copyOf(frozen);
-    }
-
     // ---- heap object model (io.jsmdb.v8.heap) -------------------------------------------
     // Offsets of the objects ::jsprint decodes that no node 16-26 build exports. Each was read
     // off the heap fixture's cores (cores/fixtures/heap.js, one value of every kind) of all seven
@@ -351,6 +302,8 @@ public final class Fallbacks {
     /** property-cell.tq: PropertyCell { name @8, property_details_raw @16, value @24 }. */
     static final Fallback PROPERTY_CELL_NAME = stable("PROPERTY_CELL_NAME_OFFSET", 8, "property-cell.tq");
     static final Fallback PROPERTY_CELL_VALUE = stable("PROPERTY_CELL_VALUE_OFFSET", 24, "property-cell.tq");
+    /** property-cell.tq: PropertyCell { name @8, property_details_raw: Smi @16, value @24, dependent_code }. */
+    static final Fallback PROPERTY_CELL_DETAILS = stable("PROPERTY_CELL_DETAILS_OFFSET", 16, "property-cell.tq property_details_raw");
     /** bigint.tq: BigIntBase { bitfield: uint32 @8 (sign bit 0, length bits 1-30), padding, digits @16 }. */
     static final Fallback BIGINT_BITFIELD = stable("BIGINT_BITFIELD_OFFSET", 8, "bigint.tq");
     static final Fallback BIGINT_DIGITS = stable("BIGINT_DIGITS_OFFSET", 16, "bigint.tq");
@@ -455,8 +408,14 @@ public final class Fallbacks {
             "globals.h enum ScopeType (SCRIPT_SCOPE and REPL_MODE_SCOPE moved first)", split(13, 0, 2, 4));
     static final Fallback SCOPE_INFO_RECEIVER_INFO = gated("SCOPE_INFO_HAS_RECEIVER_INFO", "1 for V8 9.x (verified 9.4), 0 from 10.0",
             "scope-info.tq receiver_info (removed in V8 10)", split(10, 0, 1, 0));
-    static final Fallback SCOPE_INFO_MODULE_COUNT = gated("SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT", "0 to V8 12.x, 1 from 13.0",
-            "scope-info.tq module_variable_count moved to the front", split(13, 0, 0, 1));
+    /**
+     * A module scope's ScopeInfo keeps module_variable_count first, before the context locals:
+     * not in V8 9.4-11.3 (node 16-20), from 12.4 on (node 22-26; the module fixture's module scope
+     * has {count 2, 4 names} there). The change lies between 11.3 and 12.4.
+     */
+    static final Fallback SCOPE_INFO_MODULE_COUNT = gated("SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT",
+            "0 to V8 11.x (verified 9.4, 11.3), 1 from 12.0 (verified 12.4-14.6)",
+            "scope-info.tq module_variable_count moved to the front", split(12, 0, 0, 1));
     static final Fallback BUILTIN_EXIT_TARGET = stable("BUILTIN_EXIT_FRAME_TARGET_OFFSET", 24,
             "frame-constants.h BuiltinExitFrameConstants::kTargetOffset (caller sp + 1 word)");
     static final Fallback BUILTIN_EXIT_ARGC = stable("BUILTIN_EXIT_FRAME_ARGC_OFFSET", 32,
@@ -499,6 +458,16 @@ public final class Fallbacks {
     public static final long HOLE_NAN_INT64 = 0xFFF7FFFF_FFF7FFFFL;
     static final Fallback HOLE_NAN = stable("HOLE_NAN_BITS", HOLE_NAN_INT64, "globals.h kHoleNanInt64");
 
+    /**
+     * GlobalDictionaryShape::kPrefixSize (src/objects/dictionary.h): 2 slots (next enumeration
+     * index, object hash), inherited from BaseNameDictionaryShape. The metadata has only
+     * NameDictionaryShape's prefix, which grew to 3 (a flags slot) in V8 11 (node 20-26) while the
+     * global dictionary's stayed 2: on the heap fixture cores of node 20-26 the global object's
+     * dictionary is exactly 3 + 2 + capacity words long (3 + 2 + capacity on node 16 and 18 too).
+     */
+    static final Fallback GLOBAL_DICTIONARY_PREFIX = stable("GLOBAL_DICTIONARY_PREFIX_SIZE", 2,
+            "dictionary.h BaseNameDictionaryShape::kPrefixSize (GlobalDictionaryShape)");
+
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
         return List.of(JS_ARRAY_LENGTH, SCRIPT_SOURCE, SCRIPT_LINE_OFFSET, SCRIPT_COLUMN_OFFSET, SCRIPT_TYPE, SCRIPT_ID,
@@ -513,6 +482,7 @@ public final class Fallbacks {
                 CODE_KIND_BASELINE_9, CODE_FLAGS, CODE_INSTRUCTION_START_11, CODE_POSITION_TABLE, CODE_DEOPT_DATA,
                 CODE_INSTRUCTION_STREAM_11, INSTRUCTION_STREAM_CODE, DEOPT_INLINED_COUNT, DEOPT_LITERALS,
                 DEOPT_INLINING_POSITIONS, DEOPT_SFI, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
-                SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER);
+                SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
+                GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS);
     }
 }

@@ -165,8 +165,11 @@ public enum V8Fact {
     NUMBER_DICTIONARY_PREFIX_SIZE("numberdictionaryshape_prefix_size"),
     NUMBER_DICTIONARY_ENTRY_SIZE("numberdictionaryshape_entry_size"),
     GLOBAL_DICTIONARY_ENTRY_SIZE("globaldictionaryshape_entry_size"),
+    /** Not NAME_DICTIONARY_PREFIX_SIZE: the global dictionary kept the 2-slot prefix when NameDictionary's grew. */
+    GLOBAL_DICTIONARY_PREFIX_SIZE(Fallbacks.GLOBAL_DICTIONARY_PREFIX),
     PROPERTY_CELL_VALUE_OFFSET(Fallbacks.PROPERTY_CELL_VALUE),
     PROPERTY_CELL_NAME_OFFSET(Fallbacks.PROPERTY_CELL_NAME),
+    PROPERTY_CELL_DETAILS_OFFSET(Fallbacks.PROPERTY_CELL_DETAILS),
     BIGINT_BITFIELD_OFFSET(Fallbacks.BIGINT_BITFIELD),
     BIGINT_DIGITS_OFFSET(Fallbacks.BIGINT_DIGITS),
     SYMBOL_FLAGS_OFFSET(Fallbacks.SYMBOL_FLAGS),

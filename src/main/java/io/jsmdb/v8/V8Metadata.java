@@ -88,10 +88,13 @@ public final class V8Metadata {
     private final Map<String, Integer> frameByName = new HashMap<>();
     private final Map<Integer, String> frameByValue = new HashMap<>();
     private final Map<V8Fact, Resolution> resolved = Collections.synchronizedMap(new EnumMap<>(V8Fact.class));
+    /** The binary the metadata was read from (null when built from a map): source of {@link #instanceTypes()}. */
+    private final ElfImage image;
+    private volatile InstanceTypeTable instanceTypes;
 
     /** Metadata from v8dbg names (with or without the prefix) to values; no version known. */
     public V8Metadata(Map<String, Long> constants) {
-        this(constants, Optional.empty(), "V8 metadata", List.of());
+        this(constants, Optional.empty(), "V8 metadata", List.of(), null);
     }
 
     /**
@@ -101,10 +104,12 @@ public final class V8Metadata {
      * @param target what the metadata came from, for messages ("/usr/bin/node (V8 11.3.244.8)")
      */
     public V8Metadata(Map<String, Long> constants, Optional<V8Version> version, String target) {
-        this(constants, version, target, List.of());
+        this(constants, version, target, List.of(), null);
     }
 
-    private V8Metadata(Map<String, Long> constants, Optional<V8Version> version, String target, List<String> warnings) {
+    private V8Metadata(Map<String, Long> constants, Optional<V8Version> version, String target, List<String> warnings,
+                       ElfImage image) {
+        this.image = image;
         this.version = Objects.requireNonNull(version);
         this.target = Objects.requireNonNull(target);
         this.warnings = List.copyOf(warnings);
@@ -147,7 +152,7 @@ public final class V8Metadata {
                 warnings.add(s.name() + " is defined twice with different values (" + old + ", " + value + "); using " + old);
             }
         }
-        return new V8Metadata(out, version, target, warnings);
+        return new V8Metadata(out, version, target, warnings, image);
     }
 
     private static String strip(String name) {
@@ -327,8 +332,25 @@ public final class V8Metadata {
     }
 
     /**
+     * Every instance type's name and number: the binary's own type-to-name table checked against
+     * the metadata ({@link InstanceTypeTable}), built the first time it is asked for (start-up
+     * does not pay for it). Metadata made from a map of constants, not from a binary, has the
+     * metadata's types only.
+     */
+    public InstanceTypeTable instanceTypes() {
+        InstanceTypeTable t = instanceTypes;
+        if (t == null) {
+            synchronized (this) {
+                t = instanceTypes;
+                if (t == null) instanceTypes = t = InstanceTypeTable.of(image, this);
+            }
+        }
+        return t;
+    }
+
+    /**
      * An instance type by TYPE name from the metadata ({@link #type}) or, where the metadata
-     * lacks it, from the version's complete table ({@link Fallbacks#instanceTypeTable}).
+     * lacks it, from the binary's complete table ({@link #instanceTypes()}).
      */
     public OptionalInt instanceType(String typeName) {
         OptionalInt t;
@@ -337,22 +359,13 @@ public final class V8Metadata {
         } catch (IllegalArgumentException e) {
             t = OptionalInt.empty();
         }
-        if (t.isPresent()) return t;
-        Integer v = Fallbacks.instanceTypeTable(version).map(m -> m.get(typeName)).orElse(null);
-        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+        return t.isPresent() ? t : instanceTypes().type(typeName);
     }
 
-    /** The TYPE name of an instance type from the metadata, else from the version's table. */
+    /** The TYPE name of an instance type from the metadata, else from the binary's table. */
     public Optional<String> instanceTypeName(int type) {
         Optional<String> n = typeName(type);
-        if (n.isPresent()) return n;
-        Optional<java.util.Map<String, Integer>> table = Fallbacks.instanceTypeTable(version);
-        if (table.isEmpty()) return Optional.empty();
-        String best = null;
-        for (Map.Entry<String, Integer> e : table.get().entrySet()) {
-            if (e.getValue() == type && (best == null || e.getKey().compareTo(best) < 0)) best = e.getKey();
-        }
-        return Optional.ofNullable(best);
+        return n.isPresent() ? n : instanceTypes().name(type);
     }
 
     /** type < FirstNonstringType. */

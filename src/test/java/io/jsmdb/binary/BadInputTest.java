@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jsmdb.testing.NodeBinaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class BadInputTest {
 
     @Test
     void truncatedNode() throws Exception {
-        Path node = NodeBinaries.path("22.23.3");
+        Path node = NodeBinaries.binary("22.23.3");
         byte[] head = new byte[100];
         try (InputStream in = Files.newInputStream(node)) {
             assertEquals(100, in.readNBytes(head, 0, 100));

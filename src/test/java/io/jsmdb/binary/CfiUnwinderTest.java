@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jsmdb.core.AddressSpace;
 import io.jsmdb.core.MemoryFault;
+import io.jsmdb.testing.NodeBinaries;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;

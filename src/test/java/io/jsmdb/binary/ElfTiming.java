@@ -1,5 +1,6 @@
 package io.jsmdb.binary;
 
+import io.jsmdb.testing.NodeBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,16 +12,9 @@ import java.util.List;
  * Without arguments it times every node under ~/.cache/jsmdb/node.
  */
 public final class ElfTiming {
-    public static final List<String> NODE_VERSIONS =
-            List.of("16.20.2", "18.20.8", "20.20.2", "22.23.3", "24.21.0", "25.9.0", "26.12.1");
-
-    public static Path nodeBinary(String version) {
-        return Path.of(System.getProperty("user.home"), ".cache", "jsmdb", "node", version, "node");
-    }
-
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            for (String v : NODE_VERSIONS) time(nodeBinary(v));
+            for (String v : NodeBinaries.VERSIONS) time(NodeBinaries.location(v));
         } else {
             for (String a : args) time(Path.of(a));
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jsmdb.testing.NodeBinaries;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void headers(String version) throws Exception {
-        try (ElfImage img = ElfImage.open(NodeBinaries.path(version))) {
+        try (ElfImage img = ElfImage.open(NodeBinaries.binary(version))) {
             assertTrue(img.isExecutable());
             assertFalse(img.isSharedObject() || img.isCore());
             assertEquals(ElfImage.EM_X86_64, img.machine());
@@ -35,7 +36,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void buildIdMatchesReadelf(String version) throws Exception {
-        Path p = NodeBinaries.path(version);
+        Path p = NodeBinaries.binary(version);
         try (ElfImage img = ElfImage.open(p)) {
             assertEquals(NodeBinaries.readelfBuildId(p), img.buildId().orElseThrow());
         }
@@ -44,7 +45,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void knownSymbols(String version) throws Exception {
-        try (ElfImage img = ElfImage.open(NodeBinaries.path(version))) {
+        try (ElfImage img = ElfImage.open(NodeBinaries.binary(version))) {
             SymbolTable st = img.symbols();
             assertTrue(st.size() > 80_000, "symbols: " + st.size());
             Symbol smiTag = st.byName("v8dbg_SmiTag").orElseThrow();
@@ -84,7 +85,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void v8dbgCountMatchesNm(String version) throws Exception {
-        Path p = NodeBinaries.path(version);
+        Path p = NodeBinaries.binary(version);
         long expected = NodeBinaries.run("nm", p.toString()).lines().filter(l -> l.contains(" v8dbg_")).count();
         try (ElfImage img = ElfImage.open(p)) {
             List<Symbol> v8dbg = img.symbols().withPrefix("v8dbg_");
@@ -97,7 +98,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void v8dbgValuesMatchReadelf(String version) throws Exception {
-        Path p = NodeBinaries.path(version);
+        Path p = NodeBinaries.binary(version);
         try (ElfImage img = ElfImage.open(p)) {
             Map<String, Map<Long, Byte>> dumps = new HashMap<>();
             int checked = 0;
@@ -141,7 +142,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void lookupAgreesWithNm(String version) throws Exception {
-        Path p = NodeBinaries.path(version);
+        Path p = NodeBinaries.binary(version);
         List<String[]> sample = new ArrayList<>();
         int k = 0;
         for (String line : NodeBinaries.run("nm", "-S", "--defined-only", p.toString()).split("\n")) {
@@ -170,7 +171,7 @@ class NodeBinaryTest {
     @ParameterizedTest
     @FieldSource("VERSIONS")
     void demanglingAgreesWithCxxfilt(String version) throws Exception {
-        try (ElfImage img = ElfImage.open(NodeBinaries.path(version))) {
+        try (ElfImage img = ElfImage.open(NodeBinaries.binary(version))) {
             List<String> names = img.symbols().withPrefix("_ZN2v88internal").stream().map(Symbol::name)
                     .filter(n -> n.hashCode() % 97 == 0).limit(300).toList();
             assertTrue(names.size() > 100, "names " + names.size());

@@ -146,7 +146,8 @@ class JsPrintDcmdTest {
                         + expected(map(d.get("handler")), level + 1, depth) + " }";
             }
             case "generator": return "[Generator " + d.get("function") + "] { <" + d.get("state") + "> }";
-            case "global": return "[global proxy]";
+            case "global": return level > 0 ? "[global proxy]" : null;
+            case "circular": return "[Circular @" + d.get("ref") + "]";
             default: return null;
         }
     }
@@ -192,6 +193,7 @@ class JsPrintDcmdTest {
             String out = jsprint(o, "-d 1 ." + field);
             String want = expected(d, 0, 1);
             String got = norm(out);
+            if (want != null && want.contains("[Circular @")) want = circularRefs(o, field, want);
             if (want != null) {
                 exact++;
                 if (!norm(want).equals(got)) failures.add(field + ": expected " + norm(want) + "\n      got " + got);
@@ -208,9 +210,13 @@ class JsPrintDcmdTest {
                 }
                 case "boundfunction" -> got.startsWith("[Function: bound " + d.get("target") + "] { target: [Function: " + d.get("target") + "]")
                         && got.contains("this: [Object], arguments: [ \"bound-arg\", 2 ] }");
-                case "error" -> got.startsWith("[" + d.get("name") + ": " + d.get("message") + "]")
+                case "error" -> d.containsKey("stack")
+                        ? got.equals(norm("[" + d.get("name") + ": " + d.get("message") + "] { stack: " + JsFormatter.quote((String) d.get("stack")) + " }"))
+                        : got.startsWith("[" + d.get("name") + ": " + d.get("message") + "]")
                         && (got.contains("stack: \"" + d.get("name") + ": " + d.get("message"))
                             || got.matches(".*\\{ stack: <not formatted yet: \\d+ call sites> }"));
+                case "global" -> got.startsWith("[global proxy] -> [global object] { ") && got.contains(" jsmdbValues: [JsmdbValues]")
+                        && got.contains(" globalThis: [Circular " + addressOf(o, ".global") + "],");
                 case "dataview" -> got.equals("DataView(" + num(d.get("byteLength")) + ", offset " + num(d.get("byteOffset")) + ") <44 55 66 77 88 99 aa bb>");
                 default -> false;
             };
@@ -218,6 +224,17 @@ class JsPrintDcmdTest {
         }
         assertTrue(failures.isEmpty(), version + ": " + failures.size() + " of " + order.size() + " fields wrong:\n  " + String.join("\n  ", failures));
         assertTrue(exact >= 50, version + ": only " + exact + " fields compared exactly");
+    }
+
+    /** Replaces each "[Circular @REF]" with the address of the object at field + REF (REF "" = the field's value). */
+    static String circularRefs(HeapFixture.Opened o, String field, String want) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[Circular @([^\\]]*)\\]").matcher(want);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String addr = jsprint(o, "-a -d 0 ." + field + m.group(1)).split(":")[0];
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement("[Circular " + addr + "]"));
+        }
+        return m.appendTail(sb).toString();
     }
 
     private static boolean checkLongString(Map<String, Object> d, String out) {
@@ -246,6 +263,74 @@ class JsPrintDcmdTest {
         String top = jsprint(o, "");
         assertTrue(top.startsWith("JsmdbValues {\n    smi: 42,\n    negativeSmi: -7,"), top);
         assertTrue(top.endsWith("    global: [global proxy],\n}"), top);
+    }
+
+    /** The address jsprint -a shows for a member. */
+    private static String addressOf(HeapFixture.Opened o, String member) {
+        return jsprint(o, "-a -d 0 " + member).split(":")[0];
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void cyclesHolesFormattedStacksAndTheGlobal(String version) {
+        HeapFixture.Opened o = HeapFixture.get(version);
+        Map<String, Object> values = map(o.core().oracle().get("values"));
+
+        // cycles print as a reference to the object they lead back to, at any depth
+        String self = addressOf(o, ".cycleSelf");
+        assertEquals(Long.toHexString(o.heap().ownDataProperty(o.values(), "cycleSelf").orElseThrow()), self);
+        assertEquals("{ name: \"jsmdb-cycle-self\", self: [Circular " + self + "] }", norm(jsprint(o, "-d 100 .cycleSelf")));
+        String withAddr = jsprint(o, "-a -d 100 .cycleSelf");
+        assertTrue(withAddr.startsWith(self + ": {") && withAddr.contains("self: " + self + ": [Circular " + self + "]"), withAddr);
+        String a = addressOf(o, ".cyclePair"), b = addressOf(o, ".cyclePair.b");
+        assertNotEquals(a, b);
+        assertEquals(b, addressOf(o, ".cyclePair.b.a.b"));
+        assertEquals("{ name: \"jsmdb-cycle-a\", b: { name: \"jsmdb-cycle-b\", a: [Circular " + a + "] } }", norm(jsprint(o, "-d 100 .cyclePair")));
+        assertEquals("{ name: \"jsmdb-cycle-b\", a: { name: \"jsmdb-cycle-a\", b: [Circular " + b + "] } }", norm(jsprint(o, "-d 100 .cyclePair.b")));
+        // the oracle saw the same cycles
+        assertEquals(Map.of("kind", "circular", "ref", ""), map(map(values.get("cycleSelf")).get("properties")).get("self"));
+        assertEquals(Map.of("kind", "circular", "ref", ""),
+                map(map(map(map(values.get("cyclePair")).get("properties")).get("b")).get("properties")).get("a"));
+
+        // a holey double array: V8 stores the hole as a NaN pattern
+        Map<String, Object> hd = map(values.get("arrayHoleyDouble"));
+        assertEquals("HOLEY_DOUBLE_ELEMENTS", hd.get("elementsKind"), "the fixture's array is not what the test needs");
+        assertEquals("[ 1.5, <hole>, 3.5 ]", jsprint(o, ".arrayHoleyDouble"));
+        assertEquals("[ 1.5, ... 2 more (length 3) ]", jsprint(o, "-l 1 .arrayHoleyDouble"));
+        CommandRunner.Captured r = run(o, Long.toHexString(o.values()) + "::jsprint .arrayHoleyDouble[1]");
+        assertEquals(CommandRunner.Status.FAILED, r.status());
+        assertTrue(r.err().contains("element 1 of") && r.err().contains("is a hole"), r.err());
+
+        // an Error whose stack was read: the string exactly as V8 formatted it
+        Map<String, Object> err = map(values.get("errorStackRead"));
+        String stack = (String) err.get("stack");
+        assertEquals(Boolean.TRUE, err.get("stackRead"));
+        assertTrue(stack.startsWith("Error: jsmdb error with its stack read\n    at jsmdbMakeErrorWithStack ("), stack);
+        assertEquals("[Error: jsmdb error with its stack read] {\n    stack: " + JsFormatter.quote(stack) + ",\n}", jsprint(o, ".errorStackRead"));
+        // the one never read still holds its call sites
+        assertTrue(norm(jsprint(o, ".error")).matches("\\[Error: jsmdb error message\\] \\{ stack: <not formatted yet: \\d+ call sites> }"),
+                jsprint(o, ".error"));
+
+        // the global proxy shows the global object behind it; both print, bounded, without error
+        String global = jsprint(o, ".global");
+        assertTrue(global.startsWith("[global proxy] -> [global object] {\n"), global.substring(0, Math.min(200, global.length())));
+        assertTrue(global.contains("\n    jsmdbValues: JsmdbValues {\n        smi: 42,\n"), "jsmdbValues not in the global object");
+        // globalThis refers back to the proxy being printed
+        String proxy = addressOf(o, ".global");
+        assertTrue(global.contains("\n        global: [Circular " + proxy + "],\n"), "globalThis inside jsmdbValues");
+        assertTrue(global.contains("\n    globalThis: [Circular " + proxy + "],\n"), "globalThis in the global object");
+        assertTrue(global.contains("\n    process: [Getter/Setter],\n"), "process is an accessor");
+        assertFalse(global.contains("<internal "), "an accessor printed as a value");
+        assertTrue(global.lines().count() < 20_000, "unbounded: " + global.lines().count() + " lines");
+        assertEquals("[global proxy]", jsprint(o, "-d 0 .global").lines().findFirst().orElseThrow().replaceAll(" -> .*", ""));
+        String gAddr = jsprint(o, "-a .global").split(" -> ")[1].split(":")[0];
+        CommandRunner.Captured g = run(o, gAddr + "::jsprint -d 1");
+        assertEquals(CommandRunner.Status.OK, g.status(), g.err());
+        assertEquals("", g.err());
+        assertTrue(g.out().startsWith("[global object] {\n") && g.out().contains("\n    jsmdbValues: [JsmdbValues],\n")
+                && g.out().contains("\n    jsmdbHeap: [Object],\n"), g.out());
+        assertFalse(g.out().contains("unreadable"), g.out());
+        assertEquals(Long.toHexString(o.values()), addressOf(o, ".global.jsmdbValues"));
     }
 
     /** One line on stderr, exit status 1, no Java exception text. */

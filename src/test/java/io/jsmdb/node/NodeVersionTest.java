@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jsmdb.binary.ElfImage;
-import io.jsmdb.v8.NodeBinaries;
+import io.jsmdb.testing.NodeBinaries;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

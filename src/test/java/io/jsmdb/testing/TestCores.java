@@ -21,8 +21,7 @@ public final class TestCores {
     private TestCores() {}
 
     /** Node versions of the matrix (official linux-x64 builds). */
-    public static final List<String> VERSIONS =
-            List.of("16.20.2", "18.20.8", "20.20.2", "22.23.3", "24.21.0", "25.9.0", "26.12.1");
+    public static final List<String> VERSIONS = NodeBinaries.VERSIONS;
 
     /** Fixtures made for every version. */
     public static final List<String> FIXTURES = List.of("stack", "async", "esm", "heap");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jsmdb.testing.NodeBinaries;
 import io.jsmdb.v8.V8Metadata.Resolution.Kind;
 import java.util.List;
 import java.util.Map;

@@ -1,15 +1,14 @@
 package io.jsmdb.v8.frames;
 
 import io.jsmdb.binary.ElfImage;
-import io.jsmdb.binary.LoadSegment;
 import io.jsmdb.binary.NativeSymbolizer;
 import io.jsmdb.binary.Symbol;
-import io.jsmdb.core.CoreFile;
-import io.jsmdb.core.MappedFile;
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +19,10 @@ import java.util.Optional;
  * embedded builtins ({@code Builtins_*}, at its ELF address or in the copy V8 remaps into its
  * code range on node 20+, which is a second file mapping of node), or JIT code in V8's heap
  * (then the Code object and its kind are found by scanning back to the InstructionStream /
- * Code header).
+ * Code header). File-backed PCs are named by {@link NativeSymbolizer}.
  */
 final class CodeMap {
-    enum Where { NATIVE, BUILTIN, JIT, UNKNOWN }
+    enum Where { NATIVE, BUILTIN, JIT }
 
     /** A classified PC; symbol is the (demangled) name when known, describe the mdb-style text. */
     record Pc(long pc, Where where, String symbol, String describe) {}
@@ -31,33 +30,24 @@ final class CodeMap {
     /** A JIT Code object: its address, instruction start/end, kind and the Code-level fields. */
     record Code(long code, long start, long end, int kind) {}
 
-    private final CoreFile core;
-    private final String exePath;
     private final ElfImage node;
     private final NativeSymbolizer symbolizer;
-    private final FrameHeap h;
-    private final MappedFile[] files;
+    private final V8Heap heap;
     private final Map<Long, Pc> pcCache = new HashMap<>();
     private final List<Code> codes = new ArrayList<>();
     private final boolean hasIs;
-    private final int isType, codeType, isCode, isStart, codeIs, codeStartField, codeInline, codeSize, codeFlags, kindMask, kindShift;
+    private final int isType, codeType, isCode, codeIs, codeStartField, codeInline, codeSize, codeFlags, kindMask, kindShift;
     private byte[][] bytecodeSizes;
 
-    CodeMap(CoreFile core, String exePath, ElfImage node, NativeSymbolizer symbolizer, FrameHeap h) {
-        this.core = core;
-        this.exePath = exePath;
+    CodeMap(ElfImage node, NativeSymbolizer symbolizer, V8Heap heap) {
         this.node = node;
         this.symbolizer = symbolizer;
-        this.h = h;
-        List<MappedFile> fs = new ArrayList<>(core.mappedFiles());
-        fs.sort(Comparator.comparing(MappedFile::start, Long::compareUnsigned));
-        files = fs.toArray(new MappedFile[0]);
-        V8Metadata md = h.md;
-        isType = h.typeOr("INSTRUCTION_STREAM_TYPE");
-        codeType = h.codeType;
+        this.heap = heap;
+        V8Metadata md = heap.metadata();
+        isType = heap.typeNamed("INSTRUCTION_STREAM_TYPE");
+        codeType = heap.typeNamed("CODE_TYPE");
         hasIs = isType >= 0;
         isCode = (int) md.find(V8Fact.INSTRUCTION_STREAM_CODE_OFFSET).orElse(-1);
-        isStart = (int) md.find(V8Fact.INSTRUCTION_STREAM_INSTRUCTION_START_OFFSET).orElse(-1);
         codeIs = (int) md.find(V8Fact.CODE_INSTRUCTION_STREAM_OFFSET).orElse(-1);
         codeStartField = (int) md.find(V8Fact.CODE_INSTRUCTION_START_OFFSET).orElse(-1);
         codeInline = (int) md.find(V8Fact.CODE_INLINE_INSTRUCTIONS_OFFSET).orElse(-1);
@@ -67,28 +57,6 @@ final class CodeMap {
         kindShift = md.get(V8Fact.CODE_KIND_FIELD_SHIFT);
     }
 
-    private List<NativeSymbolizer.Module> modules;
-
-    private List<NativeSymbolizer.Module> modules() {
-        if (modules == null) modules = symbolizer.modules();
-        return modules;
-    }
-
-    private MappedFile fileAt(long addr) {
-        int lo = 0, hi = files.length - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            MappedFile f = files[mid];
-            if (Long.compareUnsigned(addr, f.start()) < 0) hi = mid - 1;
-            else if (Long.compareUnsigned(addr, f.end()) >= 0) lo = mid + 1;
-            else return f;
-        }
-        return null;
-    }
-
-    /** True if addr is inside some file mapping (code or data of a binary). */
-    boolean inFile(long addr) { return fileAt(addr) != null; }
-
     /**
      * Classifies pc. A return address (every frame's pc but the top one's) is looked up at pc-1:
      * a call to a noreturn function can be the last instruction of its function.
@@ -97,48 +65,29 @@ final class CodeMap {
         long key = returnAddress ? ~pc : pc;
         Pc p = pcCache.get(key);
         if (p == null) {
-            p = compute(pc, returnAddress ? 1 : 0);
+            p = compute(pc, returnAddress);
             pcCache.put(key, p);
         }
         return p;
     }
 
-    private Pc compute(long pc, int back) {
-        long at = pc - back;
-        MappedFile f = fileAt(at);
-        if (f == null) return new Pc(pc, Where.JIT, null, String.format("0x%x", pc));
-        if (f.path().equals(exePath)) {
-            long fileOff = at - f.start() + f.fileOffset();
-            for (LoadSegment s : node.loadSegments()) {
-                if (fileOff >= s.fileOffset() && fileOff < s.fileOffset() + s.filesz()) {
-                    long vaddr = s.vaddr() + (fileOff - s.fileOffset());
-                    Optional<Symbol> sym = node.symbols().lookup(vaddr);
-                    if (sym.isEmpty()) {
-                        return new Pc(pc, Where.UNKNOWN, null, String.format("%s+0x%x", f.path().substring(f.path().lastIndexOf('/') + 1), fileOff + back));
-                    }
-                    String raw = sym.get().name();
-                    long off = vaddr + back - sym.get().value();
-                    String name = raw.startsWith("Builtins_") ? raw : sym.get().demangled();
-                    String d = name + (off == 0 ? "" : "+0x" + Long.toHexString(off));
-                    return new Pc(pc, raw.startsWith("Builtins_") ? Where.BUILTIN : Where.NATIVE, name, d);
-                }
-            }
-            return new Pc(pc, Where.UNKNOWN, null, String.format("0x%x", pc));
+    /**
+     * A PC in a mapped file is named by {@link NativeSymbolizer} (the exact NT_FILE mapping, so
+     * node's second mapping of its embedded builtins finds them too); one in no file is JIT code.
+     */
+    private Pc compute(long pc, boolean returnAddress) {
+        Optional<NativeSymbolizer.Location> loc;
+        try {
+            loc = returnAddress ? symbolizer.locateReturnAddress(pc) : symbolizer.locate(pc);
+        } catch (RuntimeException e) {
+            loc = Optional.empty();
         }
-        // The library of the exact NT_FILE mapping (NativeSymbolizer.moduleAt works on per-path
-        // extents, which overlap when a path is mapped in several places, e.g. anon_inode:[io_uring]).
-        NativeSymbolizer.Module mod = null;
-        for (NativeSymbolizer.Module m : modules()) if (m.path().equals(f.path())) mod = m;
-        String base = f.path().substring(f.path().lastIndexOf('/') + 1);
-        Optional<ElfImage> img = mod == null ? Optional.empty() : symbolizer.image(mod);
-        if (img.isEmpty()) return new Pc(pc, Where.UNKNOWN, null, String.format("%s+0x%x", base, at - f.start() + f.fileOffset() + back));
-        long link = at - symbolizer.bias(mod, img.get());
-        Optional<Symbol> sym = img.get().symbols().lookup(link);
-        if (sym.isEmpty()) sym = img.get().dynamicSymbols().lookup(link);
-        if (sym.isEmpty()) return new Pc(pc, Where.NATIVE, null, String.format("%s+0x%x", base, at - f.start() + f.fileOffset() + back));
-        long off = link + back - sym.get().value();
-        NativeSymbolizer.Location l = new NativeSymbolizer.Location(mod, sym, off, false);
-        return new Pc(pc, Where.NATIVE, sym.get().demangled(), l.describe());
+        if (loc.isEmpty()) return new Pc(pc, Where.JIT, null, String.format("0x%x", pc));
+        NativeSymbolizer.Location l = loc.get();
+        if (l.symbol().isEmpty()) return new Pc(pc, Where.NATIVE, null, l.describe());
+        String raw = l.symbol().get().name();
+        if (l.mainExecutable() && raw.startsWith("Builtins_")) return new Pc(pc, Where.BUILTIN, raw, l.describe());
+        return new Pc(pc, Where.NATIVE, l.symbol().get().demangled(), l.describe());
     }
 
     /** The Code object whose instructions hold pc (JIT code in V8's heap), or null. */
@@ -156,43 +105,49 @@ final class CodeMap {
         int wanted = hasIs ? isType : codeType;
         if (wanted < 0) return null;
         for (long p = a; p > a - MAX_SCAN; p -= 8) {
-            long w = h.word(p);
-            if (w == 0 && !h.mem.isReadable(p, 8)) return null;
-            if (!h.isHeapObject(w)) continue;
-            if (h.typeIfMap(w) != wanted) continue;
+            long w = FrameSlots.word(heap.memory(), p);
+            if (w == 0 && !heap.memory().isReadable(p, 8)) return null;
+            if (!heap.isMap(w) || heap.instanceType(w) != wanted) continue;
             long obj = p + 1;
-            Code c = hasIs ? fromInstructionStream(obj, pc) : fromInlineCode(obj, pc);
+            Code c;
+            try {
+                c = hasIs ? fromInstructionStream(obj, pc) : fromInlineCode(obj, pc);
+            } catch (MemoryFault | HeapException e) {
+                c = null;
+            }
             if (c != null) return c;
         }
         return null;
     }
 
+    private int int32(long obj, int off) { return heap.memory().readInt(heap.untag(obj) + off); }
+
     private Code fromInstructionStream(long is, long pc) {
         if (isCode < 0 || codeIs < 0 || codeStartField < 0) return null;
-        long code = h.field(is, isCode);
-        if (h.type(code) != codeType) return null;
-        if (h.field(code, codeIs) != is) return null;
-        long start = h.field(code, codeStartField);
+        long code = heap.field(is, isCode);
+        if (!heap.isHeapObject(code) || heap.typeOf(code) != codeType) return null;
+        if (heap.field(code, codeIs) != is) return null;
+        long start = heap.field(code, codeStartField);
         if (start > pc || start < is) return null;
         long end;
         if (codeSize >= 0) {
-            int size = h.int32(code, codeSize);
+            int size = int32(code, codeSize);
             if (size <= 0) return null;
             end = start + size;
             if (pc >= end) return null;
         } else {
             end = pc + 1;
         }
-        int kind = (h.int32(code, codeFlags) >>> kindShift) & kindMask;
+        int kind = (int32(code, codeFlags) >>> kindShift) & kindMask;
         return new Code(code, start, end, kind);
     }
 
     private Code fromInlineCode(long code, long pc) {
         if (codeInline < 0 || codeSize < 0) return null;
-        long start = code - 1 + codeInline;
-        int size = h.int32(code, codeSize);
+        long start = heap.untag(code) + codeInline;
+        int size = int32(code, codeSize);
         if (size <= 0 || pc < start || pc >= start + size) return null;
-        int kind = (h.int32(code, codeFlags) >>> kindShift) & kindMask;
+        int kind = (int32(code, codeFlags) >>> kindShift) & kindMask;
         return new Code(code, start, start + size, kind);
     }
 

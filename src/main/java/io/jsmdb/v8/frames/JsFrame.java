@@ -1,5 +1,6 @@
 package io.jsmdb.v8.frames;
 
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.Optional;
 
 /**
@@ -24,7 +25,7 @@ import java.util.Optional;
  *                     count of arguments the original call passed is not on the stack
  */
 public record JsFrame(long function, long sfi, String name, String inferredName, Tier tier, long script,
-                      Optional<String> scriptName, String evalOrigin, Functions.LineCol position,
+                      Optional<String> scriptName, String evalOrigin, V8Heap.LineColumn position,
                       PositionKind positionKind, int codeOffset, long receiver, long[] args, String inlinedInto,
                       boolean resumed) {
     public enum Tier {

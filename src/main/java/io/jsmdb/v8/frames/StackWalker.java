@@ -5,11 +5,13 @@ import io.jsmdb.binary.ElfImage;
 import io.jsmdb.binary.NativeSymbolizer;
 import io.jsmdb.binary.UnwindRegs;
 import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.Registers;
 import io.jsmdb.core.ThreadState;
+import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
-import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +30,9 @@ import java.util.OptionalInt;
  * [fp], return address at [fp+8]; the slot at fp-8 is a frame-type marker (typed frames) or a
  * context (JavaScript frames, whose JSFunction is at fp-16).
  *
+ * <p>Heap objects are read through {@link V8Heap}; a frame holds whatever could be read, and
+ * bad memory leaves fields empty instead of ending the walk.
+ *
  * <p>Not thread-safe; one per session (it caches decoded objects).
  */
 public final class StackWalker {
@@ -38,15 +43,13 @@ public final class StackWalker {
 
     private final CoreFile core;
     private final V8Metadata md;
-    private final FrameHeap h;
-    private final Functions fns;
     private final CodeMap codeMap;
     private final CfiUnwinder cfi;
     private final V8Heap heap;
     private final int offMarker, offFunction, offArgc, offArgs, offBytecodeArray, offBytecodeOffset, offCallerFp, offCallerPc;
     private final boolean argcHasReceiver;
     private final int bytecodeHeader, spTableOffset, byteArrayData, lengthOffset, encoding, fixedArrayHeader;
-    private final int kindBaseline, kindMaglev, kindTurbofan;
+    private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball;
     private final int codePositions, codeDeopt, deoptLiterals, deoptInlining, inliningSize, inliningId;
     private final int builtinExitTarget, builtinExitArgc, builtinExitExtraArgs, builtinExitReceiver;
     private final Map<Long, List<Frame>> walks = new HashMap<>();
@@ -61,14 +64,15 @@ public final class StackWalker {
                 || (b.contains("Await") && b.endsWith("Closure"));
     }
 
-    public StackWalker(CoreFile core, String executablePath, ElfImage node, NativeSymbolizer symbolizer, V8Metadata md) {
+    public StackWalker(CoreFile core, ElfImage node, NativeSymbolizer symbolizer, V8Metadata md) {
         this.core = core;
         this.md = md;
-        this.h = new FrameHeap(core, md);
-        this.fns = new Functions(h);
-        this.codeMap = new CodeMap(core, executablePath, node, symbolizer, h);
-        this.cfi = new CfiUnwinder(core, symbolizer);
         this.heap = new V8Heap(core, md);
+        this.codeMap = new CodeMap(node, symbolizer, heap);
+        this.cfi = new CfiUnwinder(core, symbolizer);
+        tBytecodeArray = heap.typeNamed("BYTECODE_ARRAY_TYPE");
+        tSfi = heap.typeNamed("SHARED_FUNCTION_INFO_TYPE");
+        tOddball = heap.typeNamed("ODDBALL_TYPE");
         offMarker = md.fpContextOrFrameTypeOffset();
         offFunction = md.fpFunctionOffset();
         offArgc = md.fpArgcOffset();
@@ -99,47 +103,8 @@ public final class StackWalker {
         builtinExitReceiver = md.get(V8Fact.BUILTIN_EXIT_FRAME_RECEIVER_OFFSET);
     }
 
-    /** Function names, scripts and source lines. */
-    public Functions functions() { return fns; }
-
-    /**
-     * A one-line summary of a JS value: {@code 42}, {@code undefined}, {@code "s"},
-     * {@code 0x.. (JSObject: Foo)}, {@code 0x.. (JSFunction: f)}, from {@link V8Heap}; the frame
-     * decoder's own reader where V8Heap rejects the word.
-     */
-    public String summary(long value) {
-        try {
-            JsKind k = heap.kindOf(value);
-            switch (k) {
-                case SMI: return Long.toString(heap.smiValue(value));
-                case UNDEFINED: return "undefined";
-                case NULL: return "null";
-                case TRUE: return "true";
-                case FALSE: return "false";
-                case HOLE: return "<hole>";
-                case STRING: {
-                    V8Heap.JsString str = heap.readString(value, 80);
-                    return "\"" + str.text() + (str.truncated() ? "...\"" : "\"");
-                }
-                case HEAP_NUMBER: return String.format("0x%x (HeapNumber: %s)", value, FrameHeap.JsNumberText.of(heap.numberValue(value)));
-                case FUNCTION: {
-                    String n = heap.functionDebugName(value);
-                    return String.format("0x%x (JSFunction: %s)", value, n == null || n.isEmpty() ? "<anonymous>" : n);
-                }
-                default: {
-                    int type = heap.typeOf(value);
-                    String cls = md.typeClassName(type).or(() -> md.instanceTypeName(type)).orElse(heap.typeName(type));
-                    if (k.isJSObject()) {
-                        var ctor = heap.constructorNameOf(value);
-                        if (ctor.isPresent()) return String.format("0x%x (%s: %s)", value, cls, ctor.get());
-                    }
-                    return String.format("0x%x (%s)", value, cls);
-                }
-            }
-        } catch (RuntimeException e) {
-            return h.summary(value, fns);
-        }
-    }
+    /** The heap the walker reads frames' objects with (function names, scripts, source lines, values). */
+    public V8Heap heap() { return heap; }
 
     /** The frames of a thread, innermost first (cached). */
     public List<Frame> walk(ThreadState thread) {
@@ -155,7 +120,7 @@ public final class StackWalker {
             long pc = r.rip(), fp = r.rbp(), sp = r.rsp();
             CodeMap.Pc p = codeMap.classify(pc, !top);
             UnwindRegs next = null;
-            if (p.where() == CodeMap.Where.NATIVE || (p.where() == CodeMap.Where.UNKNOWN && codeMap.inFile(pc))) {
+            if (p.where() == CodeMap.Where.NATIVE) {
                 out.add(new Frame(Frame.Kind.NATIVE, fp, pc, p.describe(), null, null));
                 Optional<UnwindRegs> n = cfi == null ? Optional.empty() : cfi.step(r, top);
                 if (n.isPresent()) {
@@ -200,8 +165,8 @@ public final class StackWalker {
      * typed V8 frame, a JS frame (plus the frames inlined into it), or plain V8 code.
      */
     private void decodeV8(long fp, long pc, CodeMap.Pc p, boolean top, List<Frame> out) {
-        long marker = h.word(fp + offMarker);
-        OptionalInt ft = h.isSmi(marker) ? md.frameTypeFromMarker(marker) : OptionalInt.empty();
+        long marker = slot(fp + offMarker);
+        OptionalInt ft = heap.isSmi(marker) ? md.frameTypeFromMarker(marker) : OptionalInt.empty();
         if (ft.isPresent()) {
             String type = md.frameTypeName(ft.getAsInt()).orElse("frame type " + ft.getAsInt());
             if (V8Metadata.canonicalFrameTypeName(type).equals("BuiltinExitFrame")) {
@@ -214,14 +179,15 @@ public final class StackWalker {
             out.add(new Frame(Frame.Kind.V8_INTERNAL, fp, pc, p.describe(), type, null));
             return;
         }
-        long fn = h.word(fp + offFunction);
-        if (!h.isJsFunction(fn)) {
+        long fn = slot(fp + offFunction);
+        if (!heap.isJSFunctionType(type(fn))) {
             out.add(new Frame(Frame.Kind.V8_CODE, fp, pc, p.describe(), null, null));
             return;
         }
-        long sfi = h.sharedOf(fn);
-        long ba = h.word(fp + offBytecodeArray);
-        long bo = h.word(fp + offBytecodeOffset);
+        long sfi = shared(fn);
+        long ba = slot(fp + offBytecodeArray);
+        long bo = slot(fp + offBytecodeOffset);
+        boolean interpreted = type(ba) == tBytecodeArray && heap.isSmi(bo);
         JsFrame.Tier tier;
         CodeMap.Code code = null;
         if (p.where() == CodeMap.Where.JIT) {
@@ -229,26 +195,26 @@ public final class StackWalker {
             int kind = code == null ? -1 : code.kind();
             tier = kind == kindBaseline ? JsFrame.Tier.BASELINE : kind == kindMaglev ? JsFrame.Tier.MAGLEV
                     : kind == kindTurbofan ? JsFrame.Tier.TURBOFAN
-                    : (h.type(ba) == h.bytecodeArrayType && h.isSmi(bo)) ? JsFrame.Tier.INTERPRETED : JsFrame.Tier.UNKNOWN;
-        } else if (h.type(ba) == h.bytecodeArrayType && h.isSmi(bo)) {
+                    : interpreted ? JsFrame.Tier.INTERPRETED : JsFrame.Tier.UNKNOWN;
+        } else if (interpreted) {
             tier = JsFrame.Tier.INTERPRETED;
         } else {
             tier = JsFrame.Tier.BUILTIN;
         }
-        long argc = h.word(fp + offArgc) - (argcHasReceiver ? 1 : 0);
-        long receiver = h.word(fp + offArgs);
+        long argc = slot(fp + offArgc) - (argcHasReceiver ? 1 : 0);
+        long receiver = slot(fp + offArgs);
         long[] args = null;
         if (argc >= 0 && argc <= 65535) {
             args = new long[(int) argc];
-            for (int i = 0; i < argc; i++) args[i] = h.word(fp + offArgs + 8L * (i + 1));
+            for (int i = 0; i < argc; i++) args[i] = slot(fp + offArgs + 8L * (i + 1));
         }
-        long script = fns.script(sfi);
+        long script = script(sfi);
         int codeOffset = -1;
         long raw = -1;
         List<JsFrame> inlined = new ArrayList<>();
         switch (tier) {
             case INTERPRETED -> {
-                codeOffset = (int) (h.smi(bo) - (bytecodeHeader - 1));
+                codeOffset = (int) (heap.smiValue(bo) - (bytecodeHeader - 1));
                 raw = bytecodePositions(ba) == null ? -1 : bytecodePositions(ba).lookup(codeOffset);
             }
             case BASELINE -> {
@@ -258,14 +224,14 @@ public final class StackWalker {
             }
             case MAGLEV, TURBOFAN -> {
                 codeOffset = (int) (pc - code.start() - (top ? 0 : 1));
-                SourcePositions t = positions(h.field(code.code(), codePositions));
+                SourcePositions t = positions(field(code.code(), codePositions));
                 raw = t == null ? -1 : t.lookup(codeOffset);
                 raw = expandInlined(code, raw, sfi, tier, inlined);
             }
             default -> { }
         }
         for (JsFrame in : inlined) out.add(new Frame(Frame.Kind.INLINED_JS, 0, pc, p.describe(), null, in));
-        CodeMap.Pc caller = codeMap.classify(h.word(fp + offCallerPc), true);
+        CodeMap.Pc caller = codeMap.classify(slot(fp + offCallerPc), true);
         boolean resumed = isGeneratorResume(caller.symbol());
         JsFrame js = jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, null, resumed);
         out.add(new Frame(Frame.Kind.JS, fp, pc, p.describe(), null, js));
@@ -278,63 +244,91 @@ public final class StackWalker {
 
     private JsFrame jsFrame(long fn, long sfi, JsFrame.Tier tier, long script, long raw, int codeOffset,
                             long receiver, long[] args, String inlinedInto, boolean resumed) {
-        Functions.FunctionName n = fns.name(sfi);
-        Functions.LineCol pos = null;
+        String[] n = names(sfi);
+        V8Heap.LineColumn pos = null;
         JsFrame.PositionKind kind = JsFrame.PositionKind.NONE;
         if (script != 0) {
             int off = raw >= 0 ? SourcePositions.scriptOffset(raw) : -1;
             if (off >= 0) {
-                pos = fns.lineCol(script, off);
+                pos = lineColumn(script, off);
                 if (pos != null) kind = JsFrame.PositionKind.EXECUTING;
             }
             if (pos == null) {
-                int[] range = fns.sourceRange(sfi);
+                int[] range = sourceRange(sfi);
                 if (range != null) {
-                    pos = fns.lineCol(script, range[0]);
+                    pos = lineColumn(script, range[0]);
                     if (pos != null) kind = JsFrame.PositionKind.FUNCTION_START;
                 }
             }
         }
-        return new JsFrame(fn, sfi, n.name(), n.inferred(), tier, script, fns.scriptName(script), evalOrigin(script),
+        return new JsFrame(fn, sfi, n[0], n[1], tier, script, scriptName(script), evalOrigin(script),
                 pos, kind, codeOffset, receiver, args, inlinedInto, resumed);
+    }
+
+    /**
+     * The frame's names of an SFI: V8's shared name and inferred name; the top-level code of an
+     * eval is named "eval", as V8's stack traces name it.
+     */
+    private String[] names(long sfi) {
+        if (type(sfi) != tSfi) return new String[] {"", ""};
+        String name;
+        try {
+            name = heap.sfiName(sfi);
+        } catch (MemoryFault | HeapException e) {
+            name = "";
+        }
+        String inferred = heap.sfiInferredName(sfi);
+        if (name.isEmpty() && inferred.isEmpty() && heap.isEvalCode(sfi)) name = "eval";
+        return new String[] {name, inferred};
+    }
+
+    /** V8's debug name as frames show it: the name, else the inferred name, else "". */
+    private String debugName(long sfi) {
+        String[] n = names(sfi);
+        return !n[0].isEmpty() ? n[0] : n[1];
     }
 
     /** "eval at f (file:L:C)" for eval code, else null. */
     private String evalOrigin(long script) {
-        if (script == 0 || fns.scriptName(script).isPresent()) return null;
-        long[] o = fns.evalOrigin(script);
-        if (o == null) return null;
-        String who = fns.debugName(o[0]);
-        long s = fns.script(o[0]);
-        String where = fns.scriptName(s).orElse("<anonymous>");
-        Functions.LineCol lc = o[1] >= 0 ? fns.lineCol(s, (int) o[1]) : null;
+        if (script == 0 || scriptName(script).isPresent()) return null;
+        Optional<V8Heap.EvalOrigin> o;
+        try {
+            o = heap.evalOrigin(script);
+        } catch (MemoryFault | HeapException e) {
+            return null;
+        }
+        if (o.isEmpty()) return null;
+        String who = debugName(o.get().shared());
+        long s = script(o.get().shared());
+        String where = scriptName(s).orElse("<anonymous>");
+        V8Heap.LineColumn lc = o.get().position() >= 0 && s != 0 ? lineColumn(s, o.get().position()) : null;
         return "eval at " + (who.isEmpty() ? "<anonymous>" : who) + " (" + where + (lc == null ? "" : ":" + lc.line() + ":" + lc.column()) + ")";
     }
 
     /** A C++ builtin (JSON.parse) called from JS: its BuiltinExitFrame holds the target and argc. */
     private JsFrame builtinExit(long fp) {
-        long fn = h.word(fp + builtinExitTarget);
-        if (!h.isJsFunction(fn)) return null;
-        long argcWord = h.word(fp + builtinExitArgc);
+        long fn = slot(fp + builtinExitTarget);
+        if (!heap.isJSFunctionType(type(fn))) return null;
+        long argcWord = slot(fp + builtinExitArgc);
         long[] args = null;
         long receiver = 0;
-        if (h.isSmi(argcWord)) {
-            long argc = h.smi(argcWord) - builtinExitExtraArgs;
+        if (heap.isSmi(argcWord)) {
+            long argc = heap.smiValue(argcWord) - builtinExitExtraArgs;
             long base = fp + builtinExitReceiver;
             if (argc >= 0 && argc < 65536) {
-                receiver = h.word(base);
+                receiver = slot(base);
                 args = new long[(int) argc];
-                for (int i = 0; i < argc; i++) args[i] = h.word(base + 8L * (i + 1));
+                for (int i = 0; i < argc; i++) args[i] = slot(base + 8L * (i + 1));
             }
         }
-        long sfi = h.sharedOf(fn);
-        return jsFrame(fn, sfi, JsFrame.Tier.CPP_BUILTIN, fns.script(sfi), -1, -1, receiver, args, null);
+        long sfi = shared(fn);
+        return jsFrame(fn, sfi, JsFrame.Tier.CPP_BUILTIN, script(sfi), -1, -1, receiver, args, null);
     }
 
     private final Map<Long, Optional<SourcePositions>> tables = new HashMap<>();
 
     private SourcePositions bytecodePositions(long bytecodeArray) {
-        return positions(h.field(bytecodeArray, spTableOffset));
+        return positions(field(bytecodeArray, spTableOffset));
     }
 
     /** A decoded position table from a ByteArray / TrustedByteArray, or null (undefined: not collected). */
@@ -349,8 +343,9 @@ public final class StackWalker {
     }
 
     private byte[] byteArray(long obj) {
-        if (!h.isHeapObject(obj) || h.type(obj) < 0 || h.type(obj) == h.oddballType) return null;
-        long len = h.smiField(obj, lengthOffset, -1);
+        int t = type(obj);
+        if (t < 0 || t == tOddball) return null;
+        long len = smiField(obj, lengthOffset);
         if (len < 0 || len > (64 << 20)) return null;
         try {
             return core.readBytes(obj - 1 + byteArrayData, (int) len);
@@ -365,10 +360,10 @@ public final class StackWalker {
      * walking the BytecodeArray with V8's bytecode size table. -2 if it cannot be done.
      */
     private int baselineBytecodeOffset(CodeMap.Code code, long pc, long bytecodeArray) {
-        if (code == null || h.type(bytecodeArray) != h.bytecodeArrayType) return -2;
-        byte[] table = byteArray(h.field(code.code(), codePositions));
+        if (code == null || type(bytecodeArray) != tBytecodeArray) return -2;
+        byte[] table = byteArray(field(code.code(), codePositions));
         byte[][] sizes = codeMap.bytecodeSizes();
-        long len = h.smiField(bytecodeArray, lengthOffset, -1);
+        long len = smiField(bytecodeArray, lengthOffset);
         if (table == null || sizes == null || len < 0 || len > (16 << 20)) return -2;
         byte[] bc;
         try {
@@ -409,12 +404,12 @@ public final class StackWalker {
      */
     private long expandInlined(CodeMap.Code code, long raw, long outerSfi, JsFrame.Tier tier, List<JsFrame> out) {
         if (raw < 0 || SourcePositions.inliningId(raw) < 0) return raw;
-        long dd = h.field(code.code(), codeDeopt);
-        long positions = h.element(dd, fixedArrayHeader, deoptInlining);
-        long literals = h.element(dd, fixedArrayHeader, deoptLiterals);
+        long dd = field(code.code(), codeDeopt);
+        long positions = field(dd, fixedArrayHeader + deoptInlining * 8);
+        long literals = field(dd, fixedArrayHeader + deoptLiterals * 8);
         byte[] inl = byteArray(positions);
         if (inl == null) return raw;
-        String outer = fns.debugName(outerSfi);
+        String outer = debugName(outerSfi);
         for (int guard = 0; guard < 64 && raw >= 0 && SourcePositions.inliningId(raw) >= 0; guard++) {
             int id = SourcePositions.inliningId(raw);
             int at = id * inliningSize;
@@ -422,12 +417,81 @@ public final class StackWalker {
             java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(inl).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             long callerRaw = bb.getLong(at);
             int fnId = bb.getInt(at + inliningId);
-            long sfi = FrameHeap.strong(h.element(literals, fixedArrayHeader, fnId));
-            if (h.type(sfi) != h.sfiType) break;
-            out.add(jsFrame(0, sfi, tier, fns.script(sfi), raw, -1,
+            long sfi = field(literals, fixedArrayHeader + fnId * 8) & ~Fallbacks.WEAK_HEAP_OBJECT_MASK; // a weak reference
+            if (type(sfi) != tSfi) break;
+            out.add(jsFrame(0, sfi, tier, script(sfi), raw, -1,
                     0, null, outer.isEmpty() ? "<anonymous>" : outer));
             raw = callerRaw;
         }
         return raw;
+    }
+
+    // ---- tolerant reads: bad memory gives 0 / -1 / empty, never an exception -------------
+
+    /** A frame slot: the word at a raw stack address, 0 when unreadable. */
+    private long slot(long addr) { return FrameSlots.word(core, addr); }
+
+    /** The instance type of a heap object, -1 for anything else. */
+    private int type(long w) {
+        try {
+            return heap.isHeapObject(w) ? heap.typeOf(w) : -1;
+        } catch (MemoryFault | HeapException e) {
+            return -1;
+        }
+    }
+
+    private long field(long obj, int off) {
+        try {
+            return heap.field(obj, off);
+        } catch (MemoryFault e) {
+            return 0;
+        }
+    }
+
+    /** A Smi field's value, -1 if it is not a Smi. */
+    private long smiField(long obj, int off) {
+        long w = field(obj, off);
+        return heap.isSmi(w) ? heap.smiValue(w) : -1;
+    }
+
+    /** The SharedFunctionInfo of a JSFunction, 0 if it has none. */
+    private long shared(long fn) {
+        try {
+            return heap.functionShared(fn);
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
+    }
+
+    private long script(long sfi) {
+        try {
+            return sfi == 0 ? 0 : heap.sfiScript(sfi);
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
+    }
+
+    private Optional<String> scriptName(long script) {
+        try {
+            return script == 0 ? Optional.empty() : heap.scriptName(script);
+        } catch (MemoryFault | HeapException e) {
+            return Optional.empty();
+        }
+    }
+
+    private V8Heap.LineColumn lineColumn(long script, int pos) {
+        try {
+            return heap.lineColumn(script, pos);
+        } catch (MemoryFault | HeapException e) {
+            return null;
+        }
+    }
+
+    private int[] sourceRange(long sfi) {
+        try {
+            return heap.sourceRange(sfi);
+        } catch (MemoryFault | HeapException e) {
+            return null;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.jsmdb.v8.heap;
 
+import io.jsmdb.v8.InstanceTypeTable;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.util.OptionalInt;
@@ -7,7 +8,7 @@ import java.util.OptionalInt;
 /**
  * Everything the heap walker needs to know about one V8 build, resolved once: chunk header
  * offsets, tagging, map fields, and how to size each instance type (all from
- * {@link V8Metadata}/{@link V8Fact} and the binary's {@link InstanceTypeTable}).
+ * {@link V8Metadata}/{@link V8Fact} and its {@link V8Metadata#instanceTypes() instance-type table}).
  */
 public final class HeapLayout {
     // size rules, by instance type
@@ -41,8 +42,8 @@ public final class HeapLayout {
     final byte[] lenOffset;
     final InstanceTypeTable types;
 
-    public HeapLayout(V8Metadata m, InstanceTypeTable types) {
-        this.types = types;
+    public HeapLayout(V8Metadata m) {
+        this.types = m.instanceTypes();
         pageAlignment = m.get(V8Fact.HEAP_PAGE_ALIGNMENT);
         chunkMetadataPointer = m.get(V8Fact.CHUNK_METADATA_POINTER_OFFSET);
         chunkFlags = m.get(V8Fact.CHUNK_FLAGS_OFFSET);
@@ -56,10 +57,10 @@ public final class HeapLayout {
         mapInstanceSizeOffset = m.mapInstanceSizeInWordsOffset();
         mapInstanceTypeOffset = m.mapInstanceTypeOffset();
         smiShift = m.smiShift();
-        mapType = req(types, m, "MAP_TYPE");
-        fillerType = types.type("FILLER_TYPE").orElse(-1);
-        freeSpaceType = types.type("FREE_SPACE_TYPE").orElse(-1);
-        holeType = types.type("HOLE_TYPE").orElse(-1);
+        mapType = req(m, "MAP_TYPE");
+        fillerType = m.instanceType("FILLER_TYPE").orElse(-1);
+        freeSpaceType = m.instanceType("FREE_SPACE_TYPE").orElse(-1);
+        holeType = m.instanceType("HOLE_TYPE").orElse(-1);
         freeSpaceSizeOffset = m.get(V8Fact.FREE_SPACE_SIZE_OFFSET);
         freeSpaceSizeShift = m.get(V8Fact.FREE_SPACE_SIZE_SHIFT);
         firstNonstringType = m.firstNonstringType();
@@ -151,11 +152,9 @@ public final class HeapLayout {
         };
     }
 
-    private static int req(InstanceTypeTable types, V8Metadata m, String name) {
-        OptionalInt t = types.type(name);
+    private static int req(V8Metadata m, String name) {
+        OptionalInt t = m.instanceType(name);
         if (t.isPresent()) return t.getAsInt();
-        OptionalInt mt = m.type(name);
-        if (mt.isPresent()) return mt.getAsInt();
         throw new IllegalStateException("instance type " + name + " is unknown for " + m.target());
     }
 
@@ -164,7 +163,6 @@ public final class HeapLayout {
         return v.isPresent() ? OptionalInt.of((int) v.getAsLong()) : OptionalInt.empty();
     }
 
-    public InstanceTypeTable types() { return types; }
     public int mapType() { return mapType; }
     public boolean isFillerOrFree(int type) { return type == fillerType || type == freeSpaceType || type == holeType; }
 }

@@ -2,6 +2,7 @@ package io.jsmdb.v8.heap;
 
 import io.jsmdb.core.AddressSpace;
 import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.math.BigInteger;
@@ -216,9 +217,13 @@ public final class V8Heap {
     /** The instance type of a heap object (map validated). */
     public int typeOf(long obj) { return mapInfoOf(obj).instanceType(); }
 
-    /** True if map is a readable heap object whose map has MAP_TYPE. Never throws. */
+    /** True if map is a readable heap object whose map has MAP_TYPE. Never throws; cheap on words that are not maps. */
     public boolean isMap(long map) {
         try {
+            if (maps.containsKey(map)) return true;
+            if (!isHeapObject(map)) return false;
+            long mm = mapOf(map);
+            if (!isHeapObject(mm) || u16(mm, oType) != tMap) return false;
             mapInfo(map);
             return true;
         } catch (MemoryFault | HeapException e) {
@@ -258,6 +263,17 @@ public final class V8Heap {
 
     /** The map's prototype (a tagged word: an object or null). */
     public long mapPrototype(long map) { return field(map, oProto); }
+
+    /**
+     * The JSGlobalObject behind a JSGlobalProxy (what JavaScript sees as globalThis): V8 makes the
+     * global object the prototype of the proxy's map (bootstrapper.cc, Genesis::HookUpGlobalProxy
+     * / JSObject::ForceSetPrototype). Empty when proxy is not a global proxy or is detached.
+     */
+    public OptionalLong globalObjectOf(long proxy) {
+        if (kindOf(proxy) != JsKind.GLOBAL_PROXY) return OptionalLong.empty();
+        long g = mapPrototype(mapOf(proxy));
+        return isHeapObject(g) && kindOf(g) == JsKind.GLOBAL_OBJECT ? OptionalLong.of(g) : OptionalLong.empty();
+    }
 
     // ================================================================ kinds and primitives
 
@@ -696,11 +712,14 @@ public final class V8Heap {
     private void globalDictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
         int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
         long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_DICTIONARY_PREFIX_SIZE);
+        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.GLOBAL_DICTIONARY_PREFIX_SIZE);
         if (capacity < 0 || start + (long) capacity > length) {
             throw new HeapException(dict, String.format("global dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
         }
-        for (int i = 0; i < capacity && out.size() < max; i++) {
+        // entries are PropertyCells in hash order; their details give kind and enumeration order
+        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
+        List<DictEntry> entries = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
             long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
             if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
             if (typeOf(cell) != tPropertyCell) continue;
@@ -708,7 +727,15 @@ public final class V8Heap {
             if (!includePrivate && isPrivateKey(key)) continue;
             long value = field(cell, md.get(V8Fact.PROPERTY_CELL_VALUE_OFFSET));
             if (isHole(value)) continue;
-            out.add(new Property(keyName(key), key, value, isSymbolKey(key), false));
+            long dw = field(cell, md.get(V8Fact.PROPERTY_CELL_DETAILS_OFFSET));
+            long details = isSmi(dw) ? smiValue(dw) : 0;
+            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
+            entries.add(new DictEntry(details >>> storageShift, new Property(keyName(key), key, value, isSymbolKey(key), accessor)));
+        }
+        entries.sort(Comparator.comparingLong(DictEntry::index));
+        for (DictEntry e : entries) {
+            if (out.size() >= max) break;
+            out.add(e.p);
         }
     }
 
@@ -864,27 +891,38 @@ public final class V8Heap {
         if (isString(v)) return readString(v, 1024).text();
         if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
             ScopeLayout sl = scopeLayout(v);
-            if (sl != null && sl.functionName != 0) return readString(sl.functionName, 1024).text();
+            if (sl != null && isString(sl.functionName)) return readString(sl.functionName, 1024).text();
         }
         return "";
     }
 
-    private String sfiInferredName(long sfi) {
+    /** V8's inferred name of a SharedFunctionInfo ("Module._compile"), from UncompiledData or the ScopeInfo; "" if none. Never throws. */
+    public String sfiInferredName(long sfi) {
         try {
             long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
             if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
                 long n = field(data, md.get(V8Fact.UNCOMPILED_DATA_INFERRED_NAME_OFFSET));
                 if (isString(n)) return readString(n, 1024).text();
             }
-            long v = field(sfi, md.sfiNameOrScopeInfoOffset());
-            if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
-                ScopeLayout sl = scopeLayout(v);
-                if (sl != null && sl.inferredName != 0) return readString(sl.inferredName, 1024).text();
-            }
+            ScopeLayout sl = scopeLayoutOf(sfi);
+            if (sl != null && isString(sl.inferredName)) return readString(sl.inferredName, 1024).text();
         } catch (MemoryFault | HeapException e) {
             return "";
         }
         return "";
+    }
+
+    /**
+     * True for the top-level code of an eval (its ScopeInfo is an EVAL_SCOPE, the scope type
+     * just before FUNCTION_SCOPE): V8's stack traces call its frame "eval". Never throws.
+     */
+    public boolean isEvalCode(long sfi) {
+        try {
+            ScopeLayout sl = scopeLayoutOf(sfi);
+            return sl != null && sl.scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) - 1;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
     }
 
     private boolean isUncompiledData(int type) {
@@ -892,65 +930,72 @@ public final class V8Heap {
         return false;
     }
 
-    /** What jsmdb reads of a ScopeInfo's variable part: context locals, function name, positions. */
-    private record ScopeLayout(int contextLocals, List<Long> localNames, long functionName, long inferredName, int start, int end) {}
+    /**
+     * What jsmdb reads of a ScopeInfo's variable part: its scope type, where the inlined context
+     * local names are (none when they are in a hash table), the function variable's name and the
+     * inferred name (0 when absent), and the position info (-1 when absent).
+     */
+    private record ScopeLayout(int scopeType, int localNamesIndex, int localNames, long functionName, long inferredName,
+                               int start, int end) {}
 
     private long scopeSlot(long si, int index) {
         return field(si, md.scopeInfoFieldsOffset() + index * ptr);
     }
 
+    /** The layout of the SFI's ScopeInfo, or null if it has none (lazy functions keep their name there instead). */
+    private ScopeLayout scopeLayoutOf(long sfi) {
+        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
+        return isHeapObject(v) && typeOf(v) == tScopeInfo ? scopeLayout(v) : null;
+    }
+
     /**
-     * Decodes the variable part of a ScopeInfo by its shape (the flag bit layout differs per V8
-     * version): context local names (inlined when fewer than kScopeInfoMaxInlinedLocalNamesSize,
-     * else one hash table slot) and infos, an optional saved class variable slot, the
-     * function variable info {name, slot index}, the inferred name, and the position info
-     * {start, end} (a fixed field from V8 13 on, before the variables).
+     * Decodes the variable part of a ScopeInfo (scope-info.tq) by its flags: the module variable
+     * count (module scopes, when this V8 keeps it first), the context local names (inlined when
+     * fewer than kScopeInfoMaxInlinedLocalNamesSize, and always in V8 9.x; else one hash table
+     * slot) and infos, the saved class variable, the receiver info (V8 9.x), the function
+     * variable {name, slot}, the inferred name, and the position info {start, end} (after those
+     * while the flags are a Smi, a fixed field before the variables from V8 13 on). Null when
+     * the ScopeInfo is unreadable.
      */
     private ScopeLayout scopeLayout(long si) {
         try {
+            boolean flagsSmi = md.get(V8Fact.SCOPE_INFO_FLAGS_IS_SMI) != 0;
+            boolean receiverInfo = md.get(V8Fact.SCOPE_INFO_HAS_RECEIVER_INFO) != 0;
             int firstVars = md.scopeInfoFirstVarsIndex();
+            long flags = flagsSmi ? smiValueOf(scopeSlot(si, 0)) : i32(si, md.scopeInfoFieldsOffset()) & 0xffffffffL;
             long n = smiValueOf(scopeSlot(si, md.scopeInfoNumContextLocalsIndex()));
             if (n < 0 || n > 1_000_000) return null;
-            boolean inlined = n < md.get(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES);
-            List<Long> names = new ArrayList<>();
-            if (inlined) for (int i = 0; i < n; i++) names.add(scopeSlot(si, firstVars + i));
-            int pos = (int) (firstVars + (inlined ? 2 * n : 1 + n));
-            boolean fixedPositions = firstVars >= 5; // V8 13+: position_info at indices 3, 4
-            int start = -1, end = -1;
-            if (fixedPositions) {
-                long a = scopeSlot(si, firstVars - 2), b = scopeSlot(si, firstVars - 1);
-                if (isSmi(a) && isSmi(b)) {
-                    start = (int) smiValue(a);
-                    end = (int) smiValue(b);
-                }
+            int scopeType = (int) (flags & Fallbacks.SCOPE_FLAGS_SCOPE_TYPE_MASK);
+            int idx = firstVars;
+            if (md.get(V8Fact.SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT) != 0 && scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1) {
+                idx++; // MODULE_SCOPE follows FUNCTION_SCOPE
+            }
+            boolean inlined = n < md.find(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES).orElse(Integer.MAX_VALUE) || receiverInfo;
+            int namesIndex = idx;
+            idx += inlined ? (int) n : 1;
+            idx += (int) n;
+            if (((flags >> Fallbacks.SCOPE_FLAGS_HAS_SAVED_CLASS_VARIABLE_BIT) & 1) != 0) idx++;
+            if (receiverInfo) {
+                long rv = (flags >> Fallbacks.SCOPE_FLAGS_RECEIVER_VARIABLE_SHIFT) & 3;
+                if (rv == 1 || rv == 2) idx++;
             }
             long fname = 0, inferred = 0;
-            long s0 = scopeSlot(si, pos), s1 = scopeSlot(si, pos + 1), s2 = scopeSlot(si, pos + 2);
-            if (isSmi(s0) && isString(s1) && isSmi(s2)) { // saved class variable info first
-                pos++;
-                s0 = s1;
-                s1 = s2;
-                s2 = scopeSlot(si, pos + 2);
+            if (((flags >> Fallbacks.SCOPE_FLAGS_FUNCTION_VARIABLE_SHIFT) & 3) != 0) {
+                fname = scopeSlot(si, idx);
+                idx += 2;
             }
-            if ((isString(s0) || (isSmi(s0) && smiValue(s0) == 0)) && isSmi(s1)) {
-                if (isString(s0)) fname = s0;
-                pos += 2;
-                s0 = s2;
+            if (((flags >> Fallbacks.SCOPE_FLAGS_HAS_INFERRED_NAME_BIT) & 1) != 0) {
+                inferred = scopeSlot(si, idx);
+                idx++;
             }
-            if (isString(s0)) {
-                inferred = s0;
-                pos++;
-            } else if (isHeapObject(s0) && kindOfSafe(s0) == JsKind.UNDEFINED) {
-                pos++;
+            int positions = flagsSmi ? idx : firstVars - 2;
+            long a = scopeSlot(si, positions), b = scopeSlot(si, positions + 1);
+            int start = -1, end = -1;
+            if (isSmi(a) && isSmi(b) && smiValue(a) >= 0 && smiValue(a) <= smiValue(b)) {
+                start = (int) smiValue(a);
+                end = (int) smiValue(b);
             }
-            if (!fixedPositions) {
-                long a = scopeSlot(si, pos), b = scopeSlot(si, pos + 1);
-                if (isSmi(a) && isSmi(b) && smiValue(a) >= 0 && smiValue(a) <= smiValue(b)) {
-                    start = (int) smiValue(a);
-                    end = (int) smiValue(b);
-                }
-            }
-            return new ScopeLayout((int) n, names, fname, inferred, start, end);
+            return new ScopeLayout(scopeType, namesIndex, inlined ? (int) n : 0, fname, inferred, start, end);
         } catch (MemoryFault | HeapException e) {
             return null;
         }
@@ -959,14 +1004,6 @@ public final class V8Heap {
     private long smiValueOf(long w) {
         if (!isSmi(w)) throw new HeapException(w, String.format("0x%x is not a Smi", w));
         return smiValue(w);
-    }
-
-    private JsKind kindOfSafe(long w) {
-        try {
-            return kindOf(w);
-        } catch (MemoryFault | HeapException e) {
-            return JsKind.INTERNAL;
-        }
     }
 
     /** Name and definition site of a JSFunction. */
@@ -978,29 +1015,26 @@ public final class V8Heap {
             isClass = typeOf(fn) == tClassCtor;
         } else { // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
             int kind = i32(sfi, md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
-            isClass = kind >= io.jsmdb.v8.Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= io.jsmdb.v8.Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
+            isClass = kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
         }
         String scriptName = "";
         int line = 0, col = 0;
         long script = 0;
         try {
-            script = field(sfi, md.sfiScriptOffset());
-            if (isHeapObject(script) && typeOf(script) == tScript) {
-                long sn = field(script, md.scriptNameOffset());
-                if (isString(sn)) scriptName = readString(sn, 4096).text();
+            script = sfiScript(sfi);
+            if (script != 0) {
+                scriptName = scriptName(script).orElse("");
                 int start = startPosition(sfi);
                 int tokOff = i16(sfi, md.sfiFunctionTokenOffsetOffset());
                 int pos = start;
                 if (start >= 0 && tokOff > 0 && tokOff <= start) pos = start - tokOff;
                 if (pos >= 0) {
-                    int[] lc = lineColumn(script, pos);
+                    LineColumn lc = lineColumn(script, pos);
                     if (lc != null) {
-                        line = lc[0];
-                        col = lc[1];
+                        line = lc.line();
+                        col = lc.column();
                     }
                 }
-            } else {
-                script = 0;
             }
         } catch (MemoryFault | HeapException e) {
             // name only
@@ -1008,43 +1042,109 @@ public final class V8Heap {
         return new FunctionInfo(name, scriptName, line, col, isClass, sfi, script);
     }
 
-    /** SharedFunctionInfo::StartPosition: from UncompiledData or the ScopeInfo; -1 if unknown. */
-    public int startPosition(long sfi) {
-        long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
-        if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
-            return i32(data, md.get(V8Fact.UNCOMPILED_DATA_START_POSITION_OFFSET));
+    /** The SharedFunctionInfo of a JSFunction, or addr itself if it is one; empty otherwise. Never throws. */
+    public OptionalLong sharedFunctionInfo(long addr) {
+        try {
+            if (!isHeapObject(addr)) return OptionalLong.empty();
+            int type = typeOf(addr);
+            if (type == tSfi) return OptionalLong.of(addr);
+            if (isJSFunctionType(type)) return OptionalLong.of(functionShared(addr));
+        } catch (MemoryFault | HeapException e) {
+            return OptionalLong.empty();
         }
-        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
-        if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
-            ScopeLayout sl = scopeLayout(v);
-            if (sl != null) return sl.start;
-        }
-        return -1;
+        return OptionalLong.empty();
     }
 
-    /** 1-based line and column of a source position in a Script (line_ends, else the source). */
-    public int[] lineColumn(long script, int pos) {
+    /** SharedFunctionInfo::StartPosition: from the ScopeInfo or UncompiledData; -1 if unknown. */
+    public int startPosition(long sfi) {
+        int[] r = sourceRange(sfi);
+        return r == null ? -1 : r[0];
+    }
+
+    /**
+     * The function's source range {start, end} (SharedFunctionInfo::StartPosition and
+     * EndPosition): from its ScopeInfo's position info, else from its UncompiledData; null if
+     * neither gives one.
+     */
+    public int[] sourceRange(long sfi) {
+        ScopeLayout sl = scopeLayoutOf(sfi);
+        if (sl != null && sl.start >= 0) return new int[] {sl.start, sl.end};
+        long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
+        if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
+            int off = md.get(V8Fact.UNCOMPILED_DATA_START_POSITION_OFFSET);
+            int a = i32(data, off), b = i32(data, off + 4); // start_position, end_position (uncompiled-data.tq)
+            if (a >= 0 && b >= a) return new int[] {a, b};
+        }
+        return null;
+    }
+
+    // ================================================================ scripts
+
+    /** The Script of a SharedFunctionInfo, or 0 (builtins and API functions have none). */
+    public long sfiScript(long sfi) {
+        long s = field(sfi, md.sfiScriptOffset());
+        return isHeapObject(s) && typeOf(s) == tScript ? s : 0;
+    }
+
+    /** A Script's name (file name or URL); empty when it has none (eval code, new Function). */
+    public Optional<String> scriptName(long script) {
+        long sn = field(script, md.scriptNameOffset());
+        if (!isString(sn)) return Optional.empty();
+        String s = readString(sn, 4096).text();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    /** A Script's source text, at most maxChars; empty when it is not a string. */
+    public Optional<JsString> scriptSource(long script, int maxChars) {
+        long src = field(script, md.scriptSourceOffset());
+        return isString(src) ? Optional.of(readString(src, maxChars)) : Optional.empty();
+    }
+
+    /** Where eval code came from: the SharedFunctionInfo that called eval, and the call's position (-1 if unknown). */
+    public record EvalOrigin(long shared, int position) {}
+
+    /** For a Script of eval code: where eval was called; empty for other scripts. */
+    public Optional<EvalOrigin> evalOrigin(long script) {
+        OptionalLong from = md.find(V8Fact.SCRIPT_EVAL_FROM_SHARED_OFFSET);
+        if (from.isEmpty()) return Optional.empty();
+        long sfi = field(script, (int) from.getAsLong());
+        if (!isHeapObject(sfi) || typeOf(sfi) != tSfi) return Optional.empty();
+        OptionalLong posOff = md.find(V8Fact.SCRIPT_EVAL_FROM_POSITION_OFFSET);
+        long pos = posOff.isPresent() ? field(script, (int) posOff.getAsLong()) : 0;
+        return Optional.of(new EvalOrigin(sfi, posOff.isPresent() && isSmi(pos) ? (int) smiValue(pos) : -1));
+    }
+
+    /** A 1-based line and column of a script. */
+    public record LineColumn(int line, int column) {}
+
+    /**
+     * 1-based line and column of a source position in a Script (with the script's line and
+     * column offsets), from its line_ends, else by counting lines in the source; null when the
+     * position lies past the end.
+     */
+    public LineColumn lineColumn(long script, int pos) {
+        if (pos < 0) return null;
         long ends = field(script, md.scriptLineEndsOffset());
         int line = -1, lineStart = 0;
         if (isHeapObject(ends) && typeOf(ends) == tFixedArray) {
             long n = smiField(ends, md.fixedArrayLengthOffset(), "line ends length");
             if (n > 0 && n < 100_000_000) {
+                if (pos > smiValueOf(lineEnd(ends, n - 1))) return null;
                 long lo = 0, hi = n - 1;
                 while (lo < hi) { // first line end >= pos
                     long mid = (lo + hi) >>> 1;
-                    long e = smiValueOf(field(ends, md.fixedArrayHeaderSize() + (int) mid * ptr));
-                    if (e < pos) lo = mid + 1;
+                    if (smiValueOf(lineEnd(ends, mid)) < pos) lo = mid + 1;
                     else hi = mid;
                 }
                 line = (int) lo;
-                if (line > 0) lineStart = (int) smiValueOf(field(ends, md.fixedArrayHeaderSize() + (line - 1) * ptr)) + 1;
+                if (line > 0) lineStart = (int) smiValueOf(lineEnd(ends, line - 1)) + 1;
             }
         }
         if (line < 0) {
-            long src = field(script, md.scriptSourceOffset());
-            if (!isString(src)) return null;
             if (pos > 64 << 20) return null;
-            String text = readString(src, pos).text();
+            Optional<JsString> src = scriptSource(script, pos);
+            if (src.isEmpty() || pos > src.get().length()) return null;
+            String text = src.get().text();
             line = 0;
             for (int i = 0; i < text.length(); i++) {
                 if (text.charAt(i) == '\n') {
@@ -1053,10 +1153,38 @@ public final class V8Heap {
                 }
             }
         }
-        long lineOffset = isSmi(field(script, md.scriptLineOffsetOffset())) ? smiValue(field(script, md.scriptLineOffsetOffset())) : 0;
-        long colOffset = isSmi(field(script, md.scriptColumnOffsetOffset())) ? smiValue(field(script, md.scriptColumnOffsetOffset())) : 0;
+        long lineOffset = smiOr(field(script, md.scriptLineOffsetOffset()), 0);
+        long colOffset = smiOr(field(script, md.scriptColumnOffsetOffset()), 0);
         int col = pos - lineStart + (line == 0 ? (int) colOffset : 0);
-        return new int[] {(int) (line + lineOffset) + 1, col + 1};
+        return new LineColumn((int) (line + lineOffset) + 1, col + 1);
+    }
+
+    private long lineEnd(long ends, long i) {
+        return field(ends, md.fixedArrayHeaderSize() + (int) i * ptr);
+    }
+
+    private long smiOr(long w, long dflt) { return isSmi(w) ? smiValue(w) : dflt; }
+
+    /**
+     * Lines from..to (1-based, in the script's own numbering, i.e. with its line offset) of a
+     * script's source, as {number, text}; lines the source lacks are left out.
+     */
+    public List<String[]> sourceLines(long script, int from, int to) {
+        List<String[]> out = new ArrayList<>();
+        Optional<JsString> src = scriptSource(script, 64 << 20);
+        if (src.isEmpty()) return out;
+        String text = src.get().text();
+        long lineOffset = smiOr(field(script, md.scriptLineOffsetOffset()), 0);
+        int line = (int) lineOffset + 1, start = 0;
+        while (line <= to && start <= text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl;
+            if (line >= from) out.add(new String[] {Integer.toString(line), text.substring(start, end)});
+            if (nl < 0) break;
+            start = nl + 1;
+            line++;
+        }
+        return out;
     }
 
     /** The closure's context (a Context object). */
@@ -1075,10 +1203,13 @@ public final class V8Heap {
         ScopeLayout sl = scopeLayout(si);
         if (sl == null) return out;
         long len = smiField(ctx, md.fixedArrayLengthOffset(), "context length");
-        for (int i = 0; i < sl.localNames.size() && out.size() < max; i++) {
-            int slot = md.contextMinSlots() + i;
+        // A module's context keeps the module in an extension slot before its locals.
+        boolean module = sl.scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1;
+        int first = md.contextMinSlots() + (module ? 1 : 0);
+        for (int i = 0; i < sl.localNames && out.size() < max; i++) {
+            int slot = first + i;
             if (slot >= len) break;
-            long nameObj = sl.localNames.get(i);
+            long nameObj = scopeSlot(si, sl.localNamesIndex + i);
             String name = isString(nameObj) ? readString(nameObj, 256).text() : "?";
             out.add(new ContextVariable(name, field(ctx, md.contextHeaderSize() + slot * ptr)));
         }

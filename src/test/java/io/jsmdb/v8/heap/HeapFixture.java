@@ -1,23 +1,21 @@
 package io.jsmdb.v8.heap;
 
-import io.jsmdb.core.CoreFile;
-import io.jsmdb.core.LoadSegment;
+import io.jsmdb.cmd.CommandRunner;
+import io.jsmdb.cmd.DcmdRegistry;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.node.NodeTarget;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The heap fixture's cores, opened once per version and shared by the tests, with the address of
- * the one JsmdbValues instance, found by a bounded scan of the core's writable segments for an
- * object whose map's constructor is named JsmdbValues.
+ * the one JsmdbValues instance: {@code ::findjsobjects -c JsmdbValues | ::findjsobjects} lists the
+ * instances V8's heap holds, and the live one is the instance whose {@code marker} field holds the
+ * oracle's {@code valuesMarker} (a string unique to that process) and whose {@code smi} is 42.
  */
 public final class HeapFixture {
     public record Opened(TestCore core, NodeTarget target, V8Heap heap, long values) {}
@@ -33,16 +31,38 @@ public final class HeapFixture {
             try {
                 NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of());
                 V8Heap heap = new V8Heap(t.core(), t.metadata());
-                // The live instance: a stale copy of it may sit in C++ memory (e.g. the heap
-                // snapshot's buffers); the real one holds smi: 42 as the fixture stored it.
-                long values = findInstance(t.core(), heap, "JsmdbValues", o -> heap.ownDataProperty(o, "smi").orElse(0)
-                        == (42L << t.metadata().smiShift()))
-                        .orElseThrow(() -> new AssertionError(tc.name() + ": no JsmdbValues instance found"));
-                return new Opened(tc, t, heap, values);
+                String marker = (String) tc.oracle().get("valuesMarker");
+                if (marker == null) throw new AssertionError(tc.name() + ": oracle has no valuesMarker (run cores/make-cores)");
+                CommandRunner.Captured r = CommandRunner.runCaptured(DcmdRegistry.standard(), t, "::findjsobjects -c JsmdbValues | ::findjsobjects");
+                if (r.status() != CommandRunner.Status.OK) throw new AssertionError(tc.name() + ": ::findjsobjects -c JsmdbValues: " + r.err());
+                List<Long> live = new ArrayList<>();
+                for (String line : r.out().split("\n")) {
+                    if (line.isBlank()) continue;
+                    long a = Long.parseUnsignedLong(line.strip(), 16);
+                    if (isTheInstance(heap, t, a, marker)) live.add(a);
+                }
+                if (live.size() != 1) {
+                    throw new AssertionError(tc.name() + ": " + live.size() + " JsmdbValues instances hold " + marker + " (of " + r.out().strip() + ")");
+                }
+                return new Opened(tc, t, heap, live.getFirst());
             } catch (Exception e) {
                 throw new AssertionError(tc.name() + ": " + e, e);
             }
         });
+    }
+
+    /** The live instance: its marker is the oracle's and it holds smi: 42 as the fixture stored it. */
+    private static boolean isTheInstance(V8Heap heap, NodeTarget t, long obj, String marker) {
+        try {
+            if (!plausible(heap, obj)) return false;
+            if (heap.ownDataProperty(obj, "smi").orElse(0) != (42L << t.metadata().smiShift())) return false;
+            var m = heap.ownDataProperty(obj, "marker");
+            if (m.isEmpty() || heap.kindOf(m.getAsLong()) != JsKind.STRING) return false;
+            V8Heap.JsString s = heap.readString(m.getAsLong(), marker.length() + 1);
+            return !s.truncated() && s.text().equals(marker);
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
     }
 
     /** The object's properties and elements words are heap objects with valid maps (or a Smi hash). */
@@ -60,46 +80,5 @@ public final class HeapFixture {
         } catch (MemoryFault | HeapException e) {
             return false;
         }
-    }
-
-    /**
-     * The first object (tagged address) in a writable segment whose map's constructor name is
-     * name. A word W at address A is a candidate map when W is tagged; the map check and its
-     * constructor name are cached per distinct W.
-     */
-    public static Optional<Long> findInstance(CoreFile core, V8Heap heap, String name, java.util.function.LongPredicate accept) {
-        Map<Long, Boolean> verdict = new HashMap<>();
-        for (LoadSegment s : core.loadSegments()) {
-            if ((s.flags() & 2) == 0 || s.filesz() == 0) continue;
-            long a = s.vaddr();
-            while (a < s.end()) {
-                Optional<MemorySegment> seg = core.segmentAt(a, s.end() - a);
-                if (seg.isEmpty()) {
-                    a = (a + 4096) & ~4095L;
-                    continue;
-                }
-                MemorySegment m = seg.get();
-                long n = m.byteSize() / 8;
-                for (long i = 0; i < n; i++) {
-                    long w = m.get(ValueLayout.JAVA_LONG_UNALIGNED, i * 8);
-                    if ((w & 3) != 1 || w < 0x10000) continue;
-                    Boolean ok = verdict.get(w);
-                    if (ok == null) {
-                        ok = false;
-                        try {
-                            if (heap.isMap(w) && heap.isJSObjectType(heap.instanceType(w))) {
-                                ok = heap.constructorName(w).map(name::equals).orElse(false);
-                            }
-                        } catch (MemoryFault | HeapException e) {
-                            ok = false;
-                        }
-                        verdict.put(w, ok);
-                    }
-                    if (ok && plausible(heap, a + i * 8 + 1) && accept.test(a + i * 8 + 1)) return Optional.of(a + i * 8 + 1);
-                }
-                a += m.byteSize();
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -129,6 +129,59 @@ class V8HeapTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
+    @SuppressWarnings("unchecked")
+    void cyclesHoleyDoublesErrorStacksAndTheGlobalObject(String version) {
+        HeapFixture.Opened o = HeapFixture.get(version);
+        V8Heap h = o.heap();
+        // cycles: the references lead back to the same heap objects
+        long self = field(o, "cycleSelf");
+        assertEquals(self, h.ownDataProperty(self, "self").orElseThrow());
+        long a = field(o, "cyclePair");
+        long b = h.ownDataProperty(a, "b").orElseThrow();
+        assertNotEquals(a, b);
+        assertEquals(a, h.ownDataProperty(b, "a").orElseThrow());
+
+        // holey doubles: 1.5, the hole (a NaN bit pattern), 3.5
+        V8Heap.Elements hd = h.elements(field(o, "arrayHoleyDouble"), 10);
+        assertEquals(3, hd.length());
+        assertEquals(List.of(V8Heap.Element.Type.DOUBLE, V8Heap.Element.Type.HOLE, V8Heap.Element.Type.DOUBLE),
+                hd.items().stream().map(V8Heap.Element::type).toList());
+        assertEquals(1.5, hd.items().get(0).number());
+        assertEquals(3.5, hd.items().get(2).number());
+
+        // an Error whose stack was read holds V8's formatted string; the unread one its call sites
+        Map<String, Object> err = (Map<String, Object>) values(o).get("errorStackRead");
+        V8Heap.ErrorInfo read = h.error(field(o, "errorStackRead"));
+        assertTrue(read.stack().isPresent(), o.core().name() + ": no formatted stack");
+        assertEquals(err.get("stack"), h.readString(read.stack().getAsLong(), 1 << 16).text());
+        assertEquals("jsmdb error with its stack read", h.readString(read.message().orElseThrow(), 100).text());
+        V8Heap.ErrorInfo unread = h.error(field(o, "error"));
+        assertTrue(unread.stack().isEmpty() && unread.stackFrames() > 0, o.core().name() + ": " + unread);
+
+        // the global proxy and the global object behind it, whose properties are the globals
+        long proxy = field(o, "global");
+        assertEquals(JsKind.GLOBAL_PROXY, h.kindOf(proxy));
+        long global = h.globalObjectOf(proxy).orElseThrow();
+        assertEquals(JsKind.GLOBAL_OBJECT, h.kindOf(global));
+        assertEquals(o.values(), h.ownDataProperty(global, "jsmdbValues").orElseThrow());
+        assertEquals(proxy, h.ownDataProperty(global, "globalThis").orElseThrow());
+        assertTrue(h.globalObjectOf(o.values()).isEmpty());
+        List<String> names = h.propertyNames(global);
+        assertTrue(names.containsAll(List.of("jsmdbValues", "jsmdbHeap", "globalThis", "Object", "Array")), names.toString());
+        // in insertion (enumeration) order, as for other dictionaries
+        assertTrue(names.indexOf("Object") < names.indexOf("globalThis") && names.indexOf("globalThis") < names.indexOf("jsmdbHeap")
+                && names.indexOf("jsmdbHeap") < names.indexOf("jsmdbValues"), names.toString());
+        // accessors (node's lazy globals) are told from data properties by the cell's details
+        for (V8Heap.Property p : h.properties(global, V8Heap.MAX_PROPERTY_NAMES)) {
+            if (!p.accessor()) assertNotEquals(JsKind.INTERNAL, h.kindOf(p.value()), o.core().name() + ": global " + p.name());
+        }
+
+        // the marker HeapFixture found the instance by
+        assertEquals(o.core().oracle().get("valuesMarker"), h.readString(field(o, "marker"), 100).text());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
     void hostileDataIsRefusedNotFollowed(String version) {
         HeapFixture.Opened o = HeapFixture.get(version);
         V8Heap h = o.heap();

@@ -1,8 +1,11 @@
-package io.jsmdb.v8;
+package io.jsmdb.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jsmdb.v8.V8Metadata;
+import io.jsmdb.v8.V8Version;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +16,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The official node builds every test runs against, and the v8dbg matrix recorded for them
- * (src/test/resources/io/jsmdb/v8/v8dbg-matrix.tsv). A missing binary fails the test.
+ * The official node builds every test runs against, the v8dbg matrix recorded for them
+ * (src/test/resources/io/jsmdb/v8/v8dbg-matrix.tsv), and a helper to ask binutils about
+ * binaries. A missing binary fails the test (it is not skipped).
  */
 public final class NodeBinaries {
     private NodeBinaries() {}
@@ -34,15 +39,24 @@ public final class NodeBinaries {
             "25.9.0", "14.1.146.11-node.25",
             "26.12.1", "14.6.202.34-node.40");
 
+    public static final Path LIBC = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
+
+    private static final String MATRIX = "/io/jsmdb/v8/v8dbg-matrix.tsv";
+
     /** Where the binaries are: -Djsmdb.nodes, else ~/.cache/jsmdb/node. */
     public static Path dir() {
         String p = System.getProperty("jsmdb.nodes");
         return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "jsmdb", "node");
     }
 
+    /** Where node v's binary should be (no check; see {@link #binary}). */
+    public static Path location(String v) {
+        return dir().resolve(v).resolve("node");
+    }
+
     /** The node binary of version v; fails (does not skip) if it is missing. */
     public static Path binary(String v) {
-        Path p = dir().resolve(v).resolve("node");
+        Path p = location(v);
         if (!Files.isRegularFile(p)) fail("node " + v + " binary missing: " + p + " (every version in the matrix must be tested)");
         assertTrue(Files.isReadable(p), "unreadable: " + p);
         return p;
@@ -59,8 +73,8 @@ public final class NodeBinaries {
     public static synchronized Map<String, Map<String, Long>> matrix() {
         if (matrix != null) return matrix;
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        try (InputStream in = NodeBinaries.class.getResourceAsStream("v8dbg-matrix.tsv")) {
-            if (in == null) fail("test resource io/jsmdb/v8/v8dbg-matrix.tsv missing");
+        try (InputStream in = NodeBinaries.class.getResourceAsStream(MATRIX)) {
+            if (in == null) fail("test resource " + MATRIX + " missing");
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String[] header = r.readLine().split("\t");
             for (int i = 1; i < header.length; i++) out.put(header[i], new TreeMap<>());
@@ -81,6 +95,24 @@ public final class NodeBinaries {
 
     /** Metadata of node v built from the TSV, with its V8 version. */
     public static V8Metadata fromMatrix(String v) {
-        return new V8Metadata(matrix().get(v), java.util.Optional.of(v8(v)), "node " + v + " (matrix)");
+        return new V8Metadata(matrix().get(v), Optional.of(v8(v)), "node " + v + " (matrix)");
+    }
+
+    /** Runs a command and returns its stdout; fails the test on a non-zero exit. */
+    public static String run(String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "exit status of " + String.join(" ", cmd));
+        return out;
+    }
+
+    /** The build id that `readelf -n` prints. */
+    public static String readelfBuildId(Path p) throws IOException, InterruptedException {
+        for (String line : run("readelf", "-n", p.toString()).split("\n")) {
+            line = line.strip();
+            if (line.startsWith("Build ID:")) return line.substring("Build ID:".length()).strip();
+        }
+        throw new AssertionError("readelf -n printed no build id for " + p);
     }
 }

@@ -1,8 +1,7 @@
-package io.jsmdb.v8.heap;
+package io.jsmdb.v8;
 
 import io.jsmdb.binary.ElfImage;
 import io.jsmdb.binary.Symbol;
-import io.jsmdb.v8.V8Metadata;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -22,6 +21,10 @@ import java.util.OptionalInt;
  * variable-size internal types the heap walker must size. The table is checked against every
  * {@code v8dbg_type_*} constant and discarded on any disagreement; then only the metadata's
  * names are known.
+ *
+ * <p>The one source of instance-type names and numbers beyond the metadata: reach it through
+ * {@link V8Metadata#instanceTypes()}, {@link V8Metadata#instanceType(String)} and
+ * {@link V8Metadata#instanceTypeName(int)}.
  */
 public final class InstanceTypeTable {
     private static final String[] FUNCTIONS = {
@@ -40,12 +43,15 @@ public final class InstanceTypeTable {
         for (int i = 0; i < names.length; i++) if (names[i] != null) byName.putIfAbsent(names[i], i);
     }
 
-    /** The table from the binary, merged with the metadata's type constants (which win on gaps). */
-    public static InstanceTypeTable of(ElfImage binary, V8Metadata metadata) {
+    /**
+     * The table from the binary, merged with the metadata's type constants (which win on gaps);
+     * with no binary (null), the metadata's types only.
+     */
+    static InstanceTypeTable of(ElfImage binary, V8Metadata metadata) {
         String[] fromBinary = null;
         String source = "v8dbg_type_* metadata only";
         try {
-            fromBinary = extract(binary);
+            fromBinary = binary == null ? null : extract(binary);
         } catch (RuntimeException e) {
             fromBinary = null;
         }
