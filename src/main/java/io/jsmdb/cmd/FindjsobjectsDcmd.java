@@ -158,6 +158,9 @@ public final class FindjsobjectsDcmd implements Dcmd {
         out.printf(f, "pages walked", w.pagesWalked());
         out.printf(f, "code pages (not walked)", w.codePages());
         out.printf(f, "from-space pages (not walked)", w.fromPages());
+        io.jsmdb.v8.heap.NewSpace ns = w.newSpace();
+        out.printf(f, "unused new-space pages (not walked)", w.unusedNewPages());
+        out.printf(f, "new-space allocation top", ns != null && ns.exact() && ns.top() != 0 ? Output.hex(ns.top()) : "unknown");
         out.printf(f, "heap bytes walked", w.bytesWalked());
         out.printf(f, "walk rate (MB/s)", secs > 0 ? Math.round(w.bytesWalked() / secs / 1e6) : 0);
         out.printf(f, "heap objects", w.objects());
@@ -174,12 +177,19 @@ public final class FindjsobjectsDcmd implements Dcmd {
         }
         out.printf(f, "pages ending in zeros (unused)", zero);
         out.printf(f, "bytes not walked", w.bytesNotWalked());
+        if (ns != null && ns.exact() && ns.how() != null) {
+            out.printf("findjsobjects: new space: %s%n", ns.how());
+        } else if (ns != null) {
+            out.printf("findjsobjects: new space: allocation top not found exactly (%s); every to-space page was walked"
+                    + " up to its first word that is not a map, so stale objects may be counted%n", ns.problem());
+        }
         for (WalkStats.Skip k : w.skips()) {
             out.printf("findjsobjects: page %x (%s): bytes %x..%x not walked (not objects); walk resumed at %x%n",
                     k.page().base(), k.page().ownerClass(), k.from(), k.to(), k.to());
         }
         for (WalkStats.Partial p : w.partialPages()) {
-            if (p.why() == WalkStats.Stop.ZERO) continue;
+            // zero tails are normal in old space (a LAB whose top was not found); in new space the top is known
+            if (p.why() == WalkStats.Stop.ZERO && p.page().space() != io.jsmdb.v8.heap.HeapPage.Space.NEW) continue;
             out.printf("findjsobjects: page %x (%s) not walked from %x: %s, %d bytes%n", p.page().base(),
                     p.page().ownerClass().isEmpty() ? "read-only" : p.page().ownerClass(), p.stoppedAt(), reason(p.why()), p.bytesNotWalked());
         }

@@ -178,6 +178,72 @@ public final class Fallbacks {
     /** FreeSpace size unit: bytes before V8 13, words (size >> 3) from 13 (observed on 13.6-14.6 cores). */
     static final Fallback FREE_SPACE_SIZE_SHIFT = byChunkEra("FREE_SPACE_SIZE_SHIFT", 0, 0, 3,
             "free-space.h; the 13.x-14.x cores store the size in tagged words");
+
+    // ---- new space: page order and the allocation top (issue 5) --------------------------
+    //
+    // Only the to-space pages in the SemiSpace's page list, in list order up to the page
+    // holding the new-space linear allocation area (LAB), hold objects, and the LAB page only
+    // up to LAB.top. Pages after it in the list are unused; to-space-flagged pages outside the
+    // list are pooled (the semispace shrank) and hold stale copies. HeapPages finds the list
+    // and the LAB by a scan rule and uses the offsets below only as first guesses (list) or
+    // to break a tie between LAB candidates (LAB location); both are verified on the heap
+    // fixture cores of all seven builds. The LAB is {start_, top_, limit_} in every one of them,
+    // 9.4 included (src/heap/linear-allocation-area.h; 9.4 and 10.2 checked against the
+    // binary's ExternalReferenceTable in the core: its new_space_allocation_top_address and
+    // limit_address entries point at the middle and last word of the triple found).
+
+    /** The value for the exact V8 major.minor verified, else empty. */
+    private static Function<V8Metadata, OptionalLong> byMinor(long[][] table) {
+        return m -> m.version().map(v -> {
+            for (long[] r : table) if (r[0] == v.major() && r[1] == v.minor()) return OptionalLong.of(r[2]);
+            return OptionalLong.empty();
+        }).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * MemoryChunk::list_node_ (heap::ListNode { next_, prev_ }) from the chunk metadata
+     * (src/heap/memory-chunk.h, mutable-page-metadata.h from 13): 0xd8 in 9.4, 0xe8 in 10.2,
+     * 0x108 in 11.3-13.6, 0x110 in 14.1, 0x100 in 14.6. The links are metadata addresses (the
+     * page itself before V8 13). A first guess only: HeapPages verifies the chain and else
+     * scans for the offset.
+     */
+    static final Fallback PAGE_LIST_NODE = gated("PAGE_LIST_NODE_OFFSET",
+            "9.4: 0xd8, 10.2: 0xe8, 11.3/12.4/13.6: 0x108, 14.1: 0x110, 14.6: 0x100 (exact minors verified)",
+            "memory-chunk.h / mutable-page-metadata.h heap::ListNode<MemoryChunk> list_node_",
+            byMinor(new long[][] {{9, 4, 0xd8}, {10, 2, 0xe8}, {11, 3, 0x108}, {12, 4, 0x108}, {13, 6, 0x108},
+                    {14, 1, 0x110}, {14, 6, 0x100}}));
+    /**
+     * Space::memory_chunk_list_ (heap::List { front_, back_ }) in the SemiSpace object
+     * (src/heap/spaces.h, base-space.h): 0xb8 in 9.4, 0xa8 in 10.2, 0x28 from 11.3 (verified
+     * 11.3-14.6). A first guess only, as PAGE_LIST_NODE.
+     */
+    static final Fallback SEMI_SPACE_PAGE_LIST = gated("SEMI_SPACE_PAGE_LIST_OFFSET",
+            "9.4: 0xb8, 10.2: 0xa8, 11.3-14.6: 0x28 (exact minors verified)",
+            "spaces.h Space::memory_chunk_list_",
+            byMinor(new long[][] {{9, 4, 0xb8}, {10, 2, 0xa8}, {11, 3, 0x28}, {12, 4, 0x28}, {13, 6, 0x28},
+                    {14, 1, 0x28}, {14, 6, 0x28}}));
+    /**
+     * Where the new-space LAB triple sits, from the Heap*: 10.2: Heap - 0x50 (an Isolate member
+     * next to heap_, which SpaceWithLinearArea::allocation_info_ points to); 11.3: - 0xd208,
+     * 12.4: - 0xdde0, 13.6: - 0xef30, 14.1: - 0xd7e0, 14.6: - 0xf2f8
+     * (IsolateData::new_allocation_info_, isolate-data.h). Build-specific: used only to choose
+     * between several LAB candidates.
+     */
+    static final Fallback NEW_LAB_FROM_HEAP = gated("NEW_SPACE_LAB_FROM_HEAP",
+            "10.2: -0x50, 11.3: -0xd208, 12.4: -0xdde0, 13.6: -0xef30, 14.1: -0xd7e0, 14.6: -0xf2f8 (these builds only)",
+            "isolate.h / isolate-data.h new_allocation_info_",
+            byMinor(new long[][] {{10, 2, -0x50}, {11, 3, -0xd208}, {12, 4, -0xdde0}, {13, 6, -0xef30},
+                    {14, 1, -0xd7e0}, {14, 6, -0xf2f8}}));
+    /**
+     * 9.4 only: the LAB is NewSpace's own SpaceWithLinearArea::allocation_info_ (src/heap/spaces.h,
+     * new-spaces.h: NewSpace { ..., allocation_info_, mutex_, original_top_, original_limit_,
+     * to_space_, from_space_ }), 0xa0 bytes before the to-space SemiSpace object (NewSpace + 0xd8;
+     * to_space_ at NewSpace + 0x178).
+     */
+    static final Fallback NEW_LAB_FROM_TO_SPACE = gated("NEW_SPACE_LAB_FROM_TO_SPACE",
+            "9.4: -0xa0 (verified 9.4.146.26)", "new-spaces.h NewSpace layout",
+            byMinor(new long[][] {{9, 4, -0xa0}}));
+
     /** ObjectBoilerplateDescription gained capacity/backing_store_size/flags header words in V8 12. */
     static final Fallback OBJECT_BOILERPLATE_DESCRIPTION_HEADER = byChunkEra("OBJECT_BOILERPLATE_DESCRIPTION_HEADER", 16, 32, 32,
             "literal-objects.tq");
@@ -478,6 +544,7 @@ public final class Fallbacks {
                 FREE_SPACE_SIZE_SHIFT, OBJECT_BOILERPLATE_DESCRIPTION_HEADER, SCRIPT_CONTEXT_TABLE_HEADER, ARRAY_LIST_HEADER,
                 PAGE_ALIGNMENT, FROM_PAGE_FLAG, NATIVE_CONTEXT_TRAILING, SLOPPY_ARGUMENTS_HEADER, WEAK_ARRAY_LIST,
                 FREE_SPACE_SIZE, BYTECODE_ARRAY_HEADER, ALLOCATION_SITE_BOILERPLATE,
+                PAGE_LIST_NODE, SEMI_SPACE_PAGE_LIST, NEW_LAB_FROM_HEAP, NEW_LAB_FROM_TO_SPACE,
                 BYTECODE_ARRAY_SOURCE_POSITIONS, BYTE_ARRAY_DATA, SOURCE_POSITION_ENCODING, CODE_KIND_MASK, CODE_KIND_SHIFT,
                 CODE_KIND_BASELINE_9, CODE_FLAGS, CODE_INSTRUCTION_START_11, CODE_POSITION_TABLE, CODE_DEOPT_DATA,
                 CODE_INSTRUCTION_STREAM_11, INSTRUCTION_STREAM_CODE, DEOPT_INLINED_COUNT, DEOPT_LITERALS,

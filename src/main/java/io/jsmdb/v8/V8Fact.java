@@ -259,6 +259,14 @@ public enum V8Fact {
     WEAK_ARRAY_LIST_HEADER(Fallbacks.WEAK_ARRAY_LIST),
     SLOPPY_ARGUMENTS_ELEMENTS_HEADER(Fallbacks.SLOPPY_ARGUMENTS_HEADER),
     BYTECODE_ARRAY_HEADER(Fallbacks.BYTECODE_ARRAY_HEADER, "BytecodeArray.data"),
+    /** Chunk list_node_ {next, prev} from the chunk metadata (a first guess; HeapPages verifies it). */
+    PAGE_LIST_NODE_OFFSET(true, Fallbacks.PAGE_LIST_NODE),
+    /** SemiSpace memory_chunk_list_ {front, back} (a first guess; HeapPages verifies it). */
+    SEMI_SPACE_PAGE_LIST_OFFSET(true, Fallbacks.SEMI_SPACE_PAGE_LIST),
+    /** The new-space LAB {start, top, limit} relative to the Heap* (10.2+; breaks ties between candidates). */
+    NEW_SPACE_LAB_FROM_HEAP(true, Fallbacks.NEW_LAB_FROM_HEAP),
+    /** The new-space LAB relative to the to-space SemiSpace object (9.4; breaks ties between candidates). */
+    NEW_SPACE_LAB_FROM_TO_SPACE(true, Fallbacks.NEW_LAB_FROM_TO_SPACE),
     /** The literal boilerplate object (or transition info Smi) of an AllocationSite. */
     ALLOCATION_SITE_BOILERPLATE_OFFSET(Fallbacks.ALLOCATION_SITE_BOILERPLATE, "AllocationSite.transition_info_or_boilerplate"),
 

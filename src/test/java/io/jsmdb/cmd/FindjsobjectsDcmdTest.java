@@ -132,9 +132,16 @@ class FindjsobjectsDcmdTest {
             // -v: statistics, and the table still follows
             String v = run(reg, t, "::findjsobjects -v").out();
             assertTrue(v.contains("heap bytes walked =>") && v.contains("JavaScript objects =>") && v.contains("OBJECT #OBJECTS"), v);
-            // the walk sizes every object: no impossible sizes; a page left early by a non-map word is rare
+            // the walk sizes every object: no impossible sizes; an old-space page left early by a non-map word is rare
             assertFalse(v.contains("impossible size"), tc.name() + ":\n" + v);
             assertTrue(v.split("not a map", -1).length - 1 <= 1, tc.name() + ":\n" + v);
+            // new space: walked exactly to its allocation top, on every version. The top and the to-space page
+            // list were found (no fallback), and no new-space page was left early (stale data after a top, a
+            // zero tail, an unused page) or skipped over inside.
+            assertTrue(Pattern.compile("(?m)new-space allocation top => [0-9a-f]+$").matcher(v).find(), tc.name() + ":\n" + v);
+            assertFalse(v.contains("allocation top not found"), tc.name() + ":\n" + v);
+            assertTrue(v.contains("findjsobjects: new space: LAB at "), tc.name() + ":\n" + v);
+            assertFalse(v.contains("(SemiSpace)"), tc.name() + ": a new-space page not walked to its end or top:\n" + v);
             Matcher walked = Pattern.compile("heap bytes walked => (\\d+)").matcher(v);
             assertTrue(walked.find() && Long.parseLong(walked.group(1)) > 4_000_000L, tc.name() + ":\n" + v);
 

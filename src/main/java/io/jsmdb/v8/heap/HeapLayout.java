@@ -27,6 +27,9 @@ public final class HeapLayout {
     final int chunkMetadataPointer; // -1: header in page
     final int chunkFlags, chunkSize, chunkHeap, chunkAreaStart, chunkAreaEnd, chunkOwner;
     final long fromPageFlag;
+    /** First guesses for the to-space page list (-1: none) and the new-space LAB location (Long.MIN_VALUE: none). */
+    final int pageListNodeHint, semiSpacePageListHint;
+    final long newLabFromHeap, newLabFromToSpace;
     final int mapOffset, mapInstanceSizeOffset, mapInstanceTypeOffset;
     final int smiShift;
     final int mapType, fillerType, freeSpaceType, holeType;
@@ -53,6 +56,10 @@ public final class HeapLayout {
         chunkAreaEnd = m.get(V8Fact.CHUNK_AREA_END_OFFSET);
         chunkOwner = m.get(V8Fact.CHUNK_OWNER_OFFSET);
         fromPageFlag = m.get(V8Fact.CHUNK_FROM_PAGE_FLAG);
+        pageListNodeHint = (int) m.find(V8Fact.PAGE_LIST_NODE_OFFSET).orElse(-1);
+        semiSpacePageListHint = (int) m.find(V8Fact.SEMI_SPACE_PAGE_LIST_OFFSET).orElse(-1);
+        newLabFromHeap = m.find(V8Fact.NEW_SPACE_LAB_FROM_HEAP).orElse(Long.MIN_VALUE);
+        newLabFromToSpace = m.find(V8Fact.NEW_SPACE_LAB_FROM_TO_SPACE).orElse(Long.MIN_VALUE);
         mapOffset = m.mapOffset();
         mapInstanceSizeOffset = m.mapInstanceSizeInWordsOffset();
         mapInstanceTypeOffset = m.mapInstanceTypeOffset();

@@ -27,12 +27,17 @@ public final class HeapPages {
     private final List<HeapPage> pages;
     private final long heap;
     private final Map<Long, long[]> tops;
+    private final NewSpace newSpace;
 
-    private HeapPages(List<HeapPage> pages, long heap, Map<Long, long[]> tops) {
+    private HeapPages(List<HeapPage> pages, long heap, Map<Long, long[]> tops, NewSpace newSpace) {
         this.pages = pages;
         this.heap = heap;
         this.tops = tops;
+        this.newSpace = newSpace;
     }
+
+    /** The new space: which to-space pages hold objects and where the allocation top is. */
+    public NewSpace newSpace() { return newSpace; }
 
     /** Every chunk, by address. */
     public List<HeapPage> pages() { return pages; }
@@ -40,8 +45,13 @@ public final class HeapPages {
     /** The Heap* most pages name (0 if none). */
     public long heap() { return heap; }
 
-    /** Candidate allocation tops in the page at base (sorted), or an empty array. */
+    /**
+     * Allocation tops in the page at base (sorted), or an empty array: for a to-space page
+     * exactly the new-space top on the page being filled (none on the others) when
+     * {@link NewSpace#exact()}, else every candidate found.
+     */
     public long[] allocationTops(long base) {
+        if (newSpace.isLive(base)) return newSpace.topsFor(base);
         long[] t = tops.get(base);
         return t == null ? new long[0] : t;
     }
@@ -66,7 +76,8 @@ public final class HeapPages {
         Map<Long, Integer> votes = new HashMap<>();
         for (HeapPage p : pages) if (p.heap() != 0) votes.merge(p.heap(), 1, Integer::sum);
         long heap = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
-        return new HeapPages(List.copyOf(pages), heap, findTops(core, layout, pages, heap));
+        List<NewSpace.Lab> labs = findLabs(core, layout, pages, heap);
+        return new HeapPages(List.copyOf(pages), heap, tops(labs), NewSpace.find(core, layout, pages, heap, labs));
     }
 
     /** The chunk at a (256 KiB aligned), or null. */
@@ -92,6 +103,9 @@ public final class HeapPages {
             long flags = core.readLong(a + l.chunkFlags);
             String cls;
             if (owner == 0) {
+                // read-only pages are regular-sized (at most one 256 KiB chunk in every version): a bigger
+                // "chunk" without an owner is malloc data that looks like a header (seen in node 16 cores)
+                if (size > l.pageAlignment) return null;
                 cls = "";
             } else {
                 if ((owner & 7) != 0 || !core.isReadable(owner, 8)) return null;
@@ -129,9 +143,9 @@ public final class HeapPages {
     /**
      * Linear allocation areas: three adjacent words {start <= top <= limit}, 8-aligned, in one
      * new- or old-space page's area, near the Heap (IsolateData / Heap / the space objects).
-     * The middle word is a top. Returns page base -> sorted candidate tops.
+     * The middle word is a top.
      */
-    private static Map<Long, long[]> findTops(CoreFile core, HeapLayout l, List<HeapPage> pages, long heap) {
+    private static List<NewSpace.Lab> findLabs(CoreFile core, HeapLayout l, List<HeapPage> pages, long heap) {
         Map<Long, HeapPage> byBase = new HashMap<>();
         for (HeapPage p : pages) {
             if (!p.space().isLarge() && p.space() != HeapPage.Space.READ_ONLY) byBase.put(p.base(), p);
@@ -139,7 +153,7 @@ public final class HeapPages {
         TreeMap<Long, Long> ranges = new TreeMap<>();
         if (heap != 0) ranges.put(heap - 0x40000, heap + 0x40000);
         for (HeapPage p : pages) if (p.owner() != 0) ranges.merge(p.owner() - 0x1000, p.owner() + 0x1000, Math::max);
-        Map<Long, List<Long>> found = new TreeMap<>();
+        List<NewSpace.Lab> labs = new ArrayList<>();
         long align = l.pageAlignment;
         for (Map.Entry<Long, Long> r : ranges.entrySet()) {
             long a = r.getKey() & ~7L;
@@ -156,11 +170,18 @@ public final class HeapPages {
                     if ((w1 & 7) != 0 || (w2 & 7) != 0 || !(w0 <= w1 && w1 <= w2)) continue;
                     HeapPage p = byBase.get(w0 & -align);
                     if (p == null || w2 > p.areaEnd() || w0 < p.areaStart() || (w2 & -align) != p.base() && w2 != p.areaEnd()) continue;
-                    found.computeIfAbsent(p.base(), k -> new ArrayList<>()).add(w1);
+                    labs.add(new NewSpace.Lab(a + i * 8, w0, w1, w2, p.base()));
                 }
                 a += Math.max(8, m.byteSize() & ~7L);
             }
         }
+        return labs;
+    }
+
+    /** page base -> sorted candidate tops. */
+    private static Map<Long, long[]> tops(List<NewSpace.Lab> labs) {
+        Map<Long, List<Long>> found = new TreeMap<>();
+        for (NewSpace.Lab b : labs) found.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b.top());
         Map<Long, long[]> out = new HashMap<>();
         for (Map.Entry<Long, List<Long>> e : found.entrySet()) {
             List<Long> v = new ArrayList<>(e.getValue());

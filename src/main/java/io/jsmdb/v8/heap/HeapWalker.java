@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * Walks V8's heap object by object: every page of every space (new space's to-space, old,
  * map, large-object, trusted, read-only; not code), from the area start, each object sized
- * from its map, to the area end or the allocation top. A page stops early at a word that is
+ * from its map, to the area end or the allocation top. New space: only the to-space pages in
+ * list order up to the one being filled, that one up to the new-space top (see {@link NewSpace}). A page stops early at a word that is
  * not a map (stale bytes after an allocation top that was not found, a zero tail, or damage);
  * the rest of such a page is not walked, never guessed, and the page is reported in the
  * statistics. Pages are walked in parallel; each thread has its own map cache and visitor.
@@ -61,6 +62,7 @@ public final class HeapWalker {
         for (HeapPage p : pages.pages()) {
             if (p.space().isCode()) continue;
             if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) continue;
+            if (p.space() == HeapPage.Space.NEW && !pages.newSpace().walks(p)) continue;
             out.add(p);
         }
         return out;
@@ -80,6 +82,8 @@ public final class HeapWalker {
             if (p.space().isCode()) stats.codePages++;
             else if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) stats.fromPages++;
         }
+        stats.newSpace = pages.newSpace();
+        stats.unusedNewPages = pages.newSpace().unusedPages();
         AtomicInteger next = new AtomicInteger();
         AtomicLong done = new AtomicLong();
         int n = Math.max(1, Math.min(threads, todo.size()));

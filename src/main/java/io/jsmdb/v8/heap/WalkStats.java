@@ -33,6 +33,8 @@ public final class WalkStats {
     long pagesFound;
     long codePages;
     long fromPages;
+    long unusedNewPages;
+    NewSpace newSpace;
     long pagesWalked;
     long bytesWalked;
     long bytesNotWalked;
@@ -87,6 +89,10 @@ public final class WalkStats {
     public long codePages() { return codePages; }
     /** Semispace from-space pages: not walked (stale copies). */
     public long fromPages() { return fromPages; }
+    /** To-space pages after the one being filled, or outside the to-space list: not walked (unused or stale). */
+    public long unusedNewPages() { return unusedNewPages; }
+    /** How the new space was walked: exactly to its allocation top, or (see {@link NewSpace#problem()}) not. */
+    public NewSpace newSpace() { return newSpace; }
     public long pagesWalked() { return pagesWalked; }
     public long bytesWalked() { return bytesWalked; }
     /** Bytes of page areas after an early stop (ZERO, NOT_A_MAP, BAD_SIZE, UNREADABLE, HOLE). */
