@@ -75,7 +75,7 @@ final class JsFramePrinter {
             out.println(INDENT + "file: " + Strings.escape(js.scriptName().get()));
         } else if (js.evalOrigin() != null) {
             out.println(INDENT + "file: <anonymous> (" + Strings.escape(js.evalOrigin()) + ")");
-        } else if (js.tier() == JsFrame.Tier.BUILTIN || js.tier() == JsFrame.Tier.CPP_BUILTIN) {
+        } else if (js.tier() == JsFrame.Tier.BUILTIN || js.tier() == JsFrame.Tier.CPP_BUILTIN || js.tier() == JsFrame.Tier.API_CALLBACK) {
             out.println(INDENT + "file: (native)");
         }
         if (js.position() != null) {
@@ -83,22 +83,41 @@ final class JsFramePrinter {
             if (js.positionKind() == JsFrame.PositionKind.FUNCTION_START) s += " (function start; no position recorded for the executing code)";
             out.println(INDENT + s);
         }
-        String code = "code: " + js.tier();
-        if (js.inlinedInto() != null) code += ", inlined into " + js.inlinedInto();
-        if (js.codeOffset() >= 0) {
-            code += js.tier() == JsFrame.Tier.INTERPRETED || js.tier() == JsFrame.Tier.BASELINE
-                    ? ", bytecode offset " + js.codeOffset() : ", pc offset " + js.codeOffset();
-        }
-        out.println(INDENT + Strings.escape(code));
+        out.println(INDENT + Strings.escape(codeLine(js)));
         if (js.args() != null) {
             out.println(INDENT + "this: " + Strings.escape(summary(w.heap(), js.receiver())));
             long[] args = js.args();
             for (int i = 0; i < args.length; i++) out.println(INDENT + "arg" + (i + 1) + ": " + Strings.escape(summary(w.heap(), args[i])));
             if (js.resumed()) out.println(INDENT + "(resumed from a generator object: these are the formal parameters; the caller's argument count is lost)");
         } else if (f.kind() == Frame.Kind.INLINED_JS) {
-            out.println(INDENT + "(arguments of inlined frames are not on the stack)");
+            out.println(INDENT + "this: " + INLINED_NOT_ON_STACK);
+            out.println(INDENT + "args: " + INLINED_NOT_ON_STACK);
+        } else {
+            out.println(INDENT + "this: (unreadable)");
+            out.println(INDENT + "args: (unreadable)");
         }
         if (o.sourceLines() > 0) printSource(ctx, w, js, o.sourceLines());
+    }
+
+    /**
+     * What an inlined frame's this and arguments show: an inlined call pushes no frame, so its
+     * values live wherever the optimized code keeps them (only its deoptimization data says where).
+     */
+    static final String INLINED_NOT_ON_STACK = "(inlined: not on the stack)";
+
+    /**
+     * The -v "code:" line, which always starts with the frame's kind: interpreted, baseline,
+     * maglev, turbofan, builtin, exit (C++ builtin | API callback), inlined into F (tier), unknown.
+     */
+    static String codeLine(JsFrame js) {
+        String code = js.inlinedInto() != null
+                ? "code: inlined into " + js.inlinedInto() + " (" + js.tier() + ")"
+                : "code: " + js.tier();
+        if (js.codeOffset() >= 0) {
+            code += js.tier() == JsFrame.Tier.INTERPRETED || js.tier() == JsFrame.Tier.BASELINE
+                    ? ", bytecode offset " + js.codeOffset() : ", pc offset " + js.codeOffset();
+        }
+        return code;
     }
 
     /** n lines either side of the frame's line, the line itself marked with '>'. */

@@ -26,8 +26,10 @@ public final class JsStackDcmd implements Dcmd {
                   -v       for each JS frame: file (script name; eval origin for eval code),
                            posn (the line and column that was executing, from the bytecode
                            offset or the optimized code's position table; marked when only the
-                           function's start is known), code (interpreted, baseline, maglev,
-                           turbofan, builtin), this and every argument the call received
+                           function's start is known), code (the frame's kind: interpreted,
+                           baseline, maglev, turbofan, inlined into F, builtin, exit (C++
+                           builtin), exit (API callback)), this and every argument the call
+                           received; inlined frames: "(inlined: not on the stack)"
                   -n N     N source lines either side of the executing line (from the
                            Script's source in the heap)
                   -t TID   the thread (see ::threads); default: the thread that faulted

@@ -498,6 +498,39 @@ public final class Fallbacks {
     static final Fallback BUILTIN_EXIT_RECEIVER = gated("BUILTIN_EXIT_FRAME_RECEIVER_OFFSET", "48 to V8 14.1 (verified 9.4-14.1), 40 from 14.2 (verified 14.6)",
             "frame-constants.h BuiltinExitFrameConstants::kFirstArgumentOffset", split(14, 2, 48, 40));
 
+    /**
+     * ApiCallbackExitFrame (V8 12+, node 22+): the exit frame Builtins_CallApiCallback* builds
+     * for a JS call of a C++ API function (FunctionTemplate: node's bindings such as
+     * {@code process.abort}); frame-constants.h ApiCallbackExitFrameConstants with
+     * FunctionCallbackInfo's implicit args above the fp. Read off the async and esm fixture cores
+     * ({@code process.abort()}: 0 arguments, receiver {@code process}; ModuleWrap {@code evaluate(-1,
+     * false)}: 2 arguments): V8 12.4 (node 22) {target @16, argc: Smi @24, context @32, implicit
+     * args (holder, isolate, ..., new.target) @40-80, receiver @88}; 13.6 and 14.1 (node 24, 25)
+     * {implicit args (unused, isolate, context, return value, target @48, new.target) @16-56,
+     * receiver @64} with FunctionCallbackInfo::length_ (raw int) pushed at fp-24; 14.6 (node 26:
+     * new.target moved to ApiConstructExitFrame) {isolate, return value, context, target @40,
+     * receiver @48}, length_ at fp-24. The target is the JSFunction in every fixture core
+     * (V8 may also leave the FunctionTemplateInfo there until a stack trace instantiates it).
+     * Argument i (0-based) follows the receiver at + 8 * (i + 1); argc excludes the receiver.
+     * Empty before V8 12 (node 16-20 call API functions through a BuiltinExitFrame).
+     */
+    private static Function<V8Metadata, OptionalLong> apiExit(long v12, long v13, long v142) {
+        return m -> m.version().filter(v -> v.atLeast(12, 0, 0))
+                .map(v -> OptionalLong.of(v.before(13, 0, 0) ? v12 : v.before(14, 2, 0) ? v13 : v142)).orElse(OptionalLong.empty());
+    }
+    private static final String API_EXIT_SOURCE = "frame-constants.h ApiCallbackExitFrameConstants; v8-function-callback.h FunctionCallbackInfo implicit args";
+    static final Fallback API_EXIT_TARGET = gated("API_CALLBACK_EXIT_FRAME_TARGET_OFFSET",
+            "16 in V8 12.x (verified 12.4), 48 in 13.0-14.1 (verified 13.6, 14.1), 40 from 14.2 (verified 14.6); none before 12",
+            API_EXIT_SOURCE, apiExit(16, 48, 40));
+    static final Fallback API_EXIT_ARGC = gated("API_CALLBACK_EXIT_FRAME_ARGC_OFFSET",
+            "24 (a Smi above the fp) in V8 12.x (verified 12.4), -24 (FunctionCallbackInfo::length_, raw) from 13.0 (verified 13.6-14.6)",
+            API_EXIT_SOURCE, apiExit(24, -24, -24));
+    static final Fallback API_EXIT_ARGC_IS_SMI = gated("API_CALLBACK_EXIT_FRAME_ARGC_IS_SMI", "1 in V8 12.x (verified 12.4), 0 from 13.0 (verified 13.6-14.6)",
+            API_EXIT_SOURCE, apiExit(1, 0, 0));
+    static final Fallback API_EXIT_RECEIVER = gated("API_CALLBACK_EXIT_FRAME_RECEIVER_OFFSET",
+            "88 in V8 12.x (verified 12.4), 64 in 13.0-14.1 (verified 13.6, 14.1), 48 from 14.2 (verified 14.6)",
+            API_EXIT_SOURCE, apiExit(88, 64, 48));
+
     /** ScopeInfo flag bits (scope-info.tq ScopeFlags; the same positions in V8 9.4-14.6, verified on all seven). */
     public static final int SCOPE_FLAGS_SCOPE_TYPE_MASK = 0xf;
     public static final int SCOPE_FLAGS_RECEIVER_VARIABLE_SHIFT = 7;
@@ -550,6 +583,7 @@ public final class Fallbacks {
                 CODE_INSTRUCTION_STREAM_11, INSTRUCTION_STREAM_CODE, DEOPT_INLINED_COUNT, DEOPT_LITERALS,
                 DEOPT_INLINING_POSITIONS, DEOPT_SFI, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
                 SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
+                API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS);
     }
 }

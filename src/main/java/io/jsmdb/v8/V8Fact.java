@@ -329,7 +329,15 @@ public enum V8Fact {
     /** What a BuiltinExitFrame's argc counts besides the arguments: new.target, target, argc, padding, receiver. */
     BUILTIN_EXIT_FRAME_EXTRA_ARGS(Fallbacks.BUILTIN_EXIT_EXTRA),
     /** A BuiltinExitFrame's receiver slot; argument i (0-based) follows at + 8 * (i + 1). */
-    BUILTIN_EXIT_FRAME_RECEIVER_OFFSET(Fallbacks.BUILTIN_EXIT_RECEIVER);
+    BUILTIN_EXIT_FRAME_RECEIVER_OFFSET(Fallbacks.BUILTIN_EXIT_RECEIVER),
+    /** ApiCallbackExitFrame (V8 12+): the target JSFunction (or FunctionTemplateInfo), fp-relative. */
+    API_CALLBACK_EXIT_FRAME_TARGET_OFFSET(true, Fallbacks.API_EXIT_TARGET),
+    /** ApiCallbackExitFrame: the argument count without the receiver, fp-relative (see ..._ARGC_IS_SMI). */
+    API_CALLBACK_EXIT_FRAME_ARGC_OFFSET(true, Fallbacks.API_EXIT_ARGC),
+    /** 1 if the ApiCallbackExitFrame's argc is a Smi (V8 12), 0 if a raw int (FunctionCallbackInfo::length_, V8 13+). */
+    API_CALLBACK_EXIT_FRAME_ARGC_IS_SMI(true, Fallbacks.API_EXIT_ARGC_IS_SMI),
+    /** ApiCallbackExitFrame: the receiver slot; argument i (0-based) follows at + 8 * (i + 1). */
+    API_CALLBACK_EXIT_FRAME_RECEIVER_OFFSET(true, Fallbacks.API_EXIT_RECEIVER);
 
     private static boolean hasInstructionStream(V8Metadata m) {
         return m.type("INSTRUCTION_STREAM_TYPE").isPresent();

@@ -75,14 +75,68 @@ class JsStackDcmdTest {
                 if (want.get("argc") != null && got.argc() >= 0) {
                     assertEquals(((Number) want.get("argc")).intValue(), got.argc(), where + ": argument count");
                 }
+                if (want.get("tier") != null && got.inlinedInto() == null) {
+                    assertEquals(want.get("tier"), got.tier().toString(), where + ": tier");
+                }
                 if (want.get("argc") != null && got.argc() < 0) {
                     // only frames whose arguments are not on the stack may lack a count
                     assertTrue(got.inlinedInto() != null || got.resumed(), where + ": argument count unknown");
                 }
             }
+            assertExitFrames(tc, w, js);
             assertJsstackOutput(tc, t, js);
         }
     }
+
+    /**
+     * C++ called from JS is a JS frame named as V8 names the function: the API callback
+     * process.abort (ApiCallbackExitFrame on 22+, HandleApiCall's BuiltinExitFrame on 16-20) just
+     * inside the fixture's leaf, ModuleWrap's evaluate(-1, false) under the ESM loader, and the
+     * C++ builtin JSON.parse(text, reviver) under the reviver.
+     */
+    private static void assertExitFrames(TestCore tc, StackWalker w, List<JsFrame> js) {
+        switch (tc.fixture()) {
+            case "async", "esm" -> {
+                String leaf = tc.fixture().equals("async") ? "jsmdbAsyncAbort" : "jsmdbEsmLeaf";
+                int i = indexOf(js, leaf, 0);
+                assertTrue(i > 0, tc.name() + ": " + leaf + " with a frame inside it");
+                JsFrame abort = js.get(i - 1);
+                assertEquals("abort", abort.debugName(), tc.name() + ": the API callback process.abort");
+                assertEquals(JsFrame.Tier.API_CALLBACK, abort.tier(), tc.name());
+                assertEquals(0, abort.argc(), tc.name() + ": process.abort()");
+                assertEquals("process", w.heap().constructorNameOf(abort.receiver()).orElse(null), tc.name() + ": this of process.abort");
+                if (tc.fixture().equals("esm")) {
+                    int e = indexOf(js, "evaluate", i);
+                    assertTrue(e > i, tc.name() + ": ModuleWrap#evaluate under the module");
+                    JsFrame ev = js.get(e);
+                    assertEquals(JsFrame.Tier.API_CALLBACK, ev.tier(), tc.name());
+                    assertEquals(2, ev.argc(), tc.name() + ": evaluate(timeout, breakOnSigint)");
+                    assertEquals("-1", JsFramePrinter.summary(w.heap(), ev.args()[0]), tc.name());
+                    assertEquals("false", JsFramePrinter.summary(w.heap(), ev.args()[1]), tc.name());
+                    assertEquals("ModuleWrap", w.heap().constructorNameOf(ev.receiver()).orElse(null), tc.name());
+                }
+            }
+            default -> {
+                int r = indexOf(js, "jsmdbReviver", 0);
+                assertTrue(r >= 0 && r + 1 < js.size(), tc.name());
+                JsFrame parse = js.get(r + 1);
+                assertEquals("parse", parse.debugName(), tc.name() + ": JSON.parse under its reviver");
+                assertEquals(JsFrame.Tier.CPP_BUILTIN, parse.tier(), tc.name());
+                assertEquals(2, parse.argc(), tc.name() + ": JSON.parse(text, reviver)");
+                assertEquals(js.get(r).function(), parse.args()[1], tc.name() + ": the reviver is JSON.parse's second argument");
+            }
+        }
+    }
+
+    private static int indexOf(List<JsFrame> js, String name, int from) {
+        for (int i = from; i < js.size(); i++) if (js.get(i).debugName().equals(name)) return i;
+        return -1;
+    }
+
+    /** Every JS frame's -v block states its kind first on its code: line. */
+    private static final Pattern CODE_LINE = Pattern.compile("code: (interpreted, bytecode offset \\d+|baseline, bytecode offset \\d+"
+            + "|maglev, pc offset \\d+|turbofan, pc offset \\d+|builtin|exit \\(C\\+\\+ builtin\\)|exit \\(API callback\\)"
+            + "|inlined into \\S+ \\((maglev|turbofan)\\))");
 
     /** mdb_v8's output form, -v details, ::jsframe FP and ::jssource FUNC. */
     private static void assertJsstackOutput(TestCore tc, NodeTarget t, List<JsFrame> js) {
@@ -105,6 +159,7 @@ class JsStackDcmdTest {
         assertTrue(m.find(), tc.name() + ": -v block of " + fixtureFn + " in\n" + r.out());
         assertTrue(m.group(6).contains("arg1: "), tc.name() + ": arguments");
         assertTrue(m.group(7).lines().anyMatch(l -> l.startsWith("          >")), tc.name() + ": the executing source line is marked");
+        assertVerboseKinds(tc, CommandRunner.runCaptured(reg, t, "::jsstack -v").out(), js);
 
         r = CommandRunner.runCaptured(reg, t, "::jsstack -a");
         Matcher a = Pattern.compile("(?m)^([0-9a-f]{16}) js:     " + fixtureFn + " \\(JSFunction: ([0-9a-f]+)\\)").matcher(r.out());
@@ -118,6 +173,49 @@ class JsStackDcmdTest {
     }
 
     private static String nameOf(JsFrame f) { return f.debugName(); }
+
+    /**
+     * ::jsstack -v: one block per JS frame, each with a code: line naming its kind, then this:
+     * and args; exit frames are file (native); inlined frames say their this and arguments are
+     * not on the stack (the inlined call pushed no frame).
+     */
+    private static void assertVerboseKinds(TestCore tc, String out, List<JsFrame> js) {
+        List<String> blocks = new ArrayList<>();
+        StringBuilder cur = null;
+        for (String l : out.lines().toList()) {
+            if (l.startsWith("js:     ")) {
+                if (cur != null) blocks.add(cur.toString());
+                cur = new StringBuilder(l).append('\n');
+            } else if (l.startsWith("          ") && cur != null) {
+                cur.append(l).append('\n');
+            } else if (cur != null) {
+                blocks.add(cur.toString());
+                cur = null;
+            }
+        }
+        if (cur != null) blocks.add(cur.toString());
+        assertEquals(js.size(), blocks.size(), tc.name() + ": one -v block per JS frame");
+        for (int i = 0; i < blocks.size(); i++) {
+            String b = blocks.get(i);
+            JsFrame f = js.get(i);
+            Matcher c = Pattern.compile("(?m)^ {10}(code: .*)$").matcher(b);
+            assertTrue(c.find(), tc.name() + ": no code: line in\n" + b);
+            assertTrue(CODE_LINE.matcher(c.group(1)).matches(), tc.name() + ": code line " + c.group(1));
+            assertTrue(b.contains("\n          this: "), tc.name() + ": this in\n" + b);
+            if (f.inlinedInto() != null) {
+                assertTrue(b.contains("          this: (inlined: not on the stack)\n          args: (inlined: not on the stack)\n"), tc.name() + ":\n" + b);
+            }
+            if (f.tier() == JsFrame.Tier.API_CALLBACK || f.tier() == JsFrame.Tier.CPP_BUILTIN) {
+                assertTrue(b.contains("\n          file: (native)\n"), tc.name() + ":\n" + b);
+            }
+        }
+        if (tc.fixture().equals("stack")) {
+            assertTrue(out.contains("js:     jsmdbTurboInlinee\n          file: ") && out.contains("code: inlined into jsmdbTurboOuter (turbofan)"),
+                    tc.name() + ": the inlined frame's kind");
+        } else {
+            assertTrue(out.contains("js:     abort\n          file: (native)\n          code: exit (API callback)\n          this: 0x"), tc.name() + ":\n" + out);
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")

@@ -16,7 +16,7 @@ public record Frame(Kind kind, long fp, long pc, String pcText, String frameType
     public enum Kind {
         /** C++ or a shared library. */
         NATIVE,
-        /** A JavaScript function's frame (interpreted, baseline, Maglev, Turbofan, a JS builtin, a C++ builtin's exit frame). */
+        /** A JavaScript function's frame (interpreted, baseline, Maglev, Turbofan, a JS builtin, the exit frame of a C++ builtin or API callback). */
         JS,
         /** A function inlined into the optimized JS frame that follows it. */
         INLINED_JS,

@@ -33,7 +33,12 @@ public record JsFrame(long function, long sfi, String name, String inferredName,
         /** A builtin with JS linkage (Array.prototype.map): no script. */
         BUILTIN("builtin"),
         /** A C++ builtin (JSON.parse) seen through its BuiltinExitFrame. */
-        CPP_BUILTIN("C++ builtin"),
+        CPP_BUILTIN("exit (C++ builtin)"),
+        /**
+         * A C++ API function (a FunctionTemplate's callback: node's process.abort) seen through
+         * its ApiCallbackExitFrame (V8 12+) or HandleApiCall's BuiltinExitFrame (V8 9-11).
+         */
+        API_CALLBACK("exit (API callback)"),
         UNKNOWN("unknown");
 
         private final String text;

@@ -52,6 +52,10 @@ public final class StackWalker {
     private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball;
     private final int codePositions, codeDeopt, deoptLiterals, deoptInlining, inliningSize, inliningId;
     private final int builtinExitTarget, builtinExitArgc, builtinExitExtraArgs, builtinExitReceiver;
+    /** ApiCallbackExitFrame slots (V8 12+); apiExitTarget is Integer.MIN_VALUE where V8 has no such frame. */
+    private final int apiExitTarget, apiExitArgc, apiExitReceiver;
+    private final boolean apiExitArgcIsSmi;
+    private final int tFunctionTemplateInfo, sfiFunctionData;
     private final Map<Long, List<Frame>> walks = new HashMap<>();
     /**
      * Builtins that re-enter a suspended generator or async function through the (frameless)
@@ -101,6 +105,13 @@ public final class StackWalker {
         builtinExitArgc = md.get(V8Fact.BUILTIN_EXIT_FRAME_ARGC_OFFSET);
         builtinExitExtraArgs = md.get(V8Fact.BUILTIN_EXIT_FRAME_EXTRA_ARGS);
         builtinExitReceiver = md.get(V8Fact.BUILTIN_EXIT_FRAME_RECEIVER_OFFSET);
+        boolean api = md.frameType("ApiCallbackExitFrame").isPresent() && md.find(V8Fact.API_CALLBACK_EXIT_FRAME_TARGET_OFFSET).isPresent();
+        apiExitTarget = api ? md.get(V8Fact.API_CALLBACK_EXIT_FRAME_TARGET_OFFSET) : Integer.MIN_VALUE;
+        apiExitArgc = api ? md.get(V8Fact.API_CALLBACK_EXIT_FRAME_ARGC_OFFSET) : 0;
+        apiExitArgcIsSmi = api && md.get(V8Fact.API_CALLBACK_EXIT_FRAME_ARGC_IS_SMI) != 0;
+        apiExitReceiver = api ? md.get(V8Fact.API_CALLBACK_EXIT_FRAME_RECEIVER_OFFSET) : 0;
+        tFunctionTemplateInfo = heap.typeNamed("FUNCTION_TEMPLATE_INFO_TYPE");
+        sfiFunctionData = (int) md.find(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET).orElse(-1);
     }
 
     /** The heap the walker reads frames' objects with (function names, scripts, source lines, values). */
@@ -169,12 +180,12 @@ public final class StackWalker {
         OptionalInt ft = heap.isSmi(marker) ? md.frameTypeFromMarker(marker) : OptionalInt.empty();
         if (ft.isPresent()) {
             String type = md.frameTypeName(ft.getAsInt()).orElse("frame type " + ft.getAsInt());
-            if (V8Metadata.canonicalFrameTypeName(type).equals("BuiltinExitFrame")) {
-                JsFrame js = builtinExit(fp);
-                if (js != null) {
-                    out.add(new Frame(Frame.Kind.JS, fp, pc, p.describe(), type, js));
-                    return;
-                }
+            String canon = V8Metadata.canonicalFrameTypeName(type);
+            JsFrame exit = canon.equals("BuiltinExitFrame") ? builtinExit(fp)
+                    : canon.equals("ApiCallbackExitFrame") ? apiCallbackExit(fp) : null;
+            if (exit != null) {
+                out.add(new Frame(Frame.Kind.JS, fp, pc, p.describe(), type, exit));
+                return;
             }
             out.add(new Frame(Frame.Kind.V8_INTERNAL, fp, pc, p.describe(), type, null));
             return;
@@ -322,7 +333,42 @@ public final class StackWalker {
             }
         }
         long sfi = shared(fn);
-        return jsFrame(fn, sfi, JsFrame.Tier.CPP_BUILTIN, script(sfi), -1, -1, receiver, args, null);
+        // node 16-20 call API functions (FunctionTemplates) through HandleApiCall's BuiltinExitFrame
+        JsFrame.Tier tier = isApiFunction(sfi) ? JsFrame.Tier.API_CALLBACK : JsFrame.Tier.CPP_BUILTIN;
+        return jsFrame(fn, sfi, tier, script(sfi), -1, -1, receiver, args, null);
+    }
+
+    /** An SFI made from a FunctionTemplate: its function data is the FunctionTemplateInfo. */
+    private boolean isApiFunction(long sfi) {
+        return tFunctionTemplateInfo >= 0 && sfiFunctionData >= 0 && type(field(sfi, sfiFunctionData)) == tFunctionTemplateInfo;
+    }
+
+    /**
+     * A C++ API callback (node's bindings: process.abort, ModuleWrap#evaluate) called from JS on
+     * V8 12+: its ApiCallbackExitFrame holds the target (the JSFunction, or the
+     * FunctionTemplateInfo it is instantiated from), the argument count and, above the
+     * FunctionCallbackInfo's implicit args, the receiver and the arguments. Null where V8 has no
+     * such frame or the target is neither (then the frame stays an internal one).
+     */
+    private JsFrame apiCallbackExit(long fp) {
+        if (apiExitTarget == Integer.MIN_VALUE) return null;
+        long target = slot(fp + apiExitTarget);
+        int t = type(target);
+        boolean function = heap.isJSFunctionType(t);
+        if (!function && (t < 0 || t != tFunctionTemplateInfo)) return null;
+        long argcWord = slot(fp + apiExitArgc);
+        long argc = apiExitArgcIsSmi ? (heap.isSmi(argcWord) ? heap.smiValue(argcWord) : -1) : (int) argcWord;
+        long[] args = null;
+        long receiver = 0;
+        if (argc >= 0 && argc < 65536) {
+            long base = fp + apiExitReceiver;
+            receiver = slot(base);
+            args = new long[(int) argc];
+            for (int i = 0; i < argc; i++) args[i] = slot(base + 8L * (i + 1));
+        }
+        long fn = function ? target : 0;
+        long sfi = function ? shared(target) : 0;
+        return jsFrame(fn, sfi, JsFrame.Tier.API_CALLBACK, script(sfi), -1, -1, receiver, args, null);
     }
 
     private final Map<Long, Optional<SourcePositions>> tables = new HashMap<>();
