@@ -365,7 +365,13 @@ public final class V8Metadata {
     /** The TYPE name of an instance type from the metadata, else from the binary's table. */
     public Optional<String> instanceTypeName(int type) {
         Optional<String> n = typeName(type);
-        return n.isPresent() ? n : instanceTypes().name(type);
+        if (n.isEmpty()) n = instanceTypes().name(type);
+        if (n.isPresent()) return n;
+        // The embedder object types have no type_* constant and no case in V8's type-name
+        // switch, but the metadata names their numbers: node's wrapped C++ objects are these.
+        if (find(V8Fact.API_OBJECT_TYPE).equals(OptionalLong.of(type))) return Optional.of("JS_API_OBJECT_TYPE");
+        if (find(V8Fact.SPECIAL_API_OBJECT_TYPE).equals(OptionalLong.of(type))) return Optional.of("JS_SPECIAL_API_OBJECT_TYPE");
+        return Optional.empty();
     }
 
     /** type < FirstNonstringType. */

@@ -46,6 +46,19 @@ class V8MetadataBinaryTest {
         }
     }
 
+    /** Node's wrapped C++ objects (process, ModuleWrap...) have an API object type that only the metadata names. */
+    @ParameterizedTest
+    @FieldSource("VERSIONS")
+    void embedderObjectTypesAreNamed(String v) throws Exception {
+        try (ElfImage image = ElfImage.open(NodeBinaries.binary(v))) {
+            V8Metadata md = V8Metadata.fromImage(image);
+            int api = (int) md.constant("APIObjectType").orElseThrow();
+            int special = (int) md.constant("SpecialAPIObjectType").orElseThrow();
+            assertEquals(Optional.of("JS_API_OBJECT_TYPE"), md.instanceTypeName(api), "node " + v);
+            assertEquals(Optional.of("JS_SPECIAL_API_OBJECT_TYPE"), md.instanceTypeName(special), "node " + v);
+        }
+    }
+
     /** The hard-coded table agrees with what each binary reports about itself. */
     @ParameterizedTest
     @FieldSource("VERSIONS")
