@@ -42,7 +42,8 @@ public final class JsClosureDcmd implements Dcmd {
                 } catch (RuntimeException e) {
                     value = "<" + Strings.escape(String.valueOf(e.getMessage())) + ">";
                 }
-                ctx.out().println("    " + JsFormatter.quote(v.name()) + ": " + (heap.isHeapObject(v.value()) ? Output.hex(v.value()) + ": " : "")
+                String name = v.name() != null ? JsFormatter.quote(v.name()) : "<" + Output.hex(v.nameObject()) + ": not a readable name>";
+                ctx.out().println("    " + name + ": " + (heap.isHeapObject(v.value()) ? Output.hex(v.value()) + ": " : "")
                         + value);
             }
         } catch (RuntimeException e) {

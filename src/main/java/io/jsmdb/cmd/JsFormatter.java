@@ -270,12 +270,24 @@ final class JsFormatter {
     }
 
     private String properties(long v, int level) {
-        List<V8Heap.Property> props = heap.properties(v, maxItems + 1);
-        V8Heap.Elements el = heap.elements(v, maxItems);
+        // The object itself is valid (its map is): a corrupted elements store or property
+        // backing store is marked where it would print, and the rest still prints.
         List<String[]> fields = new ArrayList<>();
-        for (V8Heap.Element e : el.items()) {
-            if (e.type() == V8Heap.Element.Type.HOLE) continue;
-            fields.add(new String[] {Long.toString(e.index()), element(e, level + 1)});
+        List<V8Heap.Property> props;
+        try {
+            props = heap.properties(v, maxItems + 1);
+        } catch (MemoryFault | HeapException e) {
+            props = List.of();
+            fields.add(new String[] {null, invalid("properties", e)});
+        }
+        try {
+            V8Heap.Elements el = heap.elements(v, maxItems);
+            for (V8Heap.Element e : el.items()) {
+                if (e.type() == V8Heap.Element.Type.HOLE) continue;
+                fields.add(new String[] {Long.toString(e.index()), element(e, level + 1)});
+            }
+        } catch (MemoryFault | HeapException e) {
+            fields.add(new String[] {null, invalid("elements", e)});
         }
         int n = 0;
         for (V8Heap.Property p : props) {
@@ -318,9 +330,21 @@ final class JsFormatter {
     }
 
     private String array(long v, int level, boolean expand) {
-        V8Heap.Elements e = heap.elements(v, maxItems);
+        V8Heap.Elements e;
+        try {
+            e = heap.elements(v, maxItems);
+        } catch (MemoryFault | HeapException x) {
+            // a valid array whose elements store is corrupted or not in the core
+            return expand ? "[ " + invalid("elements", x) + " ]" : "[Array(?)]";
+        }
         if (!expand) return "[Array(" + e.length() + ")]";
         return elementList(e, level);
+    }
+
+    /** A part of a valid object that cannot be decoded, marked where it would print. */
+    private static String invalid(String what, RuntimeException e) {
+        String why = Strings.escape(String.valueOf(e.getMessage()));
+        return "<" + what + (e instanceof MemoryFault ? " unreadable: " : ": ") + why + ">";
     }
 
     private String elementList(V8Heap.Elements e, int level) {

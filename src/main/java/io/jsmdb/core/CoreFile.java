@@ -154,9 +154,10 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             long memsz = f.get(LONG, h + 40);
             if (ptype == PT_LOAD) {
                 if (memsz <= 0 || filesz < 0 || filesz > memsz) continue; // nonsense: ignore, never trust it
-                loads.add(new LoadSegment(vaddr, memsz, offset, filesz, flags));
-                long available = Math.max(0, Math.min(filesz, size - offset));
-                truncated += filesz - available;
+                if (Long.compareUnsigned(vaddr + memsz, vaddr) < 0) continue; // wraps around the address space
+                LoadSegment l = new LoadSegment(vaddr, memsz, offset, filesz, flags);
+                loads.add(l);
+                truncated += filesz - bytesInFile(l, size);
             } else if (ptype == PT_NOTE) {
                 notes.add(new long[] {offset, filesz});
             }
@@ -179,8 +180,9 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             warnings.add("a note segment lies past the end of the core file (truncated?)");
             return;
         }
-        long end = Math.min(size, offset + length);
-        if (end < offset + length) warnings.add("the note segment is truncated");
+        boolean cut = length < 0 || length > size - offset; // p_filesz can lie, up to overflowing
+        long end = cut ? size : offset + length;
+        if (cut) warnings.add("the note segment is truncated");
         long p = offset;
         int threadIndex = 0;
         while (p + 12 <= end) {
@@ -190,7 +192,12 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             long nameAt = p + 12;
             long descAt = nameAt + align4(namesz);
             long next = descAt + align4(descsz);
-            if (next > end || next <= p) break;
+            if (descAt + descsz > end) {
+                warnings.add(String.format("malformed note segment: a note at file offset 0x%x claims %d + %d bytes, past the segment's end; the notes from there on are lost",
+                        p, namesz, descsz));
+                break;
+            }
+            next = Math.min(next, end); // the last note's padding may be missing
             String name = namesz > 0 ? cString(nameAt, (int) Math.min(namesz, 64)) : "";
             if (name.equals("CORE")) {
                 try {
@@ -315,7 +322,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         List<Region> present = new ArrayList<>();
         List<Region> absent = new ArrayList<>();
         for (LoadSegment l : loads) {
-            long available = Math.max(0, Math.min(l.filesz(), size - l.fileOffset()));
+            long available = bytesInFile(l, size);
             if (available > 0) present.add(new Region(l.vaddr(), l.vaddr() + available, file, l.fileOffset(), null));
             if (available < l.filesz()) present.add(new Region(l.vaddr() + available, l.vaddr() + l.filesz(), null, 0, "not in core: the core file is truncated"));
             if (l.filesz() < l.memsz()) absent.add(new Region(l.vaddr() + l.filesz(), l.vaddr() + l.memsz(), null, 0, "not in core: the core omits this page"));
@@ -365,6 +372,19 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
                     human(e.getValue()), e.getKey(), missingFiles.getOrDefault(e.getKey(), "file not found"));
             if (!warnings.contains(w)) warnings.add(w);
         }
+    }
+
+    /**
+     * How many of the segment's p_filesz bytes the core file really holds: fewer when the core
+     * is truncated, none when p_offset lies outside the file.
+     */
+    public long bytesInFile(LoadSegment l) {
+        return bytesInFile(l, file.byteSize());
+    }
+
+    private static long bytesInFile(LoadSegment l, long fileSize) {
+        if (l.fileOffset() < 0 || l.fileOffset() >= fileSize) return 0;
+        return Math.max(0, Math.min(l.filesz(), fileSize - l.fileOffset()));
     }
 
     /**

@@ -63,7 +63,8 @@ public final class NodeTarget implements AutoCloseable {
         ElfImage image = null;
         try {
             MappedFile exe = core.executableMapping()
-                    .orElseThrow(() -> new TargetException("the core names no mapped files (no NT_FILE note), so its binary is unknown: " + corePath));
+                    .orElseThrow(() -> new TargetException("the core names no mapped files (" + whyNoMappedFiles(core)
+                            + "), so its binary is unknown: " + corePath));
             String exePath = exe.path();
             Optional<String> coreBuildId = LoadedElf.buildId(core, exe.start());
             Path nodePath = node != null ? node : findExecutable(exePath, solibPath)
@@ -114,6 +115,14 @@ public final class NodeTarget implements AutoCloseable {
             throw new TargetException(path + " is a core file, not a node binary (usage: jsmdb NODE CORE)");
         }
         return image;
+    }
+
+    /** Why NT_FILE gave nothing: the note's own problem when opening met one, else that there is none. */
+    private static String whyNoMappedFiles(CoreFile core) {
+        for (String w : core.warnings()) {
+            if (w.startsWith("malformed note") || w.contains("note segment")) return w;
+        }
+        return "no NT_FILE note";
     }
 
     private static boolean looksLikeCore(Path p) {

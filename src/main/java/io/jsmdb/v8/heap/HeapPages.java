@@ -62,9 +62,11 @@ public final class HeapPages {
         long align = layout.pageAlignment;
         long coveredTo = 0;
         for (LoadSegment s : core.loadSegments()) {
-            if (s.filesz() <= 0) continue;
-            long end = s.vaddr() + s.filesz();
-            for (long a = (s.vaddr() + align - 1) & -align; a < end && a >= s.vaddr(); a += align) {
+            long inCore = core.bytesInFile(s); // p_filesz can lie: only what the file holds can be a chunk
+            if (inCore <= 0) continue;
+            long end = s.vaddr() + inCore;
+            for (long a = (s.vaddr() + align - 1) & -align; Long.compareUnsigned(a, end) < 0
+                    && Long.compareUnsigned(a, s.vaddr()) >= 0; a += align) {
                 if (a < coveredTo) continue;
                 HeapPage p = header(core, layout, vtables, a);
                 if (p != null) {

@@ -335,6 +335,15 @@ public final class V8Heap {
         }
     }
 
+    /** True if obj is a heap object with a valid map of instance type type. Never throws. */
+    private boolean hasType(long obj, int type) {
+        try {
+            return isHeapObject(obj) && typeOf(obj) == type;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
     private boolean isUndefinedOrHole(long tagged) {
         try {
             if (!isHeapObject(tagged)) return false;
@@ -722,7 +731,7 @@ public final class V8Heap {
         for (int i = 0; i < capacity; i++) {
             long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
             if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
-            if (typeOf(cell) != tPropertyCell) continue;
+            if (!hasType(cell, tPropertyCell)) continue; // a corrupted cell loses its own property only
             long key = field(cell, md.get(V8Fact.PROPERTY_CELL_NAME_OFFSET));
             if (!includePrivate && isPrivateKey(key)) continue;
             long value = field(cell, md.get(V8Fact.PROPERTY_CELL_VALUE_OFFSET));
@@ -1190,8 +1199,11 @@ public final class V8Heap {
     /** The closure's context (a Context object). */
     public long functionContext(long fn) { return field(fn, md.jsFunctionContextOffset()); }
 
-    /** A context-allocated variable of a closure's scope. */
-    public record ContextVariable(String name, long value) {}
+    /**
+     * A context-allocated variable of a closure's scope: name is null when the scope info's
+     * name there (nameObject) is not a readable string, and the other variables still count.
+     */
+    public record ContextVariable(String name, long nameObject, long value) {}
 
     /** The context locals of a closure's own context (scope info names, context slots). */
     public List<ContextVariable> closureVariables(long fn, int max) {
@@ -1199,7 +1211,15 @@ public final class V8Heap {
         List<ContextVariable> out = new ArrayList<>();
         if (!isHeapObject(ctx)) return out;
         long si = field(ctx, md.contextHeaderSize() + md.contextScopeInfoIndex() * ptr);
-        if (!isHeapObject(si) || typeOf(si) != tScopeInfo) return out;
+        if (!isHeapObject(si)) return out;
+        int st;
+        try {
+            st = typeOf(si);
+        } catch (HeapException | MemoryFault e) {
+            throw new HeapException(fn, String.format("the context 0x%x of function 0x%x has a corrupted scope info 0x%x (%s)",
+                    ctx, fn, si, e.getMessage()));
+        }
+        if (st != tScopeInfo) return out;
         ScopeLayout sl = scopeLayout(si);
         if (sl == null) return out;
         long len = smiField(ctx, md.fixedArrayLengthOffset(), "context length");
@@ -1210,8 +1230,13 @@ public final class V8Heap {
             int slot = first + i;
             if (slot >= len) break;
             long nameObj = scopeSlot(si, sl.localNamesIndex + i);
-            String name = isString(nameObj) ? readString(nameObj, 256).text() : "?";
-            out.add(new ContextVariable(name, field(ctx, md.contextHeaderSize() + slot * ptr)));
+            String name;
+            try {
+                name = isString(nameObj) ? readString(nameObj, 256).text() : null;
+            } catch (HeapException | MemoryFault e) {
+                name = null; // one corrupted name does not hide the other variables
+            }
+            out.add(new ContextVariable(name, nameObj, field(ctx, md.contextHeaderSize() + slot * ptr)));
         }
         return out;
     }
