@@ -160,6 +160,7 @@ public final class FindjsobjectsDcmd implements Dcmd {
         out.printf(f, "from-space pages (not walked)", w.fromPages());
         io.jsmdb.v8.heap.NewSpace ns = w.newSpace();
         out.printf(f, "unused new-space pages (not walked)", w.unusedNewPages());
+        out.printf(f, "released old pages (not walked)", w.unlinkedPages());
         out.printf(f, "new-space allocation top", ns != null && ns.exact() && ns.top() != 0 ? Output.hex(ns.top()) : "unknown");
         out.printf(f, "heap bytes walked", w.bytesWalked());
         out.printf(f, "walk rate (MB/s)", secs > 0 ? Math.round(w.bytesWalked() / secs / 1e6) : 0);
@@ -177,6 +178,18 @@ public final class FindjsobjectsDcmd implements Dcmd {
         }
         out.printf(f, "pages ending in zeros (unused)", zero);
         out.printf(f, "bytes not walked", w.bytesNotWalked());
+        if (w.sweepingKnown()) {
+            out.printf(f, "unswept old-generation pages", w.unsweptPages());
+            out.printf(f, "dead objects skipped (unmarked)", w.deadObjects());
+            out.printf(f, "dead bytes skipped", w.deadBytes());
+            for (io.jsmdb.v8.heap.HeapPage p : w.unsweptUnverified()) {
+                out.printf("findjsobjects: page %x (%s): not swept yet, but its marking bitmap does not match its live"
+                        + " bytes; walked as it is, so dead objects may be counted%n", p.base(), p.ownerClass());
+            }
+        } else {
+            out.printf("findjsobjects: this V8's sweeping state and marking bitmap are unknown: pages not swept yet"
+                    + " are walked as they are, so dead objects may be counted%n");
+        }
         if (ns != null && ns.exact() && ns.how() != null) {
             out.printf("findjsobjects: new space: %s%n", ns.how());
         } else if (ns != null) {

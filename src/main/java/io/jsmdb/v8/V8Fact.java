@@ -267,6 +267,12 @@ public enum V8Fact {
     NEW_SPACE_LAB_FROM_HEAP(true, Fallbacks.NEW_LAB_FROM_HEAP),
     /** The new-space LAB relative to the to-space SemiSpace object (9.4; breaks ties between candidates). */
     NEW_SPACE_LAB_FROM_TO_SPACE(true, Fallbacks.NEW_LAB_FROM_TO_SPACE),
+    /** Chunk concurrent_sweeping_ (0 done, 1 pending, 2 in progress), from the chunk metadata. */
+    CHUNK_SWEEPING_STATE_OFFSET(true, Fallbacks.SWEEPING_STATE),
+    /** Chunk live_byte_count_ (bytes of marked objects), from the chunk metadata. */
+    CHUNK_LIVE_BYTES_OFFSET(true, Fallbacks.LIVE_BYTES),
+    /** Chunk marking bitmap, from the chunk metadata (one bit per tagged word from the page start). */
+    CHUNK_MARKING_BITMAP_OFFSET(true, Fallbacks.MARKING_BITMAP),
     /** The literal boilerplate object (or transition info Smi) of an AllocationSite. */
     ALLOCATION_SITE_BOILERPLATE_OFFSET(Fallbacks.ALLOCATION_SITE_BOILERPLATE, "AllocationSite.transition_info_or_boilerplate"),
 

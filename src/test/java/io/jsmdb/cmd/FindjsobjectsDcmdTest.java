@@ -98,6 +98,18 @@ class FindjsobjectsDcmdTest {
             Row dict = rows.stream().filter(r -> r.constructor().equals("JsmdbDictMode")).findFirst().orElseThrow();
             assertEquals(91, dict.nprops, tc.name() + ": JsmdbDictMode has n and 90 of p0..p99");
             assertTrue(dict.text.startsWith("JsmdbDictMode: n, p") && dict.text.endsWith("..."), dict.text);
+            // no representative is a dead object: a live object's properties and elements are live heap
+            // objects, in the core. A dead one on a page V8 had not swept yet can point to memory already
+            // freed (a JSArray of 383172 elements whose large-object page was gone, node 24 heap-abort).
+            for (Row r : rows) {
+                for (int slot : new int[] {8, 16}) {
+                    long w = t.core().readLong(r.addr - 1 + slot);
+                    if ((w & 3) == 1) {
+                        assertTrue(t.core().isReadable(w - 1, 8), String.format("%s: representative %x (%s): word %d is %x,"
+                                + " in no mapping of the core (a dead object?)", tc.name(), r.addr, r.text, slot, w));
+                    }
+                }
+            }
             long arrays3 = rows.stream().filter(r -> r.text.equals("Array") && r.nprops == 3).mapToLong(Row::count).sum();
             assertTrue(arrays3 >= ((Number) counts.get("jsmdbArrays3")).longValue(), tc.name() + ": arrays of length 3: " + arrays3);
 

@@ -30,6 +30,8 @@ public final class HeapLayout {
     /** First guesses for the to-space page list (-1: none) and the new-space LAB location (Long.MIN_VALUE: none). */
     final int pageListNodeHint, semiSpacePageListHint;
     final long newLabFromHeap, newLabFromToSpace;
+    /** Chunk-metadata offsets of concurrent_sweeping_, live_byte_count_ and the marking bitmap (-1: unknown for this build). */
+    final int sweepingStateOffset, liveBytesOffset, markingBitmapOffset;
     final int mapOffset, mapInstanceSizeOffset, mapInstanceTypeOffset;
     final int smiShift;
     final int mapType, fillerType, freeSpaceType, holeType;
@@ -60,6 +62,9 @@ public final class HeapLayout {
         semiSpacePageListHint = (int) m.find(V8Fact.SEMI_SPACE_PAGE_LIST_OFFSET).orElse(-1);
         newLabFromHeap = m.find(V8Fact.NEW_SPACE_LAB_FROM_HEAP).orElse(Long.MIN_VALUE);
         newLabFromToSpace = m.find(V8Fact.NEW_SPACE_LAB_FROM_TO_SPACE).orElse(Long.MIN_VALUE);
+        sweepingStateOffset = (int) m.find(V8Fact.CHUNK_SWEEPING_STATE_OFFSET).orElse(-1);
+        liveBytesOffset = (int) m.find(V8Fact.CHUNK_LIVE_BYTES_OFFSET).orElse(-1);
+        markingBitmapOffset = (int) m.find(V8Fact.CHUNK_MARKING_BITMAP_OFFSET).orElse(-1);
         mapOffset = m.mapOffset();
         mapInstanceSizeOffset = m.mapInstanceSizeInWordsOffset();
         mapInstanceTypeOffset = m.mapInstanceTypeOffset();
@@ -171,5 +176,7 @@ public final class HeapLayout {
     }
 
     public int mapType() { return mapType; }
+    /** Whether this build's sweeping state, live bytes and marking bitmap locations are known. */
+    public boolean knowsSweeping() { return sweepingStateOffset >= 0 && liveBytesOffset >= 0 && markingBitmapOffset >= 0; }
     public boolean isFillerOrFree(int type) { return type == fillerType || type == freeSpaceType || type == holeType; }
 }

@@ -12,9 +12,10 @@ package io.jsmdb.v8.heap;
  * @param heap      the Heap* (0 for read-only pages)
  * @param space     which space, from the owner's C++ class
  * @param ownerClass the owner's class name ("OldSpace", "SemiSpace", ...; "" for read-only)
+ * @param metadata  the chunk metadata (the page itself before V8 13)
  */
 public record HeapPage(long base, long size, long flags, long areaStart, long areaEnd, long owner, long heap,
-                       Space space, String ownerClass) {
+                       Space space, String ownerClass, long metadata) {
 
     /** V8's spaces, named after the owner's class. */
     public enum Space {
@@ -25,6 +26,11 @@ public record HeapPage(long base, long size, long flags, long areaStart, long ar
         public boolean isLarge() {
             return this == LARGE_OBJECT || this == NEW_LARGE_OBJECT || this == CODE_LARGE_OBJECT
                     || this == TRUSTED_LARGE_OBJECT || this == SHARED_LARGE_OBJECT;
+        }
+
+        /** Swept by V8's sweeper after a full GC (old generation, regular pages; large objects are freed at once). */
+        public boolean isSwept() {
+            return this == OLD || this == CODE || this == MAP || this == TRUSTED || this == SHARED;
         }
 
         /** Machine code: raw instructions can look like anything, and there are no JS objects. */

@@ -114,7 +114,7 @@ public final class HeapPages {
                 cls = vtables.get(core.readLong(owner));
                 if (cls == null) return null;
             }
-            return new HeapPage(a, size, flags, areaStart, areaEnd, owner, heap, HeapPage.Space.ofOwnerClass(cls), cls);
+            return new HeapPage(a, size, flags, areaStart, areaEnd, owner, heap, HeapPage.Space.ofOwnerClass(cls), cls, md);
         } catch (MemoryFault e) {
             return null;
         }

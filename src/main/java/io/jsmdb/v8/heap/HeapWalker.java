@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * list order up to the one being filled, that one up to the new-space top (see {@link NewSpace}). A page stops early at a word that is
  * not a map (stale bytes after an allocation top that was not found, a zero tail, or damage);
  * the rest of such a page is not walked, never guessed, and the page is reported in the
- * statistics. Pages are walked in parallel; each thread has its own map cache and visitor.
+ * statistics. Old-generation pages V8 had not swept yet (a core taken soon after a full GC)
+ * still hold the objects that GC found dead: there only objects whose mark bit is set are
+ * visited (see {@code unsweptMarks}). Pages are walked in parallel; each thread has its own map cache and visitor.
  */
 public final class HeapWalker {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -56,11 +58,41 @@ public final class HeapWalker {
     public HeapLayout layout() { return layout; }
     public HeapPages pages() { return pages; }
 
+    /**
+     * Old-generation regular pages that are in no space's page list although their owner has
+     * linked pages: chunks V8 released (pooled or about to be unmapped) whose header still names
+     * the space. heap::List::Remove nulls both links (src/heap/list.h); a page in a space of two
+     * or more pages has at least one. Their objects are stale. Applied only to owners with at
+     * least two linked pages, which shows that the list_node_ offset reads real links.
+     */
+    public java.util.Set<HeapPage> unlinkedPages() {
+        java.util.Set<HeapPage> out = new java.util.HashSet<>();
+        if (layout.pageListNodeHint < 0) return out;
+        java.util.Map<Long, Integer> linked = new java.util.HashMap<>();
+        List<HeapPage> unlinked = new ArrayList<>();
+        for (HeapPage p : pages.pages()) {
+            if (!p.space().isSwept() || p.metadata() == 0 || p.owner() == 0) continue;
+            long next, prev;
+            try {
+                next = core.readLong(p.metadata() + layout.pageListNodeHint);
+                prev = core.readLong(p.metadata() + layout.pageListNodeHint + 8);
+            } catch (MemoryFault e) {
+                continue;
+            }
+            if (next == 0 && prev == 0) unlinked.add(p);
+            else linked.merge(p.owner(), 1, Integer::sum);
+        }
+        for (HeapPage p : unlinked) if (linked.getOrDefault(p.owner(), 0) >= 2) out.add(p);
+        return out;
+    }
+
     /** The pages a walk visits. */
     public List<HeapPage> walkablePages() {
         List<HeapPage> out = new ArrayList<>();
+        java.util.Set<HeapPage> unlinked = unlinkedPages();
         for (HeapPage p : pages.pages()) {
             if (p.space().isCode()) continue;
+            if (unlinked.contains(p)) continue;
             if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) continue;
             if (p.space() == HeapPage.Space.NEW && !pages.newSpace().walks(p)) continue;
             out.add(p);
@@ -78,12 +110,14 @@ public final class HeapWalker {
         List<HeapPage> todo = walkablePages();
         WalkStats stats = new WalkStats();
         stats.pagesFound = pages.pages().size();
+        stats.sweepingKnown = layout.knowsSweeping();
         for (HeapPage p : pages.pages()) {
             if (p.space().isCode()) stats.codePages++;
             else if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) stats.fromPages++;
         }
         stats.newSpace = pages.newSpace();
         stats.unusedNewPages = pages.newSpace().unusedPages();
+        stats.unlinkedPages = unlinkedPages().size();
         AtomicInteger next = new AtomicInteger();
         AtomicLong done = new AtomicLong();
         int n = Math.max(1, Math.min(threads, todo.size()));
@@ -174,6 +208,47 @@ public final class HeapWalker {
         long off;
         long objects;
         WalkStats.Stop why;
+        /** With a marking bitmap: bytes of marked objects, and the unmarked (dead) objects skipped. */
+        long markedBytes, dead, deadBytes;
+        /** Filler bytes right after a marked object (tails cut off by right-trimming after the GC). */
+        long trimmedBytes;
+    }
+
+    /** ConcurrentSweepingState::kPending / kInProgress (sweeper.h). */
+    private static final long SWEEP_PENDING = 1, SWEEP_IN_PROGRESS = 2;
+
+    /**
+     * The marking bitmap of a page V8 has not swept yet, or null (swept, unknown layout, or the
+     * bitmap fails the check). An unswept page still holds the objects the last full GC found
+     * dead, without fillers; only marked objects are live. The bitmap is trusted only when the
+     * marked objects' bytes, walked from the area start, equal the page's live_byte_count_.
+     */
+    private MemorySegment unsweptMarks(HeapPage p, MemorySegment seg, long start, long limit, long[] tops,
+                                       MapCache cache, WalkStats stats) {
+        if (!p.space().isSwept() || !layout.knowsSweeping() || p.metadata() == 0) return null;
+        long state, live;
+        try {
+            state = core.readLong(p.metadata() + layout.sweepingStateOffset);
+            if (state != SWEEP_PENDING && state != SWEEP_IN_PROGRESS) return null;
+            live = core.readLong(p.metadata() + layout.liveBytesOffset);
+        } catch (MemoryFault e) {
+            return null;
+        }
+        long bytes = p.size() >>> 6; // one bit per 8-byte word
+        Optional<MemorySegment> m = core.segmentAt(p.metadata() + layout.markingBitmapOffset, bytes);
+        if (m.isEmpty() || m.get().byteSize() < bytes) {
+            stats.unswept(p, false);
+            return null;
+        }
+        Run dry = new Run();
+        run(seg, start, 0, limit, tops, false, cache, null, dry, m.get(), start - p.base());
+        // live_byte_count_ is not lowered when a marked array is right-trimmed after the GC (heap.cc
+        // RightTrimArray; left-trimming is never done on an unswept page, CanMoveObjectStart): the
+        // cut-off tail, now a filler right after the marked object, may still be counted
+        boolean ok = (dry.why == WalkStats.Stop.END || dry.why == WalkStats.Stop.TOP) && live > 0
+                && dry.markedBytes <= live && live <= dry.markedBytes + dry.trimmedBytes;
+        stats.unswept(p, ok);
+        return ok ? m.get() : null;
     }
 
     /**
@@ -197,8 +272,11 @@ public final class HeapWalker {
         long[] tops = pages.allocationTops(p.base());
         boolean large = p.space().isLarge();
         Run r = new Run();
-        run(seg, start, 0, limit, tops, large, cache, v, r);
+        MemorySegment marks = large ? null : unsweptMarks(p, seg, start, limit, tops, cache, stats);
+        long bitBase = start - p.base();
+        run(seg, start, 0, limit, tops, large, cache, v, r, marks, bitBase);
         long objects = r.objects;
+        long dead = r.dead, deadBytes = r.deadBytes;
         int resyncs = 0;
         boolean canResync = !large && p.space() != HeapPage.Space.NEW && p.space() != HeapPage.Space.READ_ONLY;
         while (canResync && resyncs < MAX_RESYNCS_PER_PAGE
@@ -208,12 +286,15 @@ public final class HeapWalker {
             if (resume < 0) break;
             resyncs++;
             stats.skipped(p, start + stoppedAt, start + resume);
-            run(seg, start, resume, limit, tops, large, cache, v, r);
+            run(seg, start, resume, limit, tops, large, cache, v, r, marks, bitBase);
             objects += r.objects;
+            dead += r.dead;
+            deadBytes += r.deadBytes;
         }
         WalkStats.Stop why = r.why;
         if (why == WalkStats.Stop.END && limit < end - start && !large) why = WalkStats.Stop.UNREADABLE;
         stats.page(p, why, start + r.off, objects, start);
+        if (dead > 0) stats.dead(dead, deadBytes);
     }
 
     /** The first offset from `from` where objects chain to the area end or a top, or -1. */
@@ -224,17 +305,23 @@ public final class HeapWalker {
             long w = seg.get(LONG, o + layout.mapOffset);
             if ((w & 3) != 1 || cache.info(w) == MapCache.NOT_A_MAP) continue;
             tries++;
-            run(seg, start, o, limit, tops, false, cache, null, dry);
+            run(seg, start, o, limit, tops, false, cache, null, dry, null, 0);
             if (dry.why == WalkStats.Stop.END || dry.why == WalkStats.Stop.TOP) return o;
         }
         return -1;
     }
 
-    /** Walks objects from off; v null: a dry run that only checks the chain. */
+    /**
+     * Walks objects from off; v null: a dry run that only checks the chain. marks: the page's
+     * marking bitmap on an unswept page (unmarked objects are dead: skipped and counted), or
+     * null; bitBase: the area start's offset in the page.
+     */
     private void run(MemorySegment seg, long start, long off, long limit, long[] tops, boolean large, MapCache cache,
-                     Visitor v, Run r) {
+                     Visitor v, Run r, MemorySegment marks, long bitBase) {
         int ti = 0;
         long objects = 0;
+        long markedBytes = 0, dead = 0, deadBytes = 0, trimmed = 0;
+        boolean afterMarked = false;
         WalkStats.Stop why = WalkStats.Stop.END;
         HeapLayout l = layout;
         while (off < limit) {
@@ -260,11 +347,25 @@ public final class HeapWalker {
                 why = WalkStats.Stop.BAD_SIZE;
                 break;
             }
-            if (type != l.fillerType && type != l.freeSpaceType) {
+            if (type == l.fillerType || type == l.freeSpaceType) {
+                if (afterMarked) trimmed += size;
+            } else {
                 if (type == l.holeType) {
                     why = WalkStats.Stop.HOLE;
                     off += size;
                     break;
+                }
+                if (marks != null) {
+                    long bit = (bitBase + off) >>> 3;
+                    if ((marks.get(ValueLayout.JAVA_BYTE, bit >>> 3) & (1 << (bit & 7))) == 0) {
+                        afterMarked = false;
+                        dead++;
+                        deadBytes += size;
+                        off += size;
+                        continue;
+                    }
+                    markedBytes += size;
+                    afterMarked = true;
                 }
                 if (v != null) v.object(addr, mapWord, type, (int) Math.min(size, Integer.MAX_VALUE));
                 objects++;
@@ -275,6 +376,10 @@ public final class HeapWalker {
         r.off = off;
         r.objects = objects;
         r.why = why;
+        r.markedBytes = markedBytes;
+        r.dead = dead;
+        r.deadBytes = deadBytes;
+        r.trimmedBytes = trimmed;
     }
 
     /** The object's size in bytes, or -1 if it cannot be sized. */

@@ -44,6 +44,22 @@ public final class WalkStats {
     final List<Partial> partial = new ArrayList<>();
     final List<Skip> skips = new ArrayList<>();
     long bytesSkipped;
+    long unsweptPages, unsweptUnverified, deadObjects, deadBytes, unlinkedPages;
+    boolean sweepingKnown;
+    final List<HeapPage> unverified = new ArrayList<>();
+
+    synchronized void unswept(HeapPage p, boolean verified) {
+        unsweptPages++;
+        if (!verified) {
+            unsweptUnverified++;
+            unverified.add(p);
+        }
+    }
+
+    synchronized void dead(long objs, long bytes) {
+        deadObjects += objs;
+        deadBytes += bytes;
+    }
 
     /** Bytes skipped inside a page: the walk met a non-map word at from and resumed at to. */
     public record Skip(HeapPage page, long from, long to) {}
@@ -82,7 +98,28 @@ public final class WalkStats {
         bytesSkipped += o.bytesSkipped;
         o.byStop.forEach((k, v) -> byStop.merge(k, v, Long::sum));
         partial.addAll(o.partial);
+        unsweptPages += o.unsweptPages;
+        unsweptUnverified += o.unsweptUnverified;
+        unverified.addAll(o.unverified);
+        deadObjects += o.deadObjects;
+        deadBytes += o.deadBytes;
     }
+
+    /** Whether this build's sweeping state and marking bitmap locations are known (else unswept pages are walked as they are). */
+    public boolean sweepingKnown() { return sweepingKnown; }
+    /** Old-generation pages in no page list (released by V8, stale): not walked. */
+    public long unlinkedPages() { return unlinkedPages; }
+    /** Old-generation pages V8 had not swept yet (their dead objects still lie there). */
+    public long unsweptPages() { return unsweptPages; }
+    /** Unswept pages whose marking bitmap failed the live-bytes check: walked unfiltered. */
+    public List<HeapPage> unsweptUnverified() {
+        List<HeapPage> out = new ArrayList<>(unverified);
+        out.sort((a, b) -> Long.compareUnsigned(a.base(), b.base()));
+        return out;
+    }
+    /** Unmarked (dead) objects skipped on unswept pages, and their bytes. */
+    public long deadObjects() { return deadObjects; }
+    public long deadBytes() { return deadBytes; }
 
     public long pagesFound() { return pagesFound; }
     /** Code-space pages: not walked (machine code, no JS objects). */
