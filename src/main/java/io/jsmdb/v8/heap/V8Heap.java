@@ -665,11 +665,7 @@ public final class V8Heap {
     }
 
     private boolean isSymbolKey(long key) {
-        try {
-            return isHeapObject(key) && typeOf(key) == tSymbol;
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
+        return hasType(key, tSymbol);
     }
 
     /** A property key as text: the string, "Symbol(desc)", a number's text; "" for unreadable keys. */
