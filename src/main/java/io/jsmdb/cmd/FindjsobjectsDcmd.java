@@ -177,7 +177,8 @@ public final class FindjsobjectsDcmd implements Dcmd {
             if (e.getKey() == WalkStats.Stop.ZERO) zero = e.getValue();
         }
         out.printf(f, "pages ending in zeros (unused)", zero);
-        out.printf(f, "bytes not walked", w.bytesNotWalked());
+        out.printf(f, "unallocated bytes stepped over", w.bytesUnallocated());
+        out.printf(f, "bytes not walked (may hold objects)", w.bytesMaybeLive());
         if (w.sweepingKnown()) {
             out.printf(f, "unswept old-generation pages", w.unsweptPages());
             out.printf(f, "dead objects skipped (unmarked)", w.deadObjects());
@@ -197,8 +198,8 @@ public final class FindjsobjectsDcmd implements Dcmd {
                     + " up to its first word that is not a map, so stale objects may be counted%n", ns.problem());
         }
         for (WalkStats.Skip k : w.skips()) {
-            out.printf("findjsobjects: page %x (%s): bytes %x..%x not walked (not objects); walk resumed at %x%n",
-                    k.page().base(), k.page().ownerClass(), k.from(), k.to(), k.to());
+            out.printf("findjsobjects: page %x (%s): bytes %x..%x (%d) %s; walk resumed at %x%n",
+                    k.page().base(), k.page().ownerClass(), k.from(), k.to(), k.to() - k.from(), gap(k.kind()), k.to());
         }
         for (WalkStats.Partial p : w.partialPages()) {
             // zero tails are normal in old space (a LAB whose top was not found); in new space the top is known
@@ -206,6 +207,14 @@ public final class FindjsobjectsDcmd implements Dcmd {
             out.printf("findjsobjects: page %x (%s) not walked from %x: %s, %d bytes%n", p.page().base(),
                     p.page().ownerClass().isEmpty() ? "read-only" : p.page().ownerClass(), p.stoppedAt(), reason(p.why()), p.bytesNotWalked());
         }
+    }
+
+    private static String gap(WalkStats.GapKind k) {
+        return switch (k) {
+            case ALLOCATION_AREA -> "an open allocation area [top, limit), no objects yet";
+            case ZEROS -> "zero words, no objects (an allocation area whose top was not found)";
+            case UNDECODED -> "not walked: not objects from here (stale or damaged data); live objects may be lost";
+        };
     }
 
     private static String reason(WalkStats.Stop s) {

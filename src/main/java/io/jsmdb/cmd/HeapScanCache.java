@@ -24,8 +24,22 @@ final class HeapScanCache {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The cached scan of the target, or a new one (with a progress indicator on a terminal). */
+    /**
+     * The cached scan of the target, or a new one (with a progress indicator on a terminal).
+     * Whenever the walk left out bytes that may hold live objects, every census that stands on
+     * it says so on stderr: a count that may be low is never given silently.
+     */
     static JsObjectScan get(DcmdContext ctx) throws DcmdException {
+        JsObjectScan s = scan(ctx);
+        long maybeLive = s.walkStats().bytesMaybeLive();
+        if (maybeLive > 0 && ctx.firstInLoop()) {
+            ctx.warn(String.format("%,d heap bytes could not be walked and may hold live objects: counts may be low"
+                    + " (::findjsobjects -v names the pages)", maybeLive));
+        }
+        return s;
+    }
+
+    private static JsObjectScan scan(DcmdContext ctx) throws DcmdException {
         NodeTarget t = ctx.target();
         if (t == null) throw new DcmdException("no core is open");
         synchronized (SCANS) {

@@ -8,7 +8,6 @@ import io.jsmdb.core.MemoryFault;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +25,22 @@ import java.util.TreeMap;
 public final class HeapPages {
     private final List<HeapPage> pages;
     private final long heap;
+    private final CoreFile core;
+    private final long pageAlignment;
     private final Map<Long, long[]> tops;
+    private final Map<Long, long[]> limits;
     private final NewSpace newSpace;
+    /** Every {start, top, limit} triple on an old-generation page, anywhere outside the heap: top -> limit. */
+    private Map<Long, Long> openAreas;
 
-    private HeapPages(List<HeapPage> pages, long heap, Map<Long, long[]> tops, NewSpace newSpace) {
+    private HeapPages(CoreFile core, long pageAlignment, List<HeapPage> pages, long heap, List<NewSpace.Lab> labs, NewSpace newSpace) {
+        this.core = core;
+        this.pageAlignment = pageAlignment;
         this.pages = pages;
         this.heap = heap;
-        this.tops = tops;
+        this.tops = new HashMap<>();
+        this.limits = new HashMap<>();
+        tops(labs, tops, limits);
         this.newSpace = newSpace;
     }
 
@@ -54,6 +62,82 @@ public final class HeapPages {
         if (newSpace.isLive(base)) return newSpace.topsFor(base);
         long[] t = tops.get(base);
         return t == null ? new long[0] : t;
+    }
+
+    /**
+     * The limits of the allocation areas whose tops {@link #allocationTops} gives, index for
+     * index (an old-generation page is walked on from the limit: objects follow it).
+     */
+    public long[] allocationLimits(long base) {
+        if (newSpace.isLive(base)) return newSpace.topsFor(base);
+        long[] t = limits.get(base);
+        return t == null ? new long[0] : t;
+    }
+
+    /**
+     * The limit of an open linear allocation area whose top is exactly {@code top}, found
+     * anywhere in the core outside the heap's pages, or -1. The main thread's areas sit near the
+     * Heap ({@link #allocationTops}); a background thread's (a LocalHeap's allocator, e.g. a
+     * concurrent compiler's 32 KiB area) lies in its LocalHeap, in malloc memory or on that
+     * thread's stack. Searched once, on the first call: the walk asks only where it stopped at a
+     * word that is no object, so a triple elsewhere that merely looks like an area is never used
+     * to skip objects.
+     */
+    public synchronized long openAreaLimit(long top) {
+        if (openAreas == null) openAreas = searchOpenAreas();
+        Long l = openAreas.get(top);
+        return l == null ? -1 : l;
+    }
+
+    private Map<Long, Long> searchOpenAreas() {
+        Map<Long, HeapPage> oldPages = new HashMap<>();
+        long lo = Long.MAX_VALUE, hi = 0;
+        for (HeapPage p : pages) {
+            if (p.space().isLarge() || p.space() == HeapPage.Space.NEW || p.space() == HeapPage.Space.READ_ONLY) continue;
+            oldPages.put(p.base(), p);
+            lo = Math.min(lo, p.areaStart());
+            hi = Math.max(hi, p.areaEnd());
+        }
+        Map<Long, Long> out = new HashMap<>();
+        if (oldPages.isEmpty()) return out;
+        List<HeapPage> byBase = new ArrayList<>(pages);
+        byBase.sort((x, y) -> Long.compareUnsigned(x.base(), y.base()));
+        long[] skipFrom = new long[byBase.size()], skipTo = new long[byBase.size()];
+        for (int i = 0; i < byBase.size(); i++) {
+            skipFrom[i] = byBase.get(i).base();
+            skipTo[i] = byBase.get(i).end();
+        }
+        for (LoadSegment s : core.loadSegments()) {
+            long inCore = core.bytesInFile(s);
+            if (inCore < 24) continue;
+            Optional<MemorySegment> m = core.segmentAt(s.vaddr(), inCore);
+            if (m.isEmpty()) continue;
+            MemorySegment seg = m.get();
+            long segEnd = s.vaddr() + (seg.byteSize() & ~7L);
+            long a = s.vaddr();
+            int next = java.util.Arrays.binarySearch(skipFrom, a); // then: the first page starting after a
+            next = Math.max(0, next >= 0 ? next : -next - 2);
+            while (a < segEnd) {
+                while (next < skipFrom.length && skipFrom[next] <= a) next++;
+                if (next > 0 && a < skipTo[next - 1]) { // the heap's own pages hold objects, not allocators
+                    a = skipTo[next - 1];
+                    continue;
+                }
+                long stop = next < skipFrom.length ? Math.min(segEnd, skipFrom[next]) : segEnd;
+                for (long o = a - s.vaddr(), e = stop - s.vaddr(); o + 24 <= e; o += 8) {
+                    long w0 = seg.get(ValueLayout.JAVA_LONG_UNALIGNED, o);
+                    if (w0 < lo || w0 >= hi || (w0 & 7) != 0) continue;
+                    long w1 = seg.get(ValueLayout.JAVA_LONG_UNALIGNED, o + 8);
+                    long w2 = seg.get(ValueLayout.JAVA_LONG_UNALIGNED, o + 16);
+                    if ((w1 & 7) != 0 || (w2 & 7) != 0 || !(w0 <= w1 && w1 < w2)) continue;
+                    HeapPage p = oldPages.get(w0 & -pageAlignment);
+                    if (p == null || w0 < p.areaStart() || w2 > p.areaEnd()) continue;
+                    out.merge(w1, w2, Math::min); // two areas claiming one top: skip the least
+                }
+                a = stop;
+            }
+        }
+        return out;
     }
 
     public static HeapPages find(CoreFile core, ElfImage binary, HeapLayout layout) {
@@ -79,7 +163,7 @@ public final class HeapPages {
         for (HeapPage p : pages) if (p.heap() != 0) votes.merge(p.heap(), 1, Integer::sum);
         long heap = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
         List<NewSpace.Lab> labs = findLabs(core, layout, pages, heap);
-        return new HeapPages(List.copyOf(pages), heap, tops(labs), NewSpace.find(core, layout, pages, heap, labs));
+        return new HeapPages(core, layout.pageAlignment, List.copyOf(pages), heap, labs, NewSpace.find(core, layout, pages, heap, labs));
     }
 
     /** The chunk at a (256 KiB aligned), or null. */
@@ -180,16 +264,13 @@ public final class HeapPages {
         return labs;
     }
 
-    /** page base -> sorted candidate tops. */
-    private static Map<Long, long[]> tops(List<NewSpace.Lab> labs) {
-        Map<Long, List<Long>> found = new TreeMap<>();
-        for (NewSpace.Lab b : labs) found.computeIfAbsent(b.page(), k -> new ArrayList<>()).add(b.top());
-        Map<Long, long[]> out = new HashMap<>();
-        for (Map.Entry<Long, List<Long>> e : found.entrySet()) {
-            List<Long> v = new ArrayList<>(e.getValue());
-            Collections.sort(v);
-            out.put(e.getKey(), v.stream().distinct().mapToLong(Long::longValue).toArray());
+    /** page base -> sorted candidate tops, and the limit of each (the least, if two areas share a top). */
+    private static void tops(List<NewSpace.Lab> labs, Map<Long, long[]> tops, Map<Long, long[]> limits) {
+        Map<Long, TreeMap<Long, Long>> found = new HashMap<>();
+        for (NewSpace.Lab b : labs) found.computeIfAbsent(b.page(), k -> new TreeMap<>()).merge(b.top(), b.limit(), Math::min);
+        for (Map.Entry<Long, TreeMap<Long, Long>> e : found.entrySet()) {
+            tops.put(e.getKey(), e.getValue().keySet().stream().mapToLong(Long::longValue).toArray());
+            limits.put(e.getKey(), e.getValue().values().stream().mapToLong(Long::longValue).toArray());
         }
-        return out;
     }
 }

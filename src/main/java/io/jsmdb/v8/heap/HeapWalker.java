@@ -201,7 +201,8 @@ public final class HeapWalker {
 
     /** At most this many map-looking words are tried when resynchronising inside a page. */
     private static final int MAX_RESYNC_CANDIDATES = 256;
-    private static final int MAX_RESYNCS_PER_PAGE = 4;
+    /** At most this many gaps (allocation areas, zero runs, undecodable ranges) are stepped over in one page. */
+    private static final int MAX_GAPS_PER_PAGE = 16;
 
     /** Where a run of objects ended. */
     private static final class Run {
@@ -252,12 +253,21 @@ public final class HeapWalker {
     }
 
     /**
-     * Walks one page; objects go to v, counts to stats. Where the walk meets a word that is
-     * not a map (or an object of impossible size) in an old-generation page, it falls back
-     * inside that page only: it looks for the next word from which objects chain exactly to
-     * the area end (or allocation top), skips the bytes in between (reported), and goes on
-     * from there. New-space pages are never resynchronised (bytes after an unknown
-     * allocation top there are stale copies that would chain just as well).
+     * Walks one page; objects go to v, counts to stats. Objects of an old-generation page run
+     * from the area start to the area end, except inside the open linear allocation areas of
+     * the threads allocating into it: [top, limit) holds no object yet (zeros on a fresh page,
+     * stale bytes on a reused one) and live objects follow the limit. Where the walk meets a
+     * word that is no object it goes on after the gap:
+     * <ul>
+     * <li>at an allocation top whose area is known (near the Heap, or found anywhere in the core
+     *     by {@link HeapPages#openAreaLimit}): at that area's limit;</li>
+     * <li>at a zero word: after the zero run, if objects chain from there to the area end, an
+     *     allocation top or the next zero run (a map word is never zero, so no object is lost);</li>
+     * <li>otherwise: at the next word from which objects chain so (resynchronised; the bytes in
+     *     between may hold live objects and are reported as such).</li>
+     * </ul>
+     * New-space, large and read-only pages stop at their first gap: bytes after a new-space top
+     * are stale copies that would chain just as well.
      */
     void walkPage(HeapPage p, MapCache cache, Visitor v, WalkStats stats) {
         long start = p.areaStart();
@@ -270,6 +280,7 @@ public final class HeapWalker {
         MemorySegment seg = segOpt.get();
         long limit = seg.byteSize();
         long[] tops = pages.allocationTops(p.base());
+        long[] limits = pages.allocationLimits(p.base());
         boolean large = p.space().isLarge();
         Run r = new Run();
         MemorySegment marks = large ? null : unsweptMarks(p, seg, start, limit, tops, cache, stats);
@@ -277,36 +288,81 @@ public final class HeapWalker {
         run(seg, start, 0, limit, tops, large, cache, v, r, marks, bitBase);
         long objects = r.objects;
         long dead = r.dead, deadBytes = r.deadBytes;
-        int resyncs = 0;
-        boolean canResync = !large && p.space() != HeapPage.Space.NEW && p.space() != HeapPage.Space.READ_ONLY;
-        while (canResync && resyncs < MAX_RESYNCS_PER_PAGE
-                && (r.why == WalkStats.Stop.NOT_A_MAP || r.why == WalkStats.Stop.BAD_SIZE)) {
-            long stoppedAt = r.off;
-            long resume = resync(seg, start, stoppedAt + 8, limit, tops, cache);
+        int gaps = 0;
+        boolean oldGeneration = !large && p.space() != HeapPage.Space.NEW && p.space() != HeapPage.Space.READ_ONLY;
+        while (oldGeneration && gaps < MAX_GAPS_PER_PAGE && r.why != WalkStats.Stop.END
+                && r.why != WalkStats.Stop.UNREADABLE && r.why != WalkStats.Stop.HOLE) {
+            long at = r.off;
+            long addr = start + at;
+            long areaLimit = r.why == WalkStats.Stop.TOP ? limitAt(tops, limits, addr) : pages.openAreaLimit(addr);
+            long resume;
+            WalkStats.GapKind kind;
+            if (areaLimit > addr) {
+                if (areaLimit - start >= limit) {
+                    r.why = WalkStats.Stop.TOP; // the area runs to the end of the page
+                    break;
+                }
+                resume = areaLimit - start;
+                kind = WalkStats.GapKind.ALLOCATION_AREA;
+            } else if (r.why == WalkStats.Stop.TOP) {
+                break; // a top whose limit is unknown: the rest of the page is not walked, as before
+            } else if (r.why == WalkStats.Stop.ZERO) {
+                long z = at;
+                while (z + 8 <= limit && seg.get(LONG, z) == 0) z += 8;
+                if (z + 8 > limit) break; // a zero tail: nothing after it
+                if (chains(seg, start, z, limit, tops, cache)) {
+                    resume = z;
+                    kind = WalkStats.GapKind.ZEROS;
+                } else {
+                    resume = resync(seg, start, z + 8, limit, tops, cache);
+                    kind = WalkStats.GapKind.UNDECODED;
+                }
+            } else {
+                resume = resync(seg, start, at + 8, limit, tops, cache);
+                kind = WalkStats.GapKind.UNDECODED;
+            }
             if (resume < 0) break;
-            resyncs++;
-            stats.skipped(p, start + stoppedAt, start + resume);
+            gaps++;
+            stats.skipped(p, addr, start + resume, kind);
             run(seg, start, resume, limit, tops, large, cache, v, r, marks, bitBase);
             objects += r.objects;
             dead += r.dead;
             deadBytes += r.deadBytes;
         }
         WalkStats.Stop why = r.why;
-        if (why == WalkStats.Stop.END && limit < end - start && !large) why = WalkStats.Stop.UNREADABLE;
+        if ((why == WalkStats.Stop.END || why == WalkStats.Stop.ZERO) && limit < end - start && !large) {
+            why = WalkStats.Stop.UNREADABLE;
+            r.off = limit;
+        }
         stats.page(p, why, start + r.off, objects, start);
         if (dead > 0) stats.dead(dead, deadBytes);
     }
 
+    /** The limit of the known allocation area whose top is addr, or -1. */
+    private static long limitAt(long[] tops, long[] limits, long addr) {
+        int i = java.util.Arrays.binarySearch(tops, addr);
+        return i >= 0 && i < limits.length ? limits[i] : -1;
+    }
+
+    /**
+     * True if objects chain from off to the area end, an allocation top, or a zero word (the
+     * start of another unused area): the test a resumption point must pass.
+     */
+    private boolean chains(MemorySegment seg, long start, long off, long limit, long[] tops, MapCache cache) {
+        Run dry = new Run();
+        run(seg, start, off, limit, tops, false, cache, null, dry, null, 0);
+        return dry.why == WalkStats.Stop.END || dry.why == WalkStats.Stop.TOP || dry.why == WalkStats.Stop.ZERO
+                || pages.openAreaLimit(start + dry.off) > start + dry.off;
+    }
+
     /** The first offset from `from` where objects chain to the area end or a top, or -1. */
     private long resync(MemorySegment seg, long start, long from, long limit, long[] tops, MapCache cache) {
-        Run dry = new Run();
         int tries = 0;
         for (long o = from; o + 8 <= limit && tries < MAX_RESYNC_CANDIDATES; o += 8) {
             long w = seg.get(LONG, o + layout.mapOffset);
             if ((w & 3) != 1 || cache.info(w) == MapCache.NOT_A_MAP) continue;
             tries++;
-            run(seg, start, o, limit, tops, false, cache, null, dry, null, 0);
-            if (dry.why == WalkStats.Stop.END || dry.why == WalkStats.Stop.TOP) return o;
+            if (chains(seg, start, o, limit, tops, cache)) return o;
         }
         return -1;
     }

@@ -43,7 +43,7 @@ public final class WalkStats {
     final Map<Stop, Long> byStop = new EnumMap<>(Stop.class);
     final List<Partial> partial = new ArrayList<>();
     final List<Skip> skips = new ArrayList<>();
-    long bytesSkipped;
+    long bytesSkipped, bytesMaybeLive, bytesUnallocated;
     long unsweptPages, unsweptUnverified, deadObjects, deadBytes, unlinkedPages;
     boolean sweepingKnown;
     final List<HeapPage> unverified = new ArrayList<>();
@@ -61,21 +61,49 @@ public final class WalkStats {
         deadBytes += bytes;
     }
 
-    /** Bytes skipped inside a page: the walk met a non-map word at from and resumed at to. */
-    public record Skip(HeapPage page, long from, long to) {}
+    /** Why the walk stepped over a range inside a page and went on after it. */
+    public enum GapKind {
+        /** an open linear allocation area [top, limit) whose {start, top, limit} was found: never objects */
+        ALLOCATION_AREA,
+        /** zero words: an allocation area whose top was not found, or unused memory: never objects (a map word is never 0) */
+        ZEROS,
+        /** bytes that do not decode as objects (stale data after an unknown top, or damage): live objects may be in them */
+        UNDECODED;
 
-    synchronized void skipped(HeapPage p, long from, long to) {
-        skips.add(new Skip(p, from, to));
-        bytesSkipped += to - from;
-        bytesNotWalked += to - from;
+        /** True if live objects may have been lost in such a gap. */
+        public boolean mayHoldLiveObjects() { return this == UNDECODED; }
     }
 
-    /** Where the walk fell back inside a page (resynchronised after undecodable bytes). */
+    /** A range inside a page that the walk stepped over, resuming at to. */
+    public record Skip(HeapPage page, long from, long to, GapKind kind) {}
+
+    synchronized void skipped(HeapPage p, long from, long to, GapKind kind) {
+        skips.add(new Skip(p, from, to, kind));
+        bytesSkipped += to - from;
+        if (kind.mayHoldLiveObjects()) {
+            bytesNotWalked += to - from;
+            bytesMaybeLive += to - from;
+        } else {
+            bytesUnallocated += to - from;
+        }
+    }
+
+    /** Where the walk stepped over a range inside a page and went on, by address. */
     public List<Skip> skips() {
         List<Skip> out = new ArrayList<>(skips);
         out.sort((a, b) -> Long.compareUnsigned(a.from(), b.from()));
         return out;
     }
+
+    /**
+     * Bytes of walked pages that were not decoded as objects and may hold live ones: undecodable
+     * gaps, and page tails after a stop other than the area end, an allocation top or a zero tail.
+     * When this is not 0 a census may under-count, and says so.
+     */
+    public long bytesMaybeLive() { return bytesMaybeLive; }
+
+    /** Bytes inside open allocation areas and zero runs: unallocated, never objects. */
+    public long bytesUnallocated() { return bytesUnallocated; }
 
     synchronized void page(HeapPage p, Stop why, long stoppedAt, long objs, long start) {
         pagesWalked++;
@@ -83,8 +111,11 @@ public final class WalkStats {
         for (Skip k : skips) if (k.page() == p) bytesWalked -= k.to() - k.from();
         objects += objs;
         byStop.merge(why, 1L, Long::sum);
-        if (why != Stop.END && why != Stop.TOP) {
+        if (why == Stop.ZERO) {
+            bytesUnallocated += p.areaEnd() - stoppedAt; // a zero tail to the area end holds no object
+        } else if (why != Stop.END && why != Stop.TOP) {
             bytesNotWalked += p.areaEnd() - stoppedAt;
+            bytesMaybeLive += p.areaEnd() - stoppedAt;
             partial.add(new Partial(p, why, stoppedAt, objs));
         }
     }
@@ -96,6 +127,8 @@ public final class WalkStats {
         objects += o.objects;
         skips.addAll(o.skips);
         bytesSkipped += o.bytesSkipped;
+        bytesMaybeLive += o.bytesMaybeLive;
+        bytesUnallocated += o.bytesUnallocated;
         o.byStop.forEach((k, v) -> byStop.merge(k, v, Long::sum));
         partial.addAll(o.partial);
         unsweptPages += o.unsweptPages;
@@ -132,7 +165,7 @@ public final class WalkStats {
     public NewSpace newSpace() { return newSpace; }
     public long pagesWalked() { return pagesWalked; }
     public long bytesWalked() { return bytesWalked; }
-    /** Bytes of page areas after an early stop (ZERO, NOT_A_MAP, BAD_SIZE, UNREADABLE, HOLE). */
+    /** Bytes that may hold live objects and were not walked: undecodable gaps and tails after NOT_A_MAP, BAD_SIZE, UNREADABLE, HOLE. */
     public long bytesNotWalked() { return bytesNotWalked; }
     public long objects() { return objects; }
     public long nanos() { return nanos; }
