@@ -299,6 +299,19 @@ public final class Fallbacks {
             "arguments.tq SloppyArgumentsElements");
     static final Fallback WEAK_ARRAY_LIST = stable("WEAK_ARRAY_LIST_HEADER", WEAK_ARRAY_LIST_HEADER, "fixed-array.tq WeakArrayList");
     static final Fallback FREE_SPACE_SIZE = stable("FREE_SPACE_SIZE_OFFSET", FREE_SPACE_SIZE_OFFSET, "free-space.tq");
+    /**
+     * FeedbackVector { map; const length: int32 (at 8); ...; raw_feedback_slots[length] }: the
+     * header before the slots. Its slots may hold strong Map pointers, so it cannot be sized by
+     * scanning for the next map. 48 on V8 9.4 and 10.2 (shared, maybe_optimized_code, closure
+     * cells); 56 on 11.x and 12.x (parent_feedback_cell added); 48 from 13 (the optimized code
+     * left the vector). Measured on every FeedbackVector of the heap fixture's cores (size - 8 *
+     * length equals this for all of them), against feedback-vector.tq's field lists.
+     */
+    static final Fallback FEEDBACK_VECTOR_HEADER = new Fallback("FEEDBACK_VECTOR_HEADER",
+            "V8 9.x-10.x: 48 (verified 9.4, 10.2); 11.x-12.x: 56 (verified 11.3, 12.4); >= 13: 48 (verified 13.6, 14.1, 14.6)",
+            "feedback-vector.tq FeedbackVector",
+            m -> m.version().map(v -> OptionalLong.of(v.major() == 11 || v.major() == 12 ? 56 : 48)).orElse(OptionalLong.empty()));
+
     /** BytecodeArray::kHeaderSize for node 16 (V8 9.4), which lacks class_BytecodeArray__data. */
     static final Fallback BYTECODE_ARRAY_HEADER = new Fallback("BYTECODE_ARRAY_HEADER = 54", "V8 9.4 (node 16; walks verified)",
             "bytecode-array.tq / code.h BytecodeArray::kHeaderSize",

@@ -258,6 +258,7 @@ public enum V8Fact {
     ARRAY_LIST_HEADER(Fallbacks.ARRAY_LIST_HEADER),
     WEAK_ARRAY_LIST_HEADER(Fallbacks.WEAK_ARRAY_LIST),
     SLOPPY_ARGUMENTS_ELEMENTS_HEADER(Fallbacks.SLOPPY_ARGUMENTS_HEADER),
+    FEEDBACK_VECTOR_HEADER(Fallbacks.FEEDBACK_VECTOR_HEADER),
     BYTECODE_ARRAY_HEADER(Fallbacks.BYTECODE_ARRAY_HEADER, "BytecodeArray.data"),
     /** Chunk list_node_ {next, prev} from the chunk metadata (a first guess; HeapPages verifies it). */
     PAGE_LIST_NODE_OFFSET(true, Fallbacks.PAGE_LIST_NODE),

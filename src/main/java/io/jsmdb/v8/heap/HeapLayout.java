@@ -133,6 +133,12 @@ public final class HeapLayout {
             } else if (name.equals("BIG_INT_BASE_TYPE") || name.equals("BIGINT_TYPE")) {
                 h = fixedHeader;
                 lenKind[t] = L_BIGINT;
+            } else if (name.equals("FEEDBACK_VECTOR_TYPE")) {
+                OptionalInt fh = optional(m, V8Fact.FEEDBACK_VECTOR_HEADER);
+                if (fh.isPresent()) {
+                    h = fh.getAsInt();
+                    lenKind[t] = L_I32; // const length: int32, right after the map
+                }
             } else if (name.equals("COVERAGE_INFO_TYPE")) {
                 h = fixedHeader;
                 e = 16;
