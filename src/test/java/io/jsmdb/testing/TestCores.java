@@ -23,12 +23,18 @@ public final class TestCores {
     /** Node versions of the matrix (official linux-x64 builds). */
     public static final List<String> VERSIONS = NodeBinaries.VERSIONS;
 
+    /** Real programs (pinned npm packages and a user's service), each as an abort and a gcore core. */
+    public static final List<String> REAL_PROGRAMS = List.of("real-ts", "real-express", "real-acorn", "real-orders");
+
     /** Fixtures made for every version. */
-    public static final List<String> FIXTURES = List.of("stack", "async", "esm", "heap");
+    public static final List<String> FIXTURES =
+            List.of("stack", "async", "esm", "heap", "real-ts", "real-express", "real-acorn", "real-orders");
 
     /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
     public static final List<String> CORES =
-            List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore");
+            List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore",
+                    "real-ts-abort", "real-ts-gcore", "real-express-abort", "real-express-gcore",
+                    "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore");
 
     public static final String ABORT = "abort";
     public static final String GCORE = "gcore";

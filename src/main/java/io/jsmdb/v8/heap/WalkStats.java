@@ -115,7 +115,9 @@ public final class WalkStats {
             bytesUnallocated += p.areaEnd() - stoppedAt; // a zero tail to the area end holds no object
         } else if (why != Stop.END && why != Stop.TOP) {
             bytesNotWalked += p.areaEnd() - stoppedAt;
-            bytesMaybeLive += p.areaEnd() - stoppedAt;
+            // read-only space holds V8's immutable roots (maps, oddballs, empty arrays), never an
+            // object of the program: its unwalked tail cannot make a census low
+            if (p.space() != HeapPage.Space.READ_ONLY) bytesMaybeLive += p.areaEnd() - stoppedAt;
             partial.add(new Partial(p, why, stoppedAt, objs));
         }
     }
