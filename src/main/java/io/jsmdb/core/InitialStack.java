@@ -86,8 +86,16 @@ final class InitialStack {
             }
         }
         long auxvAt = findAuxvCopy(searchFrom & ~7L);
-        if (auxvAt == 0) return Result.fail(String.format("no copy of the auxiliary vector in the %d bytes below 0x%x", MAX_AUXV_SEARCH, searchFrom));
-        long argcAt = findArgc(auxvAt, execfnEnd);
+        if (auxvAt == 0) return Result.fail(String.format("no copy of the auxiliary vector on the stack below 0x%x", searchFrom));
+        // The strings lie above the auxv and above AT_RANDOM's bytes and the platform string.
+        long floor = auxvAt + 8L * (auxvPairs.length + 2);
+        Optional<Long> random = auxvValue(AT_RANDOM), platform = auxvValue(AT_PLATFORM);
+        if (random.isPresent() && within(random.get(), floor, execfn)) floor = random.get() + 16;
+        if (platform.isPresent() && within(platform.get(), floor, execfn)) {
+            long end = stringEnd(platform.get(), MAX_EXECFN);
+            if (end > 0) floor = end + 1;
+        }
+        long argcAt = findArgc(auxvAt, floor, execfnEnd);
         if (argcAt == 0) return Result.fail(String.format("no argc before the auxiliary vector at 0x%x", auxvAt));
         int argc = (int) mem.readLong(argcAt);
         long[] argvPtrs = new long[argc];
@@ -103,7 +111,7 @@ final class InitialStack {
         // replaces its entries with heap pointers and unsetenv shifts them down.
         long lo = argc > 0 ? argvPtrs[0] : execfn;
         for (long p : argvPtrs) if (Long.compareUnsigned(p, lo) < 0) lo = p;
-        if (Long.compareUnsigned(lo, auxvAt) <= 0 || Long.compareUnsigned(lo, execfn) > 0 || execfnEnd - lo > MAX_STRING_AREA) {
+        if (Long.compareUnsigned(lo, floor) < 0 || Long.compareUnsigned(lo, execfn) > 0 || execfnEnd - lo > MAX_STRING_AREA) {
             return Result.fail(String.format("argv points outside the string area (0x%x .. 0x%x)", lo, execfnEnd));
         }
         byte[] area = mem.readBytes(lo, (int) (execfnEnd - lo));
@@ -131,22 +139,27 @@ final class InitialStack {
                 env.add(decode(area, off, nul));
                 off = nul + 1;
             }
-            // envp[] entries still in the string area start environment strings, unless the
-            // arguments were overwritten in a way that kept their starts in place (a title
-            // exactly as long as argv[0], the rest zeroed): then the end of argv is elsewhere.
+            // A title that leaves the argument pointers consistent (argc 1, or a title as long as
+            // argv[0] when the other arguments were empty) still shows: libuv zeroes the rest of
+            // the argument area, and the kernel's layout never has a run of NULs between the
+            // last argument and the first environment string envp[] still names. envp[] entries
+            // in the string area must also start environment strings. (unsetenv only removes
+            // entries, keeping their order; setenv's heap pointers are outside the area.)
+            int firstEnv = execfnOff;
             for (long p : envPtrs) {
-                if (Long.compareUnsigned(p, lo) >= 0 && Long.compareUnsigned(p, execfn) < 0 && !starts.contains((int) (p - lo))) {
-                    contiguous = false;
-                    break;
-                }
+                if (!within(p, lo, execfn)) continue;
+                int off = (int) (p - lo);
+                if (!starts.contains(off)) contiguous = false;
+                firstEnv = Math.min(firstEnv, off);
             }
+            if (expected < firstEnv && allZero(area, expected, firstEnv)) contiguous = false;
         }
         if (!contiguous) {
             // The end of the arguments is unknown: take the environment from envp[] (those
             // entries that still point into the string area).
             env.clear();
             for (long p : envPtrs) {
-                if (Long.compareUnsigned(p, lo) < 0 || Long.compareUnsigned(p, execfn) >= 0) continue;
+                if (!within(p, lo, execfn)) continue;
                 int off = (int) (p - lo);
                 int nul = nul(area, off, execfnOff);
                 if (nul < 0) return Result.fail(String.format("an environment string at 0x%x has no NUL before the AT_EXECFN string", p));
@@ -186,9 +199,9 @@ final class InitialStack {
     /**
      * Walks back from the auxv over envp's and argv's NULL-terminated pointer arrays to argc: the
      * first non-zero word no larger than the number of words walked. It is argc when that many
-     * pointers into the strings above the auxv and a NULL follow it. Returns 0 when nothing fits.
+     * pointers into [stringsStart, stringsEnd) and a NULL follow it. Returns 0 when nothing fits.
      */
-    private long findArgc(long auxvAt, long stringsEnd) {
+    private long findArgc(long auxvAt, long stringsStart, long stringsEnd) {
         for (long p = auxvAt - 8, n = 0; n < MAX_POINTERS + 3; p -= 8, n++) {
             if (!mem.isReadable(p, 8)) return 0;
             long v = mem.readLong(p);
@@ -197,11 +210,21 @@ final class InitialStack {
             if (v == 0 || Long.compareUnsigned(v, n) > 0) continue;
             for (long i = 0; i < v; i++) {
                 long ptr = mem.readLong(p + 8 + 8 * i);
-                if (Long.compareUnsigned(ptr, auxvAt) <= 0 || Long.compareUnsigned(ptr, stringsEnd) >= 0) return 0;
+                if (!within(ptr, stringsStart, stringsEnd)) return 0;
             }
             return mem.readLong(p + 8 + 8 * v) == 0 ? p : 0;
         }
         return 0;
+    }
+
+    /** from <= addr < to, unsigned. */
+    private static boolean within(long addr, long from, long to) {
+        return Long.compareUnsigned(addr, from) >= 0 && Long.compareUnsigned(addr, to) < 0;
+    }
+
+    private static boolean allZero(byte[] area, int from, int to) {
+        for (int i = from; i < to; i++) if (area[i] != 0) return false;
+        return true;
     }
 
     private static int nul(byte[] area, int from, int limit) {
