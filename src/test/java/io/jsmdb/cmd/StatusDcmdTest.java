@@ -48,7 +48,12 @@ class StatusDcmdTest {
             String pid = String.valueOf(((Number) oracle.get("pid")).longValue());
             assertTrue(field(out, "pid").startsWith(pid + " "), tc.name() + ": " + field(out, "pid"));
             assertTrue(field(out, "core file").startsWith(tc.core().toString()), tc.name());
-            assertTrue(field(out, "command line").contains("node"), tc.name());
+            // The whole command line (psinfo keeps 79 characters, gcore's only the program name),
+            // and the line after it says where it came from.
+            assertEquals(String.join(" ", io.jsmdb.core.CommandLineCoresTest.expectedArgv(oracle)), field(out, "command line"), tc.name());
+            Matcher source = Pattern.compile("(?m)^command line:.*\\n\\s+(.*)$").matcher(out);
+            assertTrue(source.find(), out);
+            assertEquals("(from the initial stack)", source.group(1), tc.name());
             int threads = Integer.parseInt(field(out, "threads"));
             assertTrue(threads >= 2, tc.name() + ": node runs a main thread and platform workers, got " + threads);
             String signal = field(out, "signal");
