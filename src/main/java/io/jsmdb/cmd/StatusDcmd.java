@@ -22,9 +22,12 @@ public final class StatusDcmd implements Dcmd {
     public String help() {
         return """
                 Summarizes the target: the core file and its size, the node binary and its
-                build-id, the node and V8 versions, the process (pid, the full command line and
-                where it was read from), the signal that ended it and the thread that took it, the number of threads, and
-                every warning met while opening the core (missing or truncated data).""";
+                build-id, the node and V8 versions, the process (pid, the full command line read
+                from its initial stack, and on the next line where the command line came from:
+                the initial stack, or psinfo's 80 characters, gcore's program name or AT_EXECFN
+                when the stack cannot be read, with the reason), the signal that ended it and
+                the thread that took it, the number of threads, and every warning met while
+                opening the core (missing or truncated data).""";
     }
 
     @Override
@@ -55,8 +58,8 @@ public final class StatusDcmd implements Dcmd {
     }
 
     /**
-     * The arguments as a shell would need them: one quoted where it is empty or holds anything
-     * but plain characters, each escaped for the terminal. A psinfo or program-name command
+     * The arguments as a shell would need them, each escaped for the terminal and then quoted
+     * where it is empty or holds anything but plain characters. A psinfo or program-name command
      * line is one string and is shown as it is.
      */
     static String commandLine(CommandLine cmd) {
@@ -64,7 +67,8 @@ public final class StatusDcmd implements Dcmd {
         StringBuilder sb = new StringBuilder();
         for (String a : cmd.argv()) {
             if (!sb.isEmpty()) sb.append(' ');
-            sb.append(Strings.escape(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'"));
+            String e = Strings.escape(a); // first, so that the quoting's own backslash stays single
+            sb.append(e.matches("[A-Za-z0-9_@%+=:,./-]+") ? e : "'" + e.replace("'", "'\\''") + "'");
         }
         return sb.toString();
     }

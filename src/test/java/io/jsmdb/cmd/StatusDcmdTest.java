@@ -34,6 +34,18 @@ class StatusDcmdTest {
         return m.group(1);
     }
 
+    @org.junit.jupiter.api.Test
+    void argumentsAreQuotedAsAShellNeedsThemAndEscaped() {
+        io.jsmdb.core.CommandLine stack = new io.jsmdb.core.CommandLine(
+                List.of("node", "-e", "a b", "", "it's", "\u001b[31mred", "--x=1,2:3@4%5+6"), List.of(),
+                io.jsmdb.core.CommandLine.Source.INITIAL_STACK, null);
+        assertEquals("node -e 'a b' '' 'it'\\''s' '\\x1b[31mred' --x=1,2:3@4%5+6", StatusDcmd.commandLine(stack));
+        io.jsmdb.core.CommandLine psinfo = new io.jsmdb.core.CommandLine(List.of("node -e a b \u001b]0;x\u0007"), List.of(),
+                io.jsmdb.core.CommandLine.Source.PSINFO, "no argc");
+        assertEquals("node -e a b \\x1b]0;x\\x07", StatusDcmd.commandLine(psinfo), "one joined string, shown as it is");
+        assertEquals("from psinfo (arguments joined by spaces); not from the initial stack: no argc", psinfo.describeSource());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cores")
     void statusMatchesTheOracle(String spec) throws Exception {
