@@ -259,17 +259,18 @@ public final class StackWalker {
                 long off = pc - code.start();
                 LazyExit exit = top ? null : lazyDeoptExit(code, off);
                 lazy = exit != null;
-                if (lazy && exit.returnOffset() < 0) {
-                    // Maglev: the entry keeps the bytecode offset of the call; V8's stack trace
-                    // reads the position there in the function's bytecode. Exact when nothing is
-                    // inlined (else the innermost function is only in the translation: the
-                    // frame then stands at its function's start).
-                    codeOffset = (int) off;
-                    long own = inlinedFunctionCount(code) == 0 ? bytecodeArrayOf(sfi) : 0;
-                    SourcePositions t = own == 0 || exit.bytecodeOffset() < 0 ? null : bytecodePositions(own);
-                    raw = t == null ? -1 : t.lookup((int) exit.bytecodeOffset());
-                } else {
-                    codeOffset = (int) ((lazy ? exit.returnOffset() : off) - (top ? 0 : 1));
+                long ret = lazy ? exit.returnOffset() : off;
+                // Maglev's position table can place a call at a neighbouring statement (a loop
+                // header, the statement before): V8's stack trace reads the position at the
+                // call's bytecode offset, which the call's deopt entry keeps (found from the
+                // safepoint of the return address). Used where nothing is inlined, so that
+                // offset is the frame's own function's.
+                long bc = lazy ? exit.bytecodeOffset() : top || tier != JsFrame.Tier.MAGLEV ? -1 : maglevCallBytecodeOffset(code, off);
+                long own = tier == JsFrame.Tier.MAGLEV && bc >= 0 && inlinedFunctionCount(code) == 0 ? bytecodeArrayOf(sfi) : 0;
+                codeOffset = (int) (ret < 0 ? off : ret - (top ? 0 : 1));
+                if (own != 0 && bytecodePositions(own) != null) {
+                    raw = bytecodePositions(own).lookup((int) bc);
+                } else if (ret >= 0) {
                     SourcePositions t = positions(field(code.code(), codePositions));
                     raw = t == null ? -1 : t.lookup(codeOffset);
                     raw = expandInlined(code, raw, sfi, tier, inlined, lazy);
@@ -354,7 +355,30 @@ public final class StackWalker {
      * MaglevSafepointTable::FindEntry matches a trampoline pc; -1 if none matches.
      */
     private long maglevReturnOffset(CodeMap.Code code, long exitOff, long entry, long exitStart) {
-        if (mspHeader < 0 || code.end() <= code.start()) return -1;
+        long[] e = maglevSafepoint(code, -1, exitOff);
+        return e != null && e[1] == entry && e[0] > 0 && e[0] <= exitStart ? e[0] : -1;
+    }
+
+    /**
+     * Maglev: the bytecode offset of the call whose return address is retOff, from the deopt
+     * entry its safepoint names (the entry lazy deoptimization at that call would use); -1 if
+     * the safepoint or entry is not there.
+     */
+    private long maglevCallBytecodeOffset(CodeMap.Code code, long retOff) {
+        long[] e = maglevSafepoint(code, retOff, -1);
+        if (e == null || e[1] < 0) return -1;
+        long dd = field(code.code(), codeDeopt);
+        long len = smiField(dd, lengthOffset);
+        long at = deoptFirstEntry + e[1] * deoptEntrySize;
+        return at + deoptEntrySize <= len ? smiSlot(dd, (int) (at + deoptEntryBytecodeOffset)) : -1;
+    }
+
+    /**
+     * The MaglevSafepointTable entry {pc, deopt index} with this pc (or, pc < 0, this trampoline
+     * pc), or null: the table follows the instructions (V8 13+).
+     */
+    private long[] maglevSafepoint(CodeMap.Code code, long pcOff, long trampolineOff) {
+        if (mspHeader < 0 || code.end() <= code.start()) return null;
         long table = code.end();
         try {
             int length = core.readInt(table + mspLength);
@@ -364,7 +388,7 @@ public final class StackWalker {
             int pcSize = (config >>> Fallbacks.MAGLEV_SAFEPOINT_PC_SIZE_SHIFT) & mask;
             int deoptSize = (config >>> Fallbacks.MAGLEV_SAFEPOINT_DEOPT_SIZE_SHIFT) & mask;
             if (((config >>> Fallbacks.MAGLEV_SAFEPOINT_HAS_DEOPT_BIT) & 1) == 0 || length <= 0 || length > 65536
-                    || pcSize < 1 || pcSize > 4 || deoptSize < 1 || deoptSize > 4 || regSize > 4) return -1;
+                    || pcSize < 1 || pcSize > 4 || deoptSize < 1 || deoptSize > 4 || regSize > 4) return null;
             int entrySize = pcSize + deoptSize + pcSize + 1 + regSize;
             byte[] b = core.readBytes(table + mspHeader, length * entrySize);
             for (int i = 0; i < length; i++) {
@@ -372,12 +396,12 @@ public final class StackWalker {
                 long pc = le(b, at, pcSize);
                 long deopt = le(b, at, deoptSize) - 1;
                 long trampoline = le(b, at, pcSize) - 1;
-                if (trampoline == exitOff && deopt == entry) return pc > 0 && pc <= exitStart ? pc : -1;
+                if (pcOff >= 0 ? pc == pcOff : trampoline == trampolineOff) return new long[] {pc, deopt};
             }
         } catch (RuntimeException e) {
-            return -1;
+            return null;
         }
-        return -1;
+        return null;
     }
 
     /** An unsigned little-endian integer of n bytes at at[0], which advances. */
