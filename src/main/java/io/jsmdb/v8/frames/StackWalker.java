@@ -49,7 +49,7 @@ public final class StackWalker {
     private final int offMarker, offFunction, offArgc, offArgs, offBytecodeArray, offBytecodeOffset, offCallerFp, offCallerPc;
     private final boolean argcHasReceiver;
     private final int bytecodeHeader, spTableOffset, byteArrayData, lengthOffset, encoding, fixedArrayHeader;
-    private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball;
+    private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball, tCode;
     private final int codePositions, codeDeopt, deoptLiterals, deoptInlining, inliningSize, inliningId;
     private final int deoptExitStart, deoptEagerCount, deoptLazyCount, deoptFirstEntry, deoptEntrySize, deoptEntryPc;
     private final int eagerExitSize, lazyExitSize, deoptEntryBytecodeOffset, deoptInlinedCount;
@@ -81,6 +81,7 @@ public final class StackWalker {
         tBytecodeArray = heap.typeNamed("BYTECODE_ARRAY_TYPE");
         tSfi = heap.typeNamed("SHARED_FUNCTION_INFO_TYPE");
         tOddball = heap.typeNamed("ODDBALL_TYPE");
+        tCode = heap.typeNamed("CODE_TYPE");
         offMarker = md.fpContextOrFrameTypeOffset();
         offFunction = md.fpFunctionOffset();
         offArgc = md.fpArgcOffset();
@@ -425,7 +426,7 @@ public final class StackWalker {
         if (sfiFunctionData < 0) return 0;
         long data = field(sfi, sfiFunctionData);
         if (type(data) == tBytecodeArray) return data;
-        if (heap.isHeapObject(data) && type(data) == heap.typeNamed("CODE_TYPE")) {
+        if (tCode >= 0 && type(data) == tCode) {
             long ba = field(data, codeDeopt);
             if (type(ba) == tBytecodeArray) return ba;
         }
