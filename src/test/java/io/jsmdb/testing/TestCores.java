@@ -24,11 +24,11 @@ public final class TestCores {
     public static final List<String> VERSIONS = NodeBinaries.VERSIONS;
 
     /** Fixtures made for every version. */
-    public static final List<String> FIXTURES = List.of("stack", "async", "esm", "heap");
+    public static final List<String> FIXTURES = List.of("stack", "async", "esm", "heap", "deopt");
 
     /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
     public static final List<String> CORES =
-            List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore");
+            List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore", "deopt-abort");
 
     public static final String ABORT = "abort";
     public static final String GCORE = "gcore";
