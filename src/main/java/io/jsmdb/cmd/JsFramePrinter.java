@@ -108,6 +108,8 @@ final class JsFramePrinter {
     /**
      * The -v "code:" line, which always starts with the frame's kind: interpreted, baseline,
      * maglev, turbofan, builtin, exit (C++ builtin | API callback), inlined into F (tier), unknown.
+     * Optimized code V8 invalidated while the frame was on the stack says so after the offset
+     * (the offset and position are those of the call the frame stands at).
      */
     static String codeLine(JsFrame js) {
         String code = js.inlinedInto() != null
@@ -117,6 +119,7 @@ final class JsFramePrinter {
             code += js.tier() == JsFrame.Tier.INTERPRETED || js.tier() == JsFrame.Tier.BASELINE
                     ? ", bytecode offset " + js.codeOffset() : ", pc offset " + js.codeOffset();
         }
+        if (js.lazyDeopt()) code += ", marked for lazy deoptimization (returns into its deopt exit; position of the call)";
         return code;
     }
 

@@ -1,5 +1,6 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.core.CommandLine;
 import io.jsmdb.core.CoreFile;
 import io.jsmdb.core.ProcessInfo;
 import io.jsmdb.core.SignalInfo;
@@ -21,9 +22,12 @@ public final class StatusDcmd implements Dcmd {
     public String help() {
         return """
                 Summarizes the target: the core file and its size, the node binary and its
-                build-id, the node and V8 versions, the process (pid and command line), the
-                signal that ended it and the thread that took it, the number of threads, and
-                every warning met while opening the core (missing or truncated data).""";
+                build-id, the node and V8 versions, the process (pid, the full command line read
+                from its initial stack, and on the next line where the command line came from:
+                the initial stack, or psinfo's 80 characters, gcore's program name or AT_EXECFN
+                when the stack cannot be read, with the reason), the signal that ended it and
+                the thread that took it, the number of threads, and every warning met while
+                opening the core (missing or truncated data).""";
     }
 
     @Override
@@ -40,7 +44,9 @@ public final class StatusDcmd implements Dcmd {
         row(out, "V8 version", t.v8VersionString().orElse("unknown"));
         Optional<ProcessInfo> ps = core.processInfo();
         row(out, "pid", ps.map(p -> p.pid() + " (ppid " + p.ppid() + ", uid " + p.uid() + ")").orElse("unknown"));
-        row(out, "command line", ps.map(p -> Strings.escape(p.arguments())).orElse("unknown"));
+        CommandLine cmd = core.commandLine();
+        row(out, "command line", cmd.argv().isEmpty() ? "unknown" : commandLine(cmd));
+        row(out, "", "(" + Strings.escape(cmd.describeSource()) + ")");
         row(out, "signal", describeSignal(core));
         row(out, "threads", Integer.toString(core.threads().size()));
         List<String> warnings = t.warnings();
@@ -49,6 +55,22 @@ public final class StatusDcmd implements Dcmd {
         } else {
             for (int i = 0; i < warnings.size(); i++) row(out, i == 0 ? "warnings" : "", warnings.get(i));
         }
+    }
+
+    /**
+     * The arguments as a shell would need them, each escaped for the terminal and then quoted
+     * where it is empty or holds anything but plain characters. A psinfo or program-name command
+     * line is one string and is shown as it is.
+     */
+    static String commandLine(CommandLine cmd) {
+        if (!cmd.separated()) return Strings.escape(cmd.argv().get(0));
+        StringBuilder sb = new StringBuilder();
+        for (String a : cmd.argv()) {
+            if (!sb.isEmpty()) sb.append(' ');
+            String e = Strings.escape(a); // first, so that the quoting's own backslash stays single
+            sb.append(e.matches("[A-Za-z0-9_@%+=:,./-]+") ? e : "'" + e.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
     }
 
     private static String describeSignal(CoreFile core) {

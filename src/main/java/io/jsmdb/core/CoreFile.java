@@ -54,6 +54,9 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     private final List<ThreadState> threads = new ArrayList<>();
     private final List<MappedFile> mappedFiles = new ArrayList<>();
     private final Map<Long, Long> auxv = new LinkedHashMap<>();
+    /** NT_AUXV as it is: key, value, key, value ... up to AT_NULL (the map above loses order and repeats). */
+    private long[] auxvPairs = new long[0];
+    private volatile CommandLine commandLine;
     private SignalInfo signalInfo;
     private ProcessInfo processInfo;
     private final List<String> warnings = new ArrayList<>();
@@ -239,11 +242,15 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     }
 
     private void parseAuxv(long at, long len) {
-        for (long p = at; p + 16 <= at + len; p += 16) {
+        List<Long> pairs = new ArrayList<>();
+        for (long p = at; p + 16 <= at + len && pairs.size() < 2 * InitialStack.MAX_AUXV_PAIRS + 2; p += 16) {
             long key = file.get(LONG, p);
             if (key == 0) break;
             auxv.put(key, file.get(LONG, p + 8));
+            pairs.add(key);
+            pairs.add(file.get(LONG, p + 8));
         }
+        auxvPairs = pairs.stream().mapToLong(Long::longValue).toArray();
     }
 
     private void parseFileNote(long at, long len) {
@@ -589,6 +596,45 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     public Map<Long, Long> auxv() { return Collections.unmodifiableMap(auxv); }
     public Optional<SignalInfo> signalInfo() { return Optional.ofNullable(signalInfo); }
     public Optional<ProcessInfo> processInfo() { return Optional.ofNullable(processInfo); }
+
+    /**
+     * The full command line and the initial environment, read from the process's initial stack
+     * (see {@link InitialStack}); when that fails, the best the notes hold: the kernel's psinfo
+     * (79 characters), gdb's psinfo (the program name), or the AT_EXECFN path. The result says
+     * which, and why the stack failed. Computed once, on first use.
+     */
+    public CommandLine commandLine() {
+        CommandLine c = commandLine;
+        if (c == null) commandLine = c = readCommandLine();
+        return c;
+    }
+
+    private CommandLine readCommandLine() {
+        InitialStack.Result r = new InitialStack(this, auxvPairs).read();
+        if (r.ok()) {
+            return new CommandLine(r.argv(), r.environment(),
+                    r.overwritten() ? CommandLine.Source.INITIAL_STACK_OVERWRITTEN : CommandLine.Source.INITIAL_STACK, null);
+        }
+        String args = processInfo == null ? "" : processInfo.arguments();
+        if (!args.isEmpty()) {
+            // gdb's gcore writes the first string of /proc/PID/cmdline (argv[0]) and nothing else.
+            CommandLine.Source s = writtenByGdb ? CommandLine.Source.PSINFO_PROGRAM_NAME : CommandLine.Source.PSINFO;
+            return new CommandLine(List.of(args), List.of(), s, r.problem());
+        }
+        OptionalLong execfn = auxv(InitialStack.AT_EXECFN);
+        if (execfn.isPresent()) {
+            try {
+                long at = execfn.getAsLong();
+                int n = 0;
+                while (n < InitialStack.MAX_EXECFN && readByte(at + n) != 0) n++;
+                String path = new String(readBytes(at, n), StandardCharsets.UTF_8);
+                if (!path.isEmpty()) return new CommandLine(List.of(path), List.of(), CommandLine.Source.EXECFN, r.problem());
+            } catch (MemoryFault ignored) {
+                // r.problem() already says why the string cannot be read
+            }
+        }
+        return new CommandLine(List.of(), List.of(), CommandLine.Source.NONE, r.problem());
+    }
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
     public long truncatedBytes() { return truncatedBytes; }
 

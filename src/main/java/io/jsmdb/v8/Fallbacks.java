@@ -515,6 +515,68 @@ public final class Fallbacks {
     static final Fallback DEOPT_LITERALS = before11("DEOPT_DATA_LITERAL_ARRAY_INDEX = 2", 2, "deoptimization-data.h");
     static final Fallback DEOPT_INLINING_POSITIONS = before11("DEOPT_DATA_INLINING_POSITIONS_INDEX = 7", 7, "deoptimization-data.h");
     static final Fallback DEOPT_SFI = before11("DEOPT_DATA_SFI_INDEX = 6", 6, "deoptimization-data.h");
+    /**
+     * DeoptimizationData (deoptimization-data.h; code.h before it moved): after
+     * InliningPositions come DeoptExitStart, the eager (V8 9.x: "EagerSoftAndBailout", all
+     * non-lazy) exit count, the lazy exit count, then the entries, 3 slots each in release
+     * builds {BytecodeOffsetRaw, TranslationIndex, Pc}. V8 13 inserted ProtectedLiteralArray
+     * before LiteralArray, moving everything after it by one (the metadata's
+     * InliningPositionsIndex goes 7 -> 8 between node 22 and 24). Verified on the deopt fixture
+     * of all seven: the lazy exit index computed from these gives an entry whose pc is the
+     * return address of a call instruction.
+     */
+    static final Fallback DEOPT_EXIT_START = gated("DEOPT_DATA_DEOPT_EXIT_START_INDEX", "8 to V8 12.x (verified 9.4-12.4), 9 from 13.0 (verified 13.6-14.6)",
+            "deoptimization-data.h kDeoptExitStartIndex", split(13, 0, 8, 9));
+    static final Fallback DEOPT_EAGER_COUNT = gated("DEOPT_DATA_EAGER_DEOPT_COUNT_INDEX", "9 to V8 12.x (verified 9.4-12.4), 10 from 13.0 (verified 13.6-14.6)",
+            "deoptimization-data.h kEagerDeoptCountIndex (kEagerSoftAndBailoutDeoptCountIndex in 9.x)", split(13, 0, 9, 10));
+    static final Fallback DEOPT_LAZY_COUNT = gated("DEOPT_DATA_LAZY_DEOPT_COUNT_INDEX", "10 to V8 12.x (verified 9.4-12.4), 11 from 13.0 (verified 13.6-14.6)",
+            "deoptimization-data.h kLazyDeoptCountIndex", split(13, 0, 10, 11));
+    static final Fallback DEOPT_FIRST_ENTRY = gated("DEOPT_DATA_FIRST_ENTRY_INDEX", "11 to V8 12.x (verified 9.4-12.4), 12 from 13.0 (verified 13.6-14.6)",
+            "deoptimization-data.h kFirstDeoptEntryIndex", split(13, 0, 11, 12));
+    static final Fallback DEOPT_ENTRY_SIZE = stable("DEOPT_DATA_ENTRY_SIZE", 3, "deoptimization-data.h kDeoptEntrySize (release builds)");
+    /**
+     * An entry's Pc: for Turbofan's lazy exits the return address of the call (code-generator.cc
+     * records pc_offset_for_safepoint); Maglev records every exit's own pc instead (verified on
+     * node 24-26: entry i's Pc is DeoptExitStart + 4 * i).
+     */
+    static final Fallback DEOPT_ENTRY_PC = stable("DEOPT_DATA_ENTRY_PC_OFFSET", 2, "deoptimization-data.h kPcOffset");
+    static final Fallback DEOPT_ENTRY_BYTECODE_OFFSET = stable("DEOPT_DATA_ENTRY_BYTECODE_OFFSET", 0, "deoptimization-data.h kBytecodeOffsetRawOffset");
+    /**
+     * x64 deopt exits are one call through the isolate's builtin entry table, eager and lazy
+     * alike (deoptimizer-x64.cc): {@code call [r13 + disp32]} (41 ff 95 xx xx xx xx, 7 bytes) in
+     * V8 9.x, {@code call [r13 + disp8]} (41 ff 55 xx, 4 bytes) from V8 10 (the tier-0 entry table
+     * moved within 0x7f of r13). Read off the deopt fixture's exits on all seven; 8 for lazy
+     * exits only in builds with V8_ENABLE_CET_IBT, which official node builds are not.
+     */
+    static final Fallback DEOPT_EXIT_EAGER_SIZE = gated("DEOPT_EXIT_EAGER_SIZE", "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6)",
+            "deoptimizer-x64.cc kEagerDeoptExitSize (kNonLazyDeoptExitSize in 9.x)", split(10, 0, 7, 4));
+    static final Fallback DEOPT_EXIT_LAZY_SIZE = gated("DEOPT_EXIT_LAZY_SIZE", "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6)",
+            "deoptimizer-x64.cc kLazyDeoptExitSize", split(10, 0, 7, 4));
+    /**
+     * MaglevSafepointTable (maglev-safepoint-table.h), written right after Maglev code's
+     * instructions (metadata start = instruction start + instruction size): a 16-byte header
+     * {int32 (stack slots), int32 length, uint32 entry configuration, uint32 tagged slots}, then
+     * length entries of {pc, deopt index + 1, trampoline pc + 1, pushed registers (1 byte),
+     * tagged register bits}, field widths from the configuration bits below. A Maglev frame
+     * marked for lazy deoptimization returns to the entry's trampoline pc; its pc is the call's
+     * return address (Maglev's DeoptimizationData keeps only the exit's own pc). Read off the
+     * deopt fixture's jsmdbDeoptMaglev code on node 24, 25 and 26 (length 10, configuration
+     * 0xa3, the lazy entries' deopt index and trampoline matching DeoptExitStart's exits); gated
+     * to V8 13+ (Maglev runs on node 24+ only).
+     */
+    private static Function<V8Metadata, OptionalLong> from13(long value) {
+        return m -> m.version().filter(v -> v.atLeast(13, 0, 0)).map(v -> OptionalLong.of(value)).orElse(OptionalLong.empty());
+    }
+    private static final String MAGLEV_SAFEPOINT_SOURCE = "maglev-safepoint-table.h MaglevSafepointTable";
+    static final Fallback MAGLEV_SAFEPOINT_LENGTH = gated("MAGLEV_SAFEPOINT_LENGTH_OFFSET", "4 from V8 13.0 (verified 13.6-14.6)", MAGLEV_SAFEPOINT_SOURCE, from13(4));
+    static final Fallback MAGLEV_SAFEPOINT_CONFIG = gated("MAGLEV_SAFEPOINT_CONFIG_OFFSET", "8 from V8 13.0 (verified 13.6-14.6)", MAGLEV_SAFEPOINT_SOURCE, from13(8));
+    static final Fallback MAGLEV_SAFEPOINT_HEADER = gated("MAGLEV_SAFEPOINT_HEADER_SIZE", "16 from V8 13.0 (verified 13.6-14.6)", MAGLEV_SAFEPOINT_SOURCE, from13(16));
+    /** The entry configuration's bit fields: HasDeoptData bit 0, RegisterIndexesSize bits 1-3, PcSize 4-6, DeoptIndexSize 7-9. */
+    public static final int MAGLEV_SAFEPOINT_HAS_DEOPT_BIT = 0;
+    public static final int MAGLEV_SAFEPOINT_REGISTER_SIZE_SHIFT = 1;
+    public static final int MAGLEV_SAFEPOINT_PC_SIZE_SHIFT = 4;
+    public static final int MAGLEV_SAFEPOINT_DEOPT_SIZE_SHIFT = 7;
+    public static final int MAGLEV_SAFEPOINT_SIZE_MASK = 7;
     static final Fallback INLINING_POSITION_SIZE = stable("INLINING_POSITION_SIZE", 16, "source-position.h struct InliningPosition");
     static final Fallback INLINING_POSITION_ID = stable("INLINING_POSITION_FUNCTION_ID_OFFSET", 8, "source-position.h struct InliningPosition");
     static final Fallback SCOPE_INFO_FLAGS_SMI = gated("SCOPE_INFO_FLAGS_IS_SMI", "1 to V8 12.x (verified 9.4-12.4), 0 from 13.0 (verified 13.6-14.6)",
@@ -631,7 +693,9 @@ public final class Fallbacks {
                 BYTECODE_ARRAY_SOURCE_POSITIONS, BYTE_ARRAY_DATA, SOURCE_POSITION_ENCODING, CODE_KIND_MASK, CODE_KIND_SHIFT,
                 CODE_KIND_BASELINE_9, CODE_FLAGS, CODE_INSTRUCTION_START_11, CODE_POSITION_TABLE, CODE_DEOPT_DATA,
                 CODE_INSTRUCTION_STREAM_11, INSTRUCTION_STREAM_CODE, DEOPT_INLINED_COUNT, DEOPT_LITERALS,
-                DEOPT_INLINING_POSITIONS, DEOPT_SFI, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
+                DEOPT_INLINING_POSITIONS, DEOPT_SFI, DEOPT_EXIT_START, DEOPT_EAGER_COUNT, DEOPT_LAZY_COUNT,
+                DEOPT_FIRST_ENTRY, DEOPT_ENTRY_SIZE, DEOPT_ENTRY_PC, DEOPT_ENTRY_BYTECODE_OFFSET, DEOPT_EXIT_EAGER_SIZE, DEOPT_EXIT_LAZY_SIZE,
+                MAGLEV_SAFEPOINT_LENGTH, MAGLEV_SAFEPOINT_CONFIG, MAGLEV_SAFEPOINT_HEADER, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
                 SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS);

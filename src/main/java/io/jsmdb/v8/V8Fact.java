@@ -315,6 +315,29 @@ public enum V8Fact {
     DEOPT_DATA_SFI_INDEX(true, Fallbacks.DEOPT_SFI, "DeoptimizationDataSharedFunctionInfoIndex"),
     DEOPT_DATA_WRAPPED_SFI_INDEX(true, null, "DeoptimizationDataWrappedSharedFunctionInfoIndex"),
     SFI_WRAPPER_SHARED_INFO_OFFSET(true, null, "SharedFunctionInfoWrapper.shared_info"),
+    /**
+     * DeoptimizationData's deopt-exit fields and entries (never in the metadata): the offset of
+     * the first deopt exit in the instructions, the counts of eager (non-lazy) and lazy exits,
+     * and per exit an entry {bytecode offset, translation index, pc} whose pc is, for a lazy
+     * exit, the return address of the call it stands for.
+     */
+    DEOPT_DATA_DEOPT_EXIT_START_INDEX(Fallbacks.DEOPT_EXIT_START),
+    DEOPT_DATA_EAGER_DEOPT_COUNT_INDEX(Fallbacks.DEOPT_EAGER_COUNT),
+    DEOPT_DATA_LAZY_DEOPT_COUNT_INDEX(Fallbacks.DEOPT_LAZY_COUNT),
+    DEOPT_DATA_FIRST_ENTRY_INDEX(Fallbacks.DEOPT_FIRST_ENTRY),
+    DEOPT_DATA_ENTRY_SIZE(Fallbacks.DEOPT_ENTRY_SIZE),
+    DEOPT_DATA_ENTRY_PC_OFFSET(Fallbacks.DEOPT_ENTRY_PC),
+    DEOPT_DATA_ENTRY_BYTECODE_OFFSET(Fallbacks.DEOPT_ENTRY_BYTECODE_OFFSET),
+    /**
+     * The MaglevSafepointTable right after Maglev code's instructions (V8 13+): where its length
+     * and entry configuration are and where its entries start. Optional: empty before V8 13.
+     */
+    MAGLEV_SAFEPOINT_LENGTH_OFFSET(true, Fallbacks.MAGLEV_SAFEPOINT_LENGTH),
+    MAGLEV_SAFEPOINT_CONFIG_OFFSET(true, Fallbacks.MAGLEV_SAFEPOINT_CONFIG),
+    MAGLEV_SAFEPOINT_HEADER_SIZE(true, Fallbacks.MAGLEV_SAFEPOINT_HEADER),
+    /** x64 Deoptimizer::kEagerDeoptExitSize / kLazyDeoptExitSize: bytes per deopt exit. */
+    DEOPT_EXIT_EAGER_SIZE(Fallbacks.DEOPT_EXIT_EAGER_SIZE),
+    DEOPT_EXIT_LAZY_SIZE(Fallbacks.DEOPT_EXIT_LAZY_SIZE),
     /** sizeof(InliningPosition) {int64 position; int32 inlined_function_id; pad} and the id's offset. */
     INLINING_POSITION_SIZE(Fallbacks.INLINING_POSITION_SIZE),
     INLINING_POSITION_FUNCTION_ID_OFFSET(Fallbacks.INLINING_POSITION_ID),

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsStackDcmdTest {
     static Stream<String> abortCores() {
         List<String> out = new ArrayList<>();
-        for (String v : TestCores.VERSIONS) for (String f : List.of("stack", "async", "esm")) out.add(v + " " + f);
+        for (String v : TestCores.VERSIONS) for (String f : List.of("stack", "async", "esm", "deopt")) out.add(v + " " + f);
         return out.stream();
     }
 
@@ -83,7 +83,8 @@ class JsStackDcmdTest {
                     assertTrue(got.inlinedInto() != null || got.resumed(), where + ": argument count unknown");
                 }
             }
-            assertExitFrames(tc, w, js);
+            if (tc.fixture().equals("deopt")) assertLazyDeopt(tc, stack, js);
+            else assertExitFrames(tc, w, js);
             assertJsstackOutput(tc, t, js);
         }
     }
@@ -128,6 +129,57 @@ class JsStackDcmdTest {
         }
     }
 
+    /**
+     * The deopt fixture: the frames whose optimized code V8 invalidated while they were on the
+     * stack (oracle expect.lazyDeopt: Turbofan on all 7, Maglev on 24+) are found in their
+     * code's lazy-deopt exits and stand at their call (checked against the oracle above); the
+     * callee inlined into the Turbofan frame is still there, inlined; the Maglev frame at an
+     * ordinary call is not taken for a deoptimized one; and all of them are JS frames with no
+     * native or internal frame between the crash and the fixture's entry function.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertLazyDeopt(TestCore tc, List<Map<String, Object>> stack, List<JsFrame> js) {
+        int lazy = 0;
+        for (Map<String, Object> want : stack) {
+            Object e = want.get("expect");
+            if (!(e instanceof Map<?, ?> m) || !(m.get("lazyDeopt") instanceof Boolean b)) continue;
+            String name = (String) want.get("functionName");
+            int i = indexOf(js, name, 0);
+            assertTrue(i >= 0, tc.name() + ": " + name);
+            JsFrame f = js.get(i);
+            assertNull(f.inlinedInto(), tc.name() + ": " + name + " has a frame of its own");
+            assertEquals(b, f.lazyDeopt(), tc.name() + ": " + name + " marked for lazy deoptimization");
+            if (b) lazy++;
+        }
+        boolean maglev = Boolean.TRUE.equals(((Map<String, Object>) tc.oracle().get("maglev")).get("available"));
+        assertEquals(maglev ? 2 : 1, lazy, tc.name() + ": frames in lazy-deopt exits (Turbofan; Maglev where it runs)");
+        int outer = indexOf(js, "jsmdbDeoptTurbo", 0);
+        JsFrame inlinee = js.get(outer - 1);
+        assertEquals("jsmdbDeoptInlinee", inlinee.debugName(), tc.name() + ": the inlined callee just inside its caller");
+        assertEquals("jsmdbDeoptTurbo", inlinee.inlinedInto(), tc.name());
+        assertTrue(inlinee.lazyDeopt(), tc.name() + ": the inlined frame belongs to the invalidated code");
+        if (maglev) {
+            JsFrame plain = js.get(indexOf(js, "jsmdbMaglevPlain", 0));
+            assertEquals(JsFrame.Tier.MAGLEV, plain.tier(), tc.name() + ": Maglev frame at an ordinary call");
+            assertFalse(plain.lazyDeopt(), tc.name());
+        }
+    }
+
+    /** An optimized frame whose function is unreadable is still a JS frame, named as unknown. */
+    @org.junit.jupiter.api.Test
+    void optimizedFrameWithoutAFunctionIsAJsFrame() {
+        for (JsFrame.Tier tier : List.of(JsFrame.Tier.TURBOFAN, JsFrame.Tier.MAGLEV)) {
+            JsFrame f = new JsFrame(0, 0, "", "", tier, 0, java.util.Optional.empty(), null, null, JsFrame.PositionKind.NONE,
+                    12, 0, null, null, false, true);
+            assertEquals("<optimized code, name unknown>", f.displayName());
+            assertEquals("code: " + tier + ", pc offset 12, marked for lazy deoptimization (returns into its deopt exit; position of the call)",
+                    JsFramePrinter.codeLine(f));
+        }
+        JsFrame interp = new JsFrame(0, 0, "", "", JsFrame.Tier.INTERPRETED, 0, java.util.Optional.empty(), null, null,
+                JsFrame.PositionKind.NONE, 3, 0, null, null, false, false);
+        assertEquals("<anonymous>", interp.displayName());
+    }
+
     private static int indexOf(List<JsFrame> js, String name, int from) {
         for (int i = from; i < js.size(); i++) if (js.get(i).debugName().equals(name)) return i;
         return -1;
@@ -135,8 +187,9 @@ class JsStackDcmdTest {
 
     /** Every JS frame's -v block states its kind first on its code: line. */
     private static final Pattern CODE_LINE = Pattern.compile("code: (interpreted, bytecode offset \\d+|baseline, bytecode offset \\d+"
-            + "|maglev, pc offset \\d+|turbofan, pc offset \\d+|builtin|exit \\(C\\+\\+ builtin\\)|exit \\(API callback\\)"
-            + "|inlined into \\S+ \\((maglev|turbofan)\\))");
+            + "|(maglev|turbofan), pc offset \\d+(, marked for lazy deoptimization \\(returns into its deopt exit; position of the call\\))?"
+            + "|builtin|exit \\(C\\+\\+ builtin\\)|exit \\(API callback\\)"
+            + "|inlined into \\S+ \\((maglev|turbofan)\\)(, marked for lazy deoptimization \\(returns into its deopt exit; position of the call\\))?)");
 
     /** mdb_v8's output form, -v details, ::jsframe FP and ::jssource FUNC. */
     private static void assertJsstackOutput(TestCore tc, NodeTarget t, List<JsFrame> js) {
@@ -152,12 +205,19 @@ class JsStackDcmdTest {
         assertEquals("", r.err(), tc.name());
         String fixtureFn = switch (tc.fixture()) {
             case "stack" -> "jsmdbCrashHere";
+            case "deopt" -> "jsmdbDeoptCrash";
             case "async" -> "jsmdbAsyncAbort";
             default -> "jsmdbEsmLeaf";
         };
         Matcher m = Pattern.compile("(?m)^js:     " + fixtureFn + "\\n {10}file: (.*)\\n {10}posn: line (\\d+), column (\\d+)\\n {10}code: (.*)\\n {10}this: (.*)\\n((?: {10}arg\\d+: .*\\n)*)((?: {10}[> ] *\\d+ .*\\n)+)").matcher(r.out());
         assertTrue(m.find(), tc.name() + ": -v block of " + fixtureFn + " in\n" + r.out());
         assertTrue(m.group(6).contains("arg1: "), tc.name() + ": arguments");
+        if (tc.fixture().equals("deopt")) {
+            // between the crash and the fixture's entry: JS frames only, none an anonymous address
+            String all = CommandRunner.runCaptured(reg, t, "::jsstack").out();
+            String fixturePart = all.substring(all.indexOf("js:     jsmdbDeoptCrash"), all.indexOf("js:     jsmdbDeoptMain"));
+            assertTrue(fixturePart.lines().allMatch(l -> l.startsWith("js:     jsmdb")), tc.name() + ":\n" + fixturePart);
+        }
         assertTrue(m.group(7).lines().anyMatch(l -> l.startsWith("          >")), tc.name() + ": the executing source line is marked");
         assertVerboseKinds(tc, CommandRunner.runCaptured(reg, t, "::jsstack -v").out(), js);
 
@@ -212,6 +272,10 @@ class JsStackDcmdTest {
         if (tc.fixture().equals("stack")) {
             assertTrue(out.contains("js:     jsmdbTurboInlinee\n          file: ") && out.contains("code: inlined into jsmdbTurboOuter (turbofan)"),
                     tc.name() + ": the inlined frame's kind");
+        } else if (tc.fixture().equals("deopt")) {
+            assertTrue(Pattern.compile("(?m)^js:     jsmdbDeoptTurbo\n.*\n.*\n {10}code: turbofan, pc offset \\d+, marked for lazy deoptimization ").matcher(out).find(),
+                    tc.name() + ": the invalidated frame says so:\n" + out);
+            assertTrue(out.contains("code: inlined into jsmdbDeoptTurbo (turbofan), marked for lazy deoptimization"), tc.name() + ":\n" + out);
         } else {
             assertTrue(out.contains("js:     abort\n          file: (native)\n          code: exit (API callback)\n          this: 0x"), tc.name() + ":\n" + out);
         }

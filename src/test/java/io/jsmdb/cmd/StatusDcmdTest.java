@@ -34,6 +34,18 @@ class StatusDcmdTest {
         return m.group(1);
     }
 
+    @org.junit.jupiter.api.Test
+    void argumentsAreQuotedAsAShellNeedsThemAndEscaped() {
+        io.jsmdb.core.CommandLine stack = new io.jsmdb.core.CommandLine(
+                List.of("node", "-e", "a b", "", "it's", "\u001b[31mred", "--x=1,2:3@4%5+6"), List.of(),
+                io.jsmdb.core.CommandLine.Source.INITIAL_STACK, null);
+        assertEquals("node -e 'a b' '' 'it'\\''s' '\\x1b[31mred' --x=1,2:3@4%5+6", StatusDcmd.commandLine(stack));
+        io.jsmdb.core.CommandLine psinfo = new io.jsmdb.core.CommandLine(List.of("node -e a b \u001b]0;x\u0007"), List.of(),
+                io.jsmdb.core.CommandLine.Source.PSINFO, "no argc");
+        assertEquals("node -e a b \\x1b]0;x\\x07", StatusDcmd.commandLine(psinfo), "one joined string, shown as it is");
+        assertEquals("from psinfo (arguments joined by spaces); not from the initial stack: no argc", psinfo.describeSource());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cores")
     void statusMatchesTheOracle(String spec) throws Exception {
@@ -48,7 +60,12 @@ class StatusDcmdTest {
             String pid = String.valueOf(((Number) oracle.get("pid")).longValue());
             assertTrue(field(out, "pid").startsWith(pid + " "), tc.name() + ": " + field(out, "pid"));
             assertTrue(field(out, "core file").startsWith(tc.core().toString()), tc.name());
-            assertTrue(field(out, "command line").contains("node"), tc.name());
+            // The whole command line (psinfo keeps 79 characters, gcore's only the program name),
+            // and the line after it says where it came from.
+            assertEquals(String.join(" ", io.jsmdb.core.CommandLineCoresTest.expectedArgv(oracle)), field(out, "command line"), tc.name());
+            Matcher source = Pattern.compile("(?m)^command line:.*\\n\\s+(.*)$").matcher(out);
+            assertTrue(source.find(), out);
+            assertEquals("(from the initial stack)", source.group(1), tc.name());
             int threads = Integer.parseInt(field(out, "threads"));
             assertTrue(threads >= 2, tc.name() + ": node runs a main thread and platform workers, got " + threads);
             String signal = field(out, "signal");

@@ -16,6 +16,9 @@ final class SyntheticCore {
     private final List<FileMapping> files = new ArrayList<>();
     private final List<long[]> threads = new ArrayList<>(); // {tid, signal, rip, rsp, rbp}
     private boolean xnum;
+    private long[] auxv;
+    private String psargs;
+    private boolean gdb;
 
     SyntheticCore load(long vaddr, long memsz, byte[] data, int flags) {
         loads.add(new Load(vaddr, memsz, data, flags, -1));
@@ -44,6 +47,24 @@ final class SyntheticCore {
         return this;
     }
 
+    /** An NT_AUXV note: key, value pairs (AT_NULL is appended). */
+    SyntheticCore auxv(long... pairs) {
+        auxv = pairs;
+        return this;
+    }
+
+    /** An NT_PRPSINFO note whose pr_psargs holds args (cut to 79 bytes, as the kernel does). */
+    SyntheticCore psinfo(String args) {
+        psargs = args;
+        return this;
+    }
+
+    /** Marks the core as gdb's (gcore writes section headers; the kernel writes none). */
+    SyntheticCore gdb() {
+        gdb = true;
+        return this;
+    }
+
     byte[] build() {
         byte[] notes = notes();
         int phnum = loads.size() + 1;
@@ -59,7 +80,7 @@ final class SyntheticCore {
         h.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
         h.putShort((short) 4).putShort((short) 62).putInt(1).putLong(0).putLong(phoff).putLong(shoff).putInt(0);
         h.putShort((short) 64).putShort((short) 56).putShort((short) (xnum ? 0xffff : phnum));
-        h.putShort((short) (xnum ? 64 : 0)).putShort((short) (xnum ? 1 : 0)).putShort((short) 0);
+        h.putShort((short) (xnum ? 64 : 0)).putShort((short) (xnum ? 1 : gdb ? 2 : 0)).putShort((short) 0);
         out.writeBytes(h.array());
         ByteBuffer ph = ByteBuffer.allocate(phnum * 56).order(ByteOrder.LITTLE_ENDIAN);
         ph.putInt(4).putInt(4).putLong(notesOff).putLong(0).putLong(0).putLong(notes.length).putLong(0).putLong(4);
@@ -98,6 +119,19 @@ final class SyntheticCore {
             d.putLong(112 + 16 * 8, t[2]);  // rip
             d.putLong(112 + 19 * 8, t[3]);  // rsp
             note(n, 1, d.array());
+        }
+        if (psargs != null) {
+            ByteBuffer d = ByteBuffer.allocate(136).order(ByteOrder.LITTLE_ENDIAN);
+            d.put(1, (byte) 'R');
+            d.putInt(24, 4242);
+            byte[] a = psargs.getBytes(StandardCharsets.UTF_8);
+            d.put(56, a, 0, Math.min(a.length, 79));
+            note(n, 3, d.array());
+        }
+        if (auxv != null) {
+            ByteBuffer d = ByteBuffer.allocate(8 * auxv.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (long v : auxv) d.putLong(v);
+            note(n, 6, d.array());
         }
         if (!files.isEmpty()) {
             ByteArrayOutputStream f = new ByteArrayOutputStream();

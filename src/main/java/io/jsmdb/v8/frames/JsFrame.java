@@ -23,11 +23,15 @@ import java.util.Optional;
  * @param resumed      a generator or async function resumed from its generator object (called by
  *                     ResumeGeneratorTrampoline): its frame holds the formal parameters, so the
  *                     count of arguments the original call passed is not on the stack
+ * @param lazyDeopt    optimized code V8 marked for lazy deoptimization while this frame was on the
+ *                     stack: the return address was moved into the code's lazy-deopt exits (the
+ *                     frame is deoptimized when its callee returns); position and codeOffset are
+ *                     those of the call the exit stands for, as V8's stack trace reports them
  */
 public record JsFrame(long function, long sfi, String name, String inferredName, Tier tier, long script,
                       Optional<String> scriptName, String evalOrigin, V8Heap.LineColumn position,
                       PositionKind positionKind, int codeOffset, long receiver, long[] args, String inlinedInto,
-                      boolean resumed) {
+                      boolean resumed, boolean lazyDeopt) {
     public enum Tier {
         INTERPRETED("interpreted"), BASELINE("baseline"), MAGLEV("maglev"), TURBOFAN("turbofan"),
         /** A builtin with JS linkage (Array.prototype.map): no script. */
@@ -58,12 +62,19 @@ public record JsFrame(long function, long sfi, String name, String inferredName,
     /** V8's debug name: the name, else the inferred name, else "". */
     public String debugName() { return !name.isEmpty() ? name : inferredName; }
 
-    /** mdb_v8's display: the name, {@code <anonymous> (as inferred)}, or {@code <anonymous>}. */
+    /**
+     * mdb_v8's display: the name, {@code <anonymous> (as inferred)}, or {@code <anonymous>}; an
+     * optimized frame whose function could not be read is {@value #OPTIMIZED_NAME_UNKNOWN}.
+     */
     public String displayName() {
         if (!name.isEmpty()) return name;
         if (!inferredName.isEmpty()) return "<anonymous> (as " + inferredName + ")";
+        if (sfi == 0 && (tier == Tier.MAGLEV || tier == Tier.TURBOFAN)) return OPTIMIZED_NAME_UNKNOWN;
         return "<anonymous>";
     }
+
+    /** The name of an optimized JS frame whose function and SharedFunctionInfo are unreadable. */
+    public static final String OPTIMIZED_NAME_UNKNOWN = "<optimized code, name unknown>";
 
     /** The number of arguments received, or -1 if unknown (inlined or resumed frames). */
     public int argc() { return args == null || resumed ? -1 : args.length; }

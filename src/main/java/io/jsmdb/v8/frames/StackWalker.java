@@ -49,8 +49,12 @@ public final class StackWalker {
     private final int offMarker, offFunction, offArgc, offArgs, offBytecodeArray, offBytecodeOffset, offCallerFp, offCallerPc;
     private final boolean argcHasReceiver;
     private final int bytecodeHeader, spTableOffset, byteArrayData, lengthOffset, encoding, fixedArrayHeader;
-    private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball;
+    private final int kindBaseline, kindMaglev, kindTurbofan, tBytecodeArray, tSfi, tOddball, tCode;
     private final int codePositions, codeDeopt, deoptLiterals, deoptInlining, inliningSize, inliningId;
+    private final int deoptExitStart, deoptEagerCount, deoptLazyCount, deoptFirstEntry, deoptEntrySize, deoptEntryPc;
+    private final int eagerExitSize, lazyExitSize, deoptEntryBytecodeOffset, deoptInlinedCount;
+    /** MaglevSafepointTable header fields (V8 13+); -1 where V8 has none. */
+    private final int mspLength, mspConfig, mspHeader;
     private final int builtinExitTarget, builtinExitArgc, builtinExitExtraArgs, builtinExitReceiver;
     /** ApiCallbackExitFrame slots (V8 12+); apiExitTarget is Integer.MIN_VALUE where V8 has no such frame. */
     private final int apiExitTarget, apiExitArgc, apiExitReceiver;
@@ -77,6 +81,7 @@ public final class StackWalker {
         tBytecodeArray = heap.typeNamed("BYTECODE_ARRAY_TYPE");
         tSfi = heap.typeNamed("SHARED_FUNCTION_INFO_TYPE");
         tOddball = heap.typeNamed("ODDBALL_TYPE");
+        tCode = heap.typeNamed("CODE_TYPE");
         offMarker = md.fpContextOrFrameTypeOffset();
         offFunction = md.fpFunctionOffset();
         offArgc = md.fpArgcOffset();
@@ -101,6 +106,19 @@ public final class StackWalker {
         deoptInlining = md.get(V8Fact.DEOPT_DATA_INLINING_POSITIONS_INDEX);
         inliningSize = md.get(V8Fact.INLINING_POSITION_SIZE);
         inliningId = md.get(V8Fact.INLINING_POSITION_FUNCTION_ID_OFFSET);
+        deoptExitStart = md.get(V8Fact.DEOPT_DATA_DEOPT_EXIT_START_INDEX);
+        deoptEagerCount = md.get(V8Fact.DEOPT_DATA_EAGER_DEOPT_COUNT_INDEX);
+        deoptLazyCount = md.get(V8Fact.DEOPT_DATA_LAZY_DEOPT_COUNT_INDEX);
+        deoptFirstEntry = md.get(V8Fact.DEOPT_DATA_FIRST_ENTRY_INDEX);
+        deoptEntrySize = md.get(V8Fact.DEOPT_DATA_ENTRY_SIZE);
+        deoptEntryPc = md.get(V8Fact.DEOPT_DATA_ENTRY_PC_OFFSET);
+        eagerExitSize = md.get(V8Fact.DEOPT_EXIT_EAGER_SIZE);
+        lazyExitSize = md.get(V8Fact.DEOPT_EXIT_LAZY_SIZE);
+        deoptEntryBytecodeOffset = md.get(V8Fact.DEOPT_DATA_ENTRY_BYTECODE_OFFSET);
+        deoptInlinedCount = md.get(V8Fact.DEOPT_DATA_INLINED_FUNCTION_COUNT_INDEX);
+        mspLength = (int) md.find(V8Fact.MAGLEV_SAFEPOINT_LENGTH_OFFSET).orElse(-1);
+        mspConfig = (int) md.find(V8Fact.MAGLEV_SAFEPOINT_CONFIG_OFFSET).orElse(-1);
+        mspHeader = (int) md.find(V8Fact.MAGLEV_SAFEPOINT_HEADER_SIZE).orElse(-1);
         builtinExitTarget = md.get(V8Fact.BUILTIN_EXIT_FRAME_TARGET_OFFSET);
         builtinExitArgc = md.get(V8Fact.BUILTIN_EXIT_FRAME_ARGC_OFFSET);
         builtinExitExtraArgs = md.get(V8Fact.BUILTIN_EXIT_FRAME_EXTRA_ARGS);
@@ -192,7 +210,9 @@ public final class StackWalker {
         }
         long fn = slot(fp + offFunction);
         if (!heap.isJSFunctionType(type(fn))) {
-            out.add(new Frame(Frame.Kind.V8_CODE, fp, pc, p.describe(), null, null));
+            JsFrame unknown = p.where() == CodeMap.Where.JIT ? optimizedNameUnknown(pc, top) : null;
+            out.add(unknown != null ? new Frame(Frame.Kind.JS, fp, pc, p.describe(), null, unknown)
+                    : new Frame(Frame.Kind.V8_CODE, fp, pc, p.describe(), null, null));
             return;
         }
         long sfi = shared(fn);
@@ -222,6 +242,7 @@ public final class StackWalker {
         long script = script(sfi);
         int codeOffset = -1;
         long raw = -1;
+        boolean lazy = false;
         List<JsFrame> inlined = new ArrayList<>();
         switch (tier) {
             case INTERPRETED -> {
@@ -234,27 +255,44 @@ public final class StackWalker {
                 raw = t == null || codeOffset < -1 ? -1 : t.lookup(codeOffset);
             }
             case MAGLEV, TURBOFAN -> {
-                codeOffset = (int) (pc - code.start() - (top ? 0 : 1));
-                SourcePositions t = positions(field(code.code(), codePositions));
-                raw = t == null ? -1 : t.lookup(codeOffset);
-                raw = expandInlined(code, raw, sfi, tier, inlined);
+                // A return address is looked up as its call (pc - 1), as V8's Code::SourcePosition
+                // does; one in the lazy-deopt exits as the call that exit stands for.
+                long off = pc - code.start();
+                LazyExit exit = top ? null : lazyDeoptExit(code, off);
+                lazy = exit != null;
+                long ret = lazy ? exit.returnOffset() : off;
+                // Maglev's position table can place a call at a neighbouring statement (a loop
+                // header, the statement before): V8's stack trace reads the position at the
+                // call's bytecode offset, which the call's deopt entry keeps (found from the
+                // safepoint of the return address). Used where nothing is inlined, so that
+                // offset is the frame's own function's.
+                long bc = lazy ? exit.bytecodeOffset() : top || tier != JsFrame.Tier.MAGLEV ? -1 : maglevCallBytecodeOffset(code, off);
+                long own = tier == JsFrame.Tier.MAGLEV && bc >= 0 && inlinedFunctionCount(code) == 0 ? bytecodeArrayOf(sfi) : 0;
+                codeOffset = (int) (ret < 0 ? off : ret - (top ? 0 : 1));
+                if (own != 0 && bytecodePositions(own) != null) {
+                    raw = bytecodePositions(own).lookup((int) bc);
+                } else if (ret >= 0) {
+                    SourcePositions t = positions(field(code.code(), codePositions));
+                    raw = t == null ? -1 : t.lookup(codeOffset);
+                    raw = expandInlined(code, raw, sfi, tier, inlined, lazy);
+                }
             }
             default -> { }
         }
         for (JsFrame in : inlined) out.add(new Frame(Frame.Kind.INLINED_JS, 0, pc, p.describe(), null, in));
         CodeMap.Pc caller = codeMap.classify(slot(fp + offCallerPc), true);
         boolean resumed = isGeneratorResume(caller.symbol());
-        JsFrame js = jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, null, resumed);
+        JsFrame js = jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, null, resumed, lazy);
         out.add(new Frame(Frame.Kind.JS, fp, pc, p.describe(), null, js));
     }
 
     private JsFrame jsFrame(long fn, long sfi, JsFrame.Tier tier, long script, long raw, int codeOffset,
                             long receiver, long[] args, String inlinedInto) {
-        return jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, inlinedInto, false);
+        return jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, inlinedInto, false, false);
     }
 
     private JsFrame jsFrame(long fn, long sfi, JsFrame.Tier tier, long script, long raw, int codeOffset,
-                            long receiver, long[] args, String inlinedInto, boolean resumed) {
+                            long receiver, long[] args, String inlinedInto, boolean resumed, boolean lazyDeopt) {
         String[] n = names(sfi);
         V8Heap.LineColumn pos = null;
         JsFrame.PositionKind kind = JsFrame.PositionKind.NONE;
@@ -273,7 +311,148 @@ public final class StackWalker {
             }
         }
         return new JsFrame(fn, sfi, n[0], n[1], tier, script, scriptName(script), evalOrigin(script),
-                pos, kind, codeOffset, receiver, args, inlinedInto, resumed);
+                pos, kind, codeOffset, receiver, args, inlinedInto, resumed, lazyDeopt);
+    }
+
+    /**
+     * A lazy-deopt exit a return address points at: its DeoptimizationData entry, the return
+     * address of the call it stands for (-1 when the entry does not say: Maglev records the
+     * exit's own pc there) and the bytecode offset of the innermost frame it rebuilds.
+     */
+    record LazyExit(long entry, long returnOffset, long bytecodeOffset) {}
+
+    /**
+     * The lazy-deopt exit starting at off (a return-address offset into code), or null.
+     *
+     * <p>When V8 invalidates optimized code that is on the stack, it patches nothing in the code:
+     * it moves each such frame's return address to the lazy-deopt exit of the call that frame
+     * is in (the safepoint's trampoline pc), so the callee returns into the deoptimizer. The
+     * exits are the last instructions of the code: DeoptExitStart, then the eager exits, then
+     * the lazy ones, one DeoptimizationData entry each, in that order (the Deoptimizer finds the
+     * entry of an exit the same way). Turbofan's lazy entries keep the original return address
+     * as their Pc.
+     */
+    private LazyExit lazyDeoptExit(CodeMap.Code code, long off) {
+        long dd = field(code.code(), codeDeopt);
+        if (!heap.isHeapObject(dd)) return null;
+        long len = smiField(dd, lengthOffset);
+        long start = smiSlot(dd, deoptExitStart), eager = smiSlot(dd, deoptEagerCount), lazyN = smiSlot(dd, deoptLazyCount);
+        if (len <= deoptFirstEntry || start <= 0 || eager < 0 || lazyN <= 0 || eager + lazyN > (len - deoptFirstEntry) / deoptEntrySize) return null;
+        long lazyStart = start + eager * eagerExitSize;
+        long rel = off - lazyStart;
+        if (rel < 0 || rel >= lazyN * lazyExitSize || rel % lazyExitSize != 0) return null;
+        long entry = eager + rel / lazyExitSize;
+        int at = (int) (deoptFirstEntry + entry * deoptEntrySize);
+        long ret = smiSlot(dd, at + deoptEntryPc);
+        long bc = smiSlot(dd, at + deoptEntryBytecodeOffset);
+        // a call returns inside the code proper, before the exits
+        if (ret <= 0 || ret > start) ret = code.kind() == kindMaglev ? maglevReturnOffset(code, off, entry, start) : -1;
+        return new LazyExit(entry, ret, bc);
+    }
+
+    /**
+     * Maglev: the return address whose safepoint has this trampoline (lazy-deopt exit) and deopt
+     * index, read from the MaglevSafepointTable after the instructions, as V8's
+     * MaglevSafepointTable::FindEntry matches a trampoline pc; -1 if none matches.
+     */
+    private long maglevReturnOffset(CodeMap.Code code, long exitOff, long entry, long exitStart) {
+        long[] e = maglevSafepoint(code, -1, exitOff);
+        return e != null && e[1] == entry && e[0] > 0 && e[0] <= exitStart ? e[0] : -1;
+    }
+
+    /**
+     * Maglev: the bytecode offset of the call whose return address is retOff, from the deopt
+     * entry its safepoint names (the entry lazy deoptimization at that call would use); -1 if
+     * the safepoint or entry is not there.
+     */
+    private long maglevCallBytecodeOffset(CodeMap.Code code, long retOff) {
+        long[] e = maglevSafepoint(code, retOff, -1);
+        if (e == null || e[1] < 0) return -1;
+        long dd = field(code.code(), codeDeopt);
+        long len = smiField(dd, lengthOffset);
+        long at = deoptFirstEntry + e[1] * deoptEntrySize;
+        return at + deoptEntrySize <= len ? smiSlot(dd, (int) (at + deoptEntryBytecodeOffset)) : -1;
+    }
+
+    /**
+     * The MaglevSafepointTable entry {pc, deopt index} with this pc (or, pc < 0, this trampoline
+     * pc), or null: the table follows the instructions (V8 13+).
+     */
+    private long[] maglevSafepoint(CodeMap.Code code, long pcOff, long trampolineOff) {
+        if (mspHeader < 0 || code.end() <= code.start()) return null;
+        long table = code.end();
+        try {
+            int length = core.readInt(table + mspLength);
+            int config = core.readInt(table + mspConfig);
+            int mask = Fallbacks.MAGLEV_SAFEPOINT_SIZE_MASK;
+            int regSize = (config >>> Fallbacks.MAGLEV_SAFEPOINT_REGISTER_SIZE_SHIFT) & mask;
+            int pcSize = (config >>> Fallbacks.MAGLEV_SAFEPOINT_PC_SIZE_SHIFT) & mask;
+            int deoptSize = (config >>> Fallbacks.MAGLEV_SAFEPOINT_DEOPT_SIZE_SHIFT) & mask;
+            if (((config >>> Fallbacks.MAGLEV_SAFEPOINT_HAS_DEOPT_BIT) & 1) == 0 || length <= 0 || length > 65536
+                    || pcSize < 1 || pcSize > 4 || deoptSize < 1 || deoptSize > 4 || regSize > 4) return null;
+            int entrySize = pcSize + deoptSize + pcSize + 1 + regSize;
+            byte[] b = core.readBytes(table + mspHeader, length * entrySize);
+            for (int i = 0; i < length; i++) {
+                int[] at = {i * entrySize};
+                long pc = le(b, at, pcSize);
+                long deopt = le(b, at, deoptSize) - 1;
+                long trampoline = le(b, at, pcSize) - 1;
+                if (pcOff >= 0 ? pc == pcOff : trampoline == trampolineOff) return new long[] {pc, deopt};
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** An unsigned little-endian integer of n bytes at at[0], which advances. */
+    private static long le(byte[] b, int[] at, int n) {
+        long v = 0;
+        for (int k = 0; k < n; k++) v |= (long) (b[at[0]++] & 0xff) << (8 * k);
+        return v;
+    }
+
+    /** The number of functions inlined into optimized code (its DeoptimizationData), -1 if unreadable. */
+    private long inlinedFunctionCount(CodeMap.Code code) {
+        long dd = field(code.code(), codeDeopt);
+        return heap.isHeapObject(dd) ? smiSlot(dd, deoptInlinedCount) : -1;
+    }
+
+    /**
+     * The BytecodeArray of a compiled function: the SharedFunctionInfo's function data, or the
+     * bytecode its baseline Code keeps; 0 if neither.
+     */
+    private long bytecodeArrayOf(long sfi) {
+        if (sfiFunctionData < 0) return 0;
+        long data = field(sfi, sfiFunctionData);
+        if (type(data) == tBytecodeArray) return data;
+        if (tCode >= 0 && type(data) == tCode) {
+            long ba = field(data, codeDeopt);
+            if (type(ba) == tBytecodeArray) return ba;
+        }
+        return 0;
+    }
+
+    /** Element i of a FixedArray-shaped object as a Smi, -1 if it is not one. */
+    private long smiSlot(long array, int i) {
+        return smiField(array, fixedArrayHeader + i * 8);
+    }
+
+    /**
+     * A frame in optimized JIT code whose JSFunction slot is unreadable: still a JavaScript frame
+     * (named as unknown, with the code's tier), never an anonymous native or internal address.
+     * Null when pc is in no Maglev or Turbofan code.
+     */
+    private JsFrame optimizedNameUnknown(long pc, boolean top) {
+        CodeMap.Code code = codeMap.codeAt(top ? pc : pc - 1);
+        if (code == null || (code.kind() != kindMaglev && code.kind() != kindTurbofan)) return null;
+        JsFrame.Tier tier = code.kind() == kindMaglev ? JsFrame.Tier.MAGLEV : JsFrame.Tier.TURBOFAN;
+        long off = pc - code.start();
+        LazyExit exit = top ? null : lazyDeoptExit(code, off);
+        // the call before a return address, as for named frames; a Maglev exit names no call
+        int codeOffset = (int) (top ? off : exit == null ? off - 1 : exit.returnOffset() >= 0 ? exit.returnOffset() - 1 : off);
+        return new JsFrame(0, 0, "", "", tier, 0, Optional.empty(), null, null, JsFrame.PositionKind.NONE,
+                codeOffset, 0, null, null, false, exit != null);
     }
 
     /**
@@ -448,7 +627,7 @@ public final class StackWalker {
      * Optimized code: a raw position with an inlining id belongs to an inlined function. Adds the
      * inlined frames (innermost first) and returns the outermost function's raw position.
      */
-    private long expandInlined(CodeMap.Code code, long raw, long outerSfi, JsFrame.Tier tier, List<JsFrame> out) {
+    private long expandInlined(CodeMap.Code code, long raw, long outerSfi, JsFrame.Tier tier, List<JsFrame> out, boolean lazy) {
         if (raw < 0 || SourcePositions.inliningId(raw) < 0) return raw;
         long dd = field(code.code(), codeDeopt);
         long positions = field(dd, fixedArrayHeader + deoptInlining * 8);
@@ -466,7 +645,7 @@ public final class StackWalker {
             long sfi = field(literals, fixedArrayHeader + fnId * 8) & ~Fallbacks.WEAK_HEAP_OBJECT_MASK; // a weak reference
             if (type(sfi) != tSfi) break;
             out.add(jsFrame(0, sfi, tier, script(sfi), raw, -1,
-                    0, null, outer.isEmpty() ? "<anonymous>" : outer));
+                    0, null, outer.isEmpty() ? "<anonymous>" : outer, false, lazy));
             raw = callerRaw;
         }
         return raw;
