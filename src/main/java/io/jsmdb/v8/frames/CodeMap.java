@@ -84,6 +84,20 @@ final class CodeMap {
         }
         if (loc.isEmpty()) return new Pc(pc, Where.JIT, null, String.format("0x%x", pc));
         NativeSymbolizer.Location l = loc.get();
+        if (returnAddress && (l.symbol().isEmpty() || !l.symbol().get().name().startsWith("Builtins_"))) {
+            // The deoptimizer builds interpreted frames whose return address is the very first
+            // instruction of a builtin (InterpreterEnterAtNextBytecode and its kin), not a point
+            // after a call: pc - 1 then lies in the padding before it. Name such a pc as itself.
+            try {
+                Optional<NativeSymbolizer.Location> at = symbolizer.locate(pc);
+                if (at.isPresent() && at.get().mainExecutable() && at.get().symbol().isPresent()
+                        && at.get().symbol().get().name().startsWith("Builtins_") && at.get().offset() == 0) {
+                    return new Pc(pc, Where.BUILTIN, at.get().symbol().get().name(), at.get().describe());
+                }
+            } catch (RuntimeException e) {
+                // keep the return-address answer
+            }
+        }
         if (l.symbol().isEmpty()) return new Pc(pc, Where.NATIVE, null, l.describe());
         String raw = l.symbol().get().name();
         if (l.mainExecutable() && raw.startsWith("Builtins_")) return new Pc(pc, Where.BUILTIN, raw, l.describe());
