@@ -227,6 +227,55 @@ class HostileCoreTest {
     }
 
     // ---------------------------------------------------------------------------------------
+    // (e) file names in the core (NT_FILE) carrying terminal escapes and bidi overrides
+
+    @Test
+    void pathsFromTheCoreAreEscaped() throws Exception {
+        TestCore tc = TestCores.get("20.20.2", "stack", TestCores.ABORT);
+        try (CoreCopy copy = CoreCopy.of(tc, tmp)) {
+            // every file name's last component starts with ESC and U+202E (RIGHT-TO-LEFT OVERRIDE)
+            byte[] evil = {0x1b, (byte) 0xe2, (byte) 0x80, (byte) 0xae};
+            long at = copy.elf.note(0x46494c45);
+            long count = copy.getLong(at);
+            long p = at + 16 + count * 24;
+            int renamed = 0;
+            for (long i = 0; i < count; i++) {
+                StringBuilder name = new StringBuilder();
+                long start = p;
+                for (byte b; (b = copy.get(p, 1).get(0)) != 0; p++) name.append((char) (b & 0xff));
+                p++;
+                int slash = name.lastIndexOf("/");
+                if (slash >= 0 && name.length() - slash - 1 >= evil.length) {
+                    copy.put(start + slash + 1, evil);
+                    renamed++;
+                }
+            }
+            assertTrue(renamed > 5, "file names renamed: " + renamed);
+            for (String[] args : List.of(new String[] {tc.node().toString(), copy.path.toString()},
+                    new String[] {copy.path.toString()})) {
+                String what = tc.name() + " with ESC and U+202E in every NT_FILE name, args " + List.of(args).size();
+                ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+                String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                        java.util.stream.Stream.of("-e", "::status; ::mappings; ::threads; ::jsstack; ::regs")).toArray(String[]::new);
+                int status = Main.run(argv, Io.of(new ByteArrayInputStream(new byte[0]), out,
+                        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()), NodeTarget::open, DcmdRegistry::standard);
+                String o = out.toString(StandardCharsets.UTF_8), e = err.toString(StandardCharsets.UTF_8);
+                checkText(what, "stdout", o);
+                checkText(what, "stderr", e);
+                if (args.length == 2) {
+                    assertTrue(status <= 1, what + ": " + e);
+                    assertTrue(o.contains("\\x1b\\u202e"), what + ": the names are shown, escaped:\n" + o);
+                } else {
+                    // the binary the core names cannot be found (its name was changed): the error names it, escaped
+                    assertEquals(2, status, what + ": " + e);
+                    assertTrue(e.contains("\\x1b\\u202e"), what + ": " + e);
+                }
+            }
+        }
+        assertNoProblems();
+    }
+
+    // ---------------------------------------------------------------------------------------
     // running jsmdb and judging its output
 
     private static final Pattern OBJECT_ROW = Pattern.compile("(?m)^\\s*([0-9a-f]{6,16})\\s+\\d+\\s+\\d+ ");
@@ -309,9 +358,13 @@ class HostileCoreTest {
     private void checkText(String what, String stream, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0)) {
+            int type = Character.getType(c);
+            // C0/C1 controls, and the invisible ones that reorder or hide text (bidi overrides, marks)
+            boolean invisible = (type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) && c != 0x200c && c != 0x200d;
+            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0) || invisible) {
                 int ls = s.lastIndexOf('\n', i) + 1, le = s.indexOf('\n', i);
-                problems.add(what + ": raw control character 0x" + Integer.toHexString(c) + " in " + stream + ": "
+                problems.add(what + ": raw control or format character U+" + String.format("%04x", (int) c) + " in " + stream + ": "
                         + clip(io.jsmdb.cmd.Strings.escape(s.substring(ls, le < 0 ? s.length() : le))));
                 return;
             }
@@ -540,7 +593,7 @@ class HostileCoreTest {
         void putInt(long at, int v) { put(at, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, v).array()); }
         void putShort(long at, short v) { put(at, ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, v).array()); }
 
-        private ByteBuffer get(long at, int len) {
+        ByteBuffer get(long at, int len) {
             try {
                 ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
                 while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) { }
@@ -550,7 +603,7 @@ class HostileCoreTest {
             }
         }
 
-        private void put(long at, byte[] bytes) {
+        void put(long at, byte[] bytes) {
             undo.add(new Object[] {at, get(at, bytes.length).array()});
             write(at, bytes);
         }
