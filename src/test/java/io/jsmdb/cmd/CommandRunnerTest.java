@@ -389,9 +389,10 @@ class CommandRunnerTest {
         java.io.OutputStream closed = new java.io.OutputStream() {
             @Override public void write(int b) throws java.io.IOException { throw new java.io.IOException("Broken pipe"); }
         };
-        CommandRunner r = new CommandRunner(registry, null, closed, err, CommandRunner.Config.plain());
-        assertEquals(OUTPUT_CLOSED, r.run("::nums -n 5000 | ::wraps"));
-        assertEquals(OUTPUT_CLOSED, r.run("::nums -n 5000 | ::swallows"));
+        assertEquals(OUTPUT_CLOSED, new CommandRunner(registry, null, closed, err, CommandRunner.Config.plain())
+                .run("::nums -n 5000 | ::wraps"));
+        assertEquals(OUTPUT_CLOSED, new CommandRunner(registry, null, closed, err, CommandRunner.Config.plain())
+                .run("::nums -n 5000 | ::swallows"));
         assertEquals("", err(), "not one line per piped address");
         assertEquals(List.of("wraps", "swallows"), calls);
     }
