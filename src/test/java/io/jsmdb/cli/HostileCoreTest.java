@@ -133,6 +133,35 @@ class HostileCoreTest {
         assertNoProblems();
     }
 
+    /** A core cut just before the faulting thread's stack: ::jsstack says the stack is missing, in one line. */
+    @Test
+    void truncatedBeforeTheStack() throws Exception {
+        for (String version : TestCores.VERSIONS) {
+            TestCore tc = TestCores.get(version, "stack", TestCores.ABORT);
+            Path cut = tmp.resolve("stackless-" + version);
+            long rsp, at = -1;
+            try (FileChannel ch = FileChannel.open(tc.core(), StandardOpenOption.READ)) {
+                Elf elf = new Elf(ch);
+                rsp = Elf.read(ch, elf.note(1) + 112 + 19 * 8, 8).getLong(0);
+                for (int i = 0; i < elf.phnum; i++) {
+                    if (elf.type[i] == 1 && Long.compareUnsigned(rsp - elf.vaddr[i], elf.memsz[i]) < 0) at = elf.offset[i];
+                }
+            }
+            assertTrue(at > 0, tc.name() + ": the PT_LOAD of the stack");
+            CoreCopy.sparseCopy(tc.core(), cut, at);
+            Result r = run(tc.name() + " cut before its stack", tc.node(), cut, "::jsstack");
+            assertNotNull(r, tc.name());
+            judge(tc.name() + " cut before its stack", r);
+            assertEquals(0, r.status(), tc.name() + ": " + r.err());
+            assertTrue(r.out().startsWith("native: "), tc.name() + ": the frame in the registers\n" + r.out());
+            assertEquals(List.of(String.format("jsmdb: warning: thread %d: its stack (rsp 0x%x) is not in the core "
+                    + "(not in core: the core file is truncated): only the frame in its registers is known",
+                    ((Number) tc.oracle().get("pid")).intValue(), rsp)), r.err().lines().toList(), tc.name());
+            Files.delete(cut);
+        }
+        assertNoProblems();
+    }
+
     // ---------------------------------------------------------------------------------------
     // (d) program headers, notes and registers that lie
 
@@ -468,7 +497,7 @@ class HostileCoreTest {
             return -1;
         }
 
-        private static ByteBuffer read(FileChannel ch, long at, int len) throws IOException {
+        static ByteBuffer read(FileChannel ch, long at, int len) throws IOException {
             ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) { }
             return b.clear();
