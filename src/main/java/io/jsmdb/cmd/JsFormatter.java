@@ -132,19 +132,27 @@ final class JsFormatter {
     /** Appends the value's text at a nesting level; a nested value that cannot be read becomes a marker. */
     private void write(long v, int level) {
         long mark = pos();
+        int lists = open.size();
         try {
             // a value that fails to decode drops its address prefix again (truncate below)
             if (addresses && heap.isHeapObject(v)) sb.append(Output.hex(v)).append(": ");
             writeValue(v, level);
         } catch (MemoryFault e) {
             if (level == 0) throw e;
+            closeListsAbove(lists);
             truncate(mark);
             sb.append("<").append(Output.hex(v)).append(": unreadable: ").append(Strings.escape(String.valueOf(e.getMessage()))).append(">");
         } catch (HeapException e) {
             if (level == 0) throw e;
+            closeListsAbove(lists);
             truncate(mark);
             sb.append("<").append(Output.hex(v)).append(": ").append(Strings.escape(e.getMessage())).append(">");
         }
+    }
+
+    /** Forgets the lists a failed value left open (its marker replaces them), so the enclosing lists stay right. */
+    private void closeListsAbove(int n) {
+        while (open.size() > n) open.remove(open.size() - 1);
     }
 
     private void writeValue(long v, int level) {
