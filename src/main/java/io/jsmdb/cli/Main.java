@@ -1,6 +1,7 @@
 package io.jsmdb.cli;
 
 import io.jsmdb.cmd.DcmdRegistry;
+import io.jsmdb.cmd.Strings;
 import io.jsmdb.node.NodeTarget;
 import io.jsmdb.node.TargetException;
 
@@ -64,10 +65,11 @@ public final class Main {
         try {
             return runChecked(args, io, opener, registry);
         } catch (UsageError e) {
-            io.err().println("jsmdb: " + e.getMessage());
+            // messages name files the core names (NT_FILE paths): no raw control or bidi character
+            io.err().println("jsmdb: " + Strings.safe(e.getMessage()));
             return USAGE;
         } catch (Throwable t) {
-            io.err().println("jsmdb: internal error: " + oneLine(t.toString()) + (io.debug() ? "" : " (JSMDB_DEBUG=1 shows where)"));
+            io.err().println("jsmdb: internal error: " + Strings.safe(oneLine(t.toString())) + (io.debug() ? "" : " (JSMDB_DEBUG=1 shows where)"));
             if (io.debug()) {
                 t.printStackTrace(io.err());
             }
@@ -83,26 +85,32 @@ public final class Main {
     }
 
     /** bin/jsmdb demo without a terminal: an overview with whichever of these dcmds exist. */
-    static String demoCommands(DcmdRegistry registry) {
+    static List<String> demoCommands(DcmdRegistry registry) {
         List<String> cmds = new ArrayList<>(List.of("::status"));
         for (String c : List.of("jsstack -v", "findjsobjects")) {
             if (registry.lookup(c.split(" ")[0]).isPresent()) cmds.add("::" + c);
         }
-        return String.join("\n", cmds);
+        return cmds;
+    }
+
+    /** The demo's commands, each after a heading naming it (a reader of a log sees which output is whose). */
+    static List<Session.Source> demoSources(DcmdRegistry registry) {
+        List<Session.Source> sources = new ArrayList<>();
+        for (String c : demoCommands(registry)) {
+            sources.add(new Session.Source.Heading((sources.isEmpty() ? "" : "\n") + "== " + c));
+            sources.add(new Session.Source.Text(c));
+        }
+        return sources;
     }
 
     private static int runChecked(String[] args, Io io, TargetOpener opener, Supplier<DcmdRegistry> registry)
             throws UsageError, IOException {
         Args a = Args.parse(args);
         if (a.help()) {
-            io.out().write((USAGE_TEXT + "\n").getBytes(StandardCharsets.UTF_8));
-            io.out().flush();
-            return OK;
+            return print(io, USAGE_TEXT);
         }
         if (a.version()) {
-            io.out().write((versionLine() + "\n").getBytes(StandardCharsets.UTF_8));
-            io.out().flush();
-            return OK;
+            return print(io, versionLine());
         }
         List<String> files = a.files();
         if (files.isEmpty()) {
@@ -125,7 +133,7 @@ public final class Main {
         // Every command source is checked before the core is opened.
         List<Session.Source> sources = new ArrayList<>();
         if (a.demo()) {
-            sources.add(new Session.Source.Text(demoCommands(registry.get())));
+            sources.addAll(demoSources(registry.get()));
         }
         for (String e : a.evals()) {
             sources.add(new Session.Source.Text(e));
@@ -134,7 +142,7 @@ public final class Main {
         for (String f : a.scripts()) {
             if (f.equals("-")) {
                 if (!stdinUsed) {
-                    sources.add(new Session.Source.Lines(io.in()));
+                    sources.add(new Session.Source.Lines(CommandInput.stdin(io.in(), io.real())));
                 }
                 stdinUsed = true;
             } else {
@@ -143,7 +151,7 @@ public final class Main {
         }
         boolean interactive = sources.isEmpty() && io.stdinTerminal();
         if (sources.isEmpty() && !interactive) {
-            sources.add(new Session.Source.Lines(io.in()));
+            sources.add(new Session.Source.Lines(CommandInput.stdin(io.in(), io.real())));
             stdinUsed = true;
         }
 
@@ -168,7 +176,11 @@ public final class Main {
             if (interactive) {
                 return Repl.run(session, io, bannerLine(target, core)) ? OK : FAILED;
             }
-            return session.runAll(sources) ? OK : FAILED;
+            try {
+                return session.runAll(sources) ? OK : FAILED;
+            } catch (CommandInput.NotText e) {
+                throw new UsageError(e.getMessage());
+            }
         } finally {
             if (target != null) {
                 try {
@@ -177,6 +189,22 @@ public final class Main {
                     // closing is best effort
                 }
             }
+        }
+    }
+
+    /** Prints text and a newline; a failed write (a full disk, a closed fd) is exit 1 with one line. */
+    private static int print(Io io, String text) {
+        try {
+            io.out().write((text + "\n").getBytes(StandardCharsets.UTF_8));
+            io.out().flush();
+            return OK;
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Broken pipe")) {
+                return OK; // the reader had what it wanted
+            }
+            io.err().println("jsmdb: cannot write the output: " + oneLine(m));
+            return FAILED;
         }
     }
 
@@ -205,12 +233,25 @@ public final class Main {
         if (what == null || what.isBlank()) {
             what = core.toString();
         }
-        return versionLine().replaceFirst(" \\(Java.*", "") + ": " + what + "  (::help for help)";
+        return versionLine().replaceFirst(" \\(Java.*", "") + ": " + Strings.safe(what) + "  (::help for help)";
     }
 
     private static String readScript(Path f) throws UsageError {
         try {
-            return Files.readString(f, StandardCharsets.UTF_8);
+            if (Files.isDirectory(f)) {
+                throw new UsageError(f + ": is a directory, not a file of commands");
+            }
+            // read to its end (a pipe such as -f <(...) too), bounded, and checked to be text
+            byte[] content;
+            try (InputStream in = Files.newInputStream(f)) {
+                content = in.readNBytes((int) CommandInput.MAX_FILE + 1);
+            }
+            if (content.length > CommandInput.MAX_FILE) {
+                throw new UsageError(f + ": more than " + (CommandInput.MAX_FILE >> 20) + " MiB, not a file of commands");
+            }
+            return CommandInput.checkText(content, f.toString());
+        } catch (CommandInput.NotText e) {
+            throw new UsageError(e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UsageError(f + ": no such file");
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -228,8 +269,29 @@ public final class Main {
         if (Files.isDirectory(p)) {
             throw new UsageError(p + ": is a directory, not a " + (what.equals("CORE") ? "core file" : "node binary"));
         }
+        if (!Files.isRegularFile(p)) {
+            // a FIFO or device would block or never end: jsmdb maps the file, it cannot stream it
+            throw new UsageError(p + ": not a regular file (" + fileKind(p) + "), not a "
+                    + (what.equals("CORE") ? "core file" : "node binary"));
+        }
         if (!Files.isReadable(p)) {
             throw new UsageError(p + ": permission denied");
+        }
+    }
+
+    private static String fileKind(Path p) {
+        try {
+            Object mode = Files.getAttribute(p, "unix:mode");
+            int fmt = (mode instanceof Integer m ? m : 0) & 0170000;
+            return switch (fmt) {
+                case 0010000 -> "a FIFO";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "a special file";
         }
     }
 

@@ -5,11 +5,7 @@ import io.jsmdb.cmd.CommandRunner;
 import io.jsmdb.cmd.DcmdRegistry;
 import io.jsmdb.node.NodeTarget;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One jsmdb session: a runner on one target, fed command text; remembers failures and quitting. */
@@ -19,8 +15,11 @@ final class Session {
         /** -e text or a -f file's content. */
         record Text(String text) implements Source {}
 
-        /** Lines read as they come (stdin). */
-        record Lines(InputStream in) implements Source {}
+        /** Lines read as they come (stdin), each checked to be text before it runs. */
+        record Lines(CommandInput in) implements Source {}
+
+        /** A line of our own on stdout (the demo's heading before each command), not a command. */
+        record Heading(String text) implements Source {}
     }
 
     private final CommandRunner runner;
@@ -38,7 +37,11 @@ final class Session {
         return runner;
     }
 
-    /** Runs every source in turn until one quits; true when no command failed. */
+    /**
+     * Runs every source in turn until one quits; true when no command failed.
+     *
+     * @throws CommandInput.NotText a stream of commands is not text (nothing more runs)
+     */
     boolean runAll(List<Source> sources) throws IOException {
         for (Source s : sources) {
             if (stopped) {
@@ -46,9 +49,9 @@ final class Session {
             }
             switch (s) {
                 case Source.Text t -> runText(t.text());
+                case Source.Heading h -> note(runner.println(h.text()));
                 case Source.Lines l -> {
-                    BufferedReader r = new BufferedReader(new InputStreamReader(l.in(), StandardCharsets.UTF_8));
-                    for (String line; !stopped && (line = r.readLine()) != null; ) {
+                    for (String line; !stopped && (line = l.in().readLine()) != null; ) {
                         runText(line);
                     }
                 }
@@ -57,17 +60,29 @@ final class Session {
         return !failed;
     }
 
+    private void note(CommandRunner.Status s) {
+        switch (s) {
+            case OK, QUIT -> { }
+            case FAILED -> failed = true;
+            case OUTPUT_CLOSED -> stopped = true;
+            case OUTPUT_FAILED -> {
+                failed = true;
+                stopped = true;
+            }
+        }
+    }
+
     /** Runs the commands in text (split at newlines and ';'). */
     void runText(String text) {
         for (String command : CommandLineParser.split(text)) {
             if (stopped) {
                 return;
             }
-            switch (runner.run(command)) {
-                case OK -> { }
-                case FAILED -> failed = true;
-                case QUIT, OUTPUT_CLOSED -> stopped = true;
+            CommandRunner.Status s = runner.run(command);
+            if (s == CommandRunner.Status.QUIT) {
+                stopped = true;
             }
+            note(s);
         }
     }
 

@@ -30,7 +30,9 @@ public final class CommandRunner {
         /** {@code $q} or {@code ::quit}: end the session. */
         QUIT,
         /** Our stdout was closed by its reader ({@code | head}): end the session quietly. */
-        OUTPUT_CLOSED
+        OUTPUT_CLOSED,
+        /** Writing our stdout failed (a full disk, {@code >/dev/full}): said on stderr; end the session, exit 1. */
+        OUTPUT_FAILED
     }
 
     /**
@@ -97,6 +99,18 @@ public final class CommandRunner {
         return new Captured(worst, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Writes a line of jsmdb's own to stdout, in order with the commands' output. */
+    public Status println(String line) {
+        try {
+            out.write(Strings.safe(line));
+            out.write('\n');
+            out.flush();
+            return Status.OK;
+        } catch (IOException e) {
+            return outputClosed(OutputClosedException.of(e));
+        }
+    }
+
     public DcmdRegistry registry() {
         return registry;
     }
@@ -155,16 +169,25 @@ public final class CommandRunner {
         } catch (CancelledException e) {
             s = cancelledStatus();
         } catch (OutputClosedException e) {
-            return Status.OUTPUT_CLOSED;
+            return outputClosed(e);
         } catch (QuitSignal e) {
             s = Status.QUIT;
         }
         try {
             out.flush();
         } catch (IOException e) {
-            return Status.OUTPUT_CLOSED;
+            return outputClosed(OutputClosedException.of(e));
         }
         return s;
+    }
+
+    /** The reader left: stop quietly. A write failed: say so once; the session ends with exit 1. */
+    private Status outputClosed(OutputClosedException e) {
+        if (e.readerGone()) {
+            return Status.OUTPUT_CLOSED;
+        }
+        err.println("jsmdb: cannot write the output: " + Strings.safe(firstLine(e.getMessage())));
+        return Status.OUTPUT_FAILED;
     }
 
     private Status cancelledStatus() {
@@ -178,7 +201,8 @@ public final class CommandRunner {
         try {
             pc = CommandLineParser.parse(command);
         } catch (CommandSyntaxException e) {
-            return fail(e.getMessage() + hint(command));
+            // the message quotes the command, which may come from a file: escaped like core text
+            return fail(Strings.escape(e.getMessage()) + hint(command));
         }
         return switch (pc) {
             case ParsedCommand.Empty e -> Status.OK;
@@ -198,7 +222,7 @@ public final class CommandRunner {
 
     private Status fail(String message) {
         flushQuietly();
-        err.println("jsmdb: " + message);
+        err.println("jsmdb: " + Strings.safe(message));
         return Status.FAILED;
     }
 
@@ -227,9 +251,10 @@ public final class CommandRunner {
             ParsedCommand.Stage stage = stages.get(i);
             LongList output = i + 1 < dcmds.length ? new LongList() : null;
             StreamOutput so = new StreamOutput(sink, output == null ? null : output::add, terminal && output == null,
-                    progress ? err : null, this::checkCancelled);
+                    progress ? err : null, this::checkCancelled, sink != out);
             if (input == null) {
                 Result r = runOne(dcmds[i], new Invocation(stage.address(), stage.args(), false), so, true);
+                stopIfOutputClosed(null, so);
                 ok &= r == Result.OK;
                 if (r == Result.USAGE) {
                     return false;
@@ -238,6 +263,7 @@ public final class CommandRunner {
                 for (int k = 0; k < input.size; k++) {
                     checkCancelled();
                     Result r = runOne(dcmds[i], new Invocation(OptionalLong.of(input.values[k]), stage.args(), true), so, k == 0);
+                    stopIfOutputClosed(null, so);
                     ok &= r == Result.OK;
                     if (r == Result.USAGE) {
                         return false;
@@ -267,15 +293,27 @@ public final class CommandRunner {
         } catch (CancelledException | OutputClosedException | QuitSignal e) {
             throw e;
         } catch (DcmdException e) {
+            stopIfOutputClosed(e, so);
             report(dcmd, e.getMessage(), e);
             return e.isUsageError() ? Result.USAGE : Result.FAILED;
         } catch (Throwable t) {
             if (cancelled && isInterruption(t)) {
                 throw new CancelledException();
             }
+            stopIfOutputClosed(t, so);
             report(dcmd, describe(t), t);
             return Result.FAILED;
         }
+    }
+
+    /**
+     * A dcmd that wrapped a failed write in its own failure (or failed after catching it) still
+     * ends the command as a closed output, once, rather than one error line per piped address.
+     */
+    private static void stopIfOutputClosed(Throwable t, StreamOutput so) {
+        OutputClosedException c = OutputClosedException.in(t);
+        if (c == null) c = so.closed();
+        if (c != null) throw c;
     }
 
     private static boolean isInterruption(Throwable t) {
@@ -289,7 +327,7 @@ public final class CommandRunner {
 
     private void report(Dcmd dcmd, String message, Throwable t) {
         flushQuietly();
-        err.println("jsmdb: ::" + dcmd.name() + ": " + firstLine(message));
+        err.println("jsmdb: ::" + dcmd.name() + ": " + Strings.safe(firstLine(message)));
         if (config.debug()) {
             t.printStackTrace(err);
         }
@@ -462,7 +500,7 @@ public final class CommandRunner {
         @Override
         public void warn(String message) {
             output.flush();
-            err.println("jsmdb: warning: " + firstLine(message));
+            err.println("jsmdb: warning: " + Strings.safe(firstLine(message)));
         }
     }
 

@@ -30,13 +30,15 @@ public final class DumpDcmd implements Dcmd {
         if (len <= 0 || len > MAX) throw DcmdException.usage(this, "LEN must be between 1 and " + MAX);
         long addr = inv.address().orElseThrow();
         CoreFile core = ctx.target().core();
-        for (long line = addr & ~15L; line < addr + len; line += 16) {
+        // offsets, compared unsigned: an address near the top of the address space must not wrap to nothing
+        long first = addr & ~15L;
+        for (long line = first; Long.compareUnsigned(line - first, len + (addr & 15)) < 0; line += 16) {
             ctx.checkCancelled();
             StringBuilder hex = new StringBuilder(), ascii = new StringBuilder();
             for (int i = 0; i < 16; i++) {
                 long a = line + i;
                 if (i == 8) hex.append(' ');
-                if (a < addr || a >= addr + len) {
+                if (Long.compareUnsigned(a - addr, len) >= 0) {
                     hex.append("   ");
                     ascii.append(' ');
                     continue;

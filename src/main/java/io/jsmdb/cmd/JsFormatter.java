@@ -28,10 +28,30 @@ final class JsFormatter {
     private final int maxChars;
     private final int maxItems;
     private final boolean addresses;
-    private final List<Long> path = new ArrayList<>();
+    /** Containers being printed, for cycles: a set, so a deep chain costs O(1) per level, not O(depth). */
+    private final java.util.HashSet<Long> path = new java.util.HashSet<>();
 
     /**
-     * @param depth     containers nested deeper than this print as a summary ("[Object]")
+     * Nesting jsmdb expands at most, whatever -d asks: beyond it a container prints as its
+     * summary with a note. A 100,000-deep linked list at -d 1000000 would otherwise print
+     * indentation quadratic in its depth (gigabytes) and recurse as deep.
+     */
+    static final int MAX_DEPTH = 1000;
+    /** The note on a container not expanded because of {@link #MAX_DEPTH}. */
+    static final String TOO_DEEP = " <deeper than " + MAX_DEPTH + " levels: not expanded>";
+
+    // ---- the text being written: one builder for the whole value, flushed in pieces ----------
+    /** Output flushed to when the builder grows (print), or null (format: the whole text is returned). */
+    private Output sink;
+    private StringBuilder sb = new StringBuilder();
+    /** Characters already flushed: positions are absolute (base + index in sb). */
+    private long base;
+    /** Lists still open (innermost last): a list short enough may still be rewritten on one line. */
+    private final ArrayList<ListState> open = new ArrayList<>();
+    private static final int FLUSH_AT = 1 << 16;
+
+    /**
+     * @param depth     containers nested deeper than this print as a summary ("[Object]"); at most {@link #MAX_DEPTH}
      * @param maxChars  characters of a string shown
      * @param maxItems  elements / properties / entries / bytes shown per container
      * @param addresses prefix every heap value with its address
@@ -46,7 +66,57 @@ final class JsFormatter {
 
     /** The text of a value at nesting level 0 (may span lines). Throws for a top-level value that is not a JS value. */
     String format(long value) {
-        return format(value, 0);
+        reset(null);
+        write(value, 0);
+        return sb.toString();
+    }
+
+    /**
+     * Prints the value and a newline to out as it is formatted: memory follows the longest
+     * pending piece (a list that may still fit on one line), not the whole text, and the time
+     * is linear in what is printed.
+     */
+    void print(long value, Output out) {
+        reset(out);
+        write(value, 0);
+        sb.append('\n');
+        out.print(sb.toString());
+        sb.setLength(0);
+    }
+
+    private void reset(Output out) {
+        sink = out;
+        sb = new StringBuilder();
+        base = 0;
+        open.clear();
+        path.clear();
+    }
+
+    private long pos() {
+        return base + sb.length();
+    }
+
+    /** Drops what was written since mark, when it is still in the builder (an error replaces a partial value). */
+    private void truncate(long mark) {
+        if (mark >= base) sb.setLength((int) (mark - base));
+    }
+
+    /** At an item boundary: hands what no open list may still rewrite to the output. */
+    private void maybeFlush() {
+        if (sink == null || sb.length() < FLUSH_AT) return;
+        long keep = pos();
+        for (ListState l : open) {
+            if (l.inlineable && pos() - l.start <= ListState.LIMIT) {
+                keep = l.start;
+                break;
+            }
+            l.inlineable = false; // too long to fit one line: never rewritten
+        }
+        int n = (int) (keep - base);
+        if (n <= 0) return;
+        sink.print(sb.substring(0, n));
+        sb.delete(0, n);
+        base += n;
     }
 
     /** Quotes and escapes a string as a JS string literal. */
@@ -59,48 +129,63 @@ final class JsFormatter {
         return IDENT.matcher(name).matches() || name.startsWith("Symbol(") ? Strings.escape(name) : quote(name);
     }
 
-    private String format(long v, int level) {
+    /** Appends the value's text at a nesting level; a nested value that cannot be read becomes a marker. */
+    private void write(long v, int level) {
+        long mark = pos();
+        int lists = open.size();
         try {
-            String body = formatValue(v, level);
-            if (addresses && heap.isHeapObject(v)) return Output.hex(v) + ": " + body;
-            return body;
+            // a value that fails to decode drops its address prefix again (truncate below)
+            if (addresses && heap.isHeapObject(v)) sb.append(Output.hex(v)).append(": ");
+            writeValue(v, level);
         } catch (MemoryFault e) {
             if (level == 0) throw e;
-            return "<" + Output.hex(v) + ": unreadable: " + Strings.escape(String.valueOf(e.getMessage())) + ">";
+            closeListsAbove(lists);
+            truncate(mark);
+            sb.append("<").append(Output.hex(v)).append(": unreadable: ").append(Strings.escape(String.valueOf(e.getMessage()))).append(">");
         } catch (HeapException e) {
             if (level == 0) throw e;
-            return "<" + Output.hex(v) + ": " + Strings.escape(e.getMessage()) + ">";
+            closeListsAbove(lists);
+            truncate(mark);
+            sb.append("<").append(Output.hex(v)).append(": ").append(Strings.escape(e.getMessage())).append(">");
         }
     }
 
-    private String formatValue(long v, int level) {
+    /** Forgets the lists a failed value left open (its marker replaces them), so the enclosing lists stay right. */
+    private void closeListsAbove(int n) {
+        while (open.size() > n) open.remove(open.size() - 1);
+    }
+
+    private void writeValue(long v, int level) {
         JsKind k = heap.kindOf(v);
         switch (k) {
-            case SMI: return Long.toString(heap.smiValue(v));
-            case HEAP_NUMBER: return JsNumbers.format(heap.numberValue(v));
-            case UNDEFINED: return "undefined";
-            case NULL: return "null";
-            case TRUE: return "true";
-            case FALSE: return "false";
-            case HOLE: return "<hole>";
-            case ODDBALL: return "<oddball>";
-            case BIGINT: return bigint(v);
-            case SYMBOL: return symbol(v);
-            case STRING: return string(v);
+            case SMI: sb.append(heap.smiValue(v)); return;
+            case HEAP_NUMBER: sb.append(JsNumbers.format(heap.numberValue(v))); return;
+            case UNDEFINED: sb.append("undefined"); return;
+            case NULL: sb.append("null"); return;
+            case TRUE: sb.append("true"); return;
+            case FALSE: sb.append("false"); return;
+            case HOLE: sb.append("<hole>"); return;
+            case ODDBALL: sb.append("<oddball>"); return;
+            case BIGINT: sb.append(bigint(v)); return;
+            case SYMBOL: sb.append(symbol(v)); return;
+            case STRING: sb.append(string(v)); return;
             case INTERNAL:
                 if (level == 0) {
                     throw new HeapException(v, Output.hex(v) + " is a " + heap.typeName(heap.typeOf(v)) + ", not a JavaScript value (see ::v8print)");
                 }
-                return "<internal " + heap.typeName(heap.typeOf(v)) + ">";
+                sb.append("<internal ").append(heap.typeName(heap.typeOf(v))).append(">");
+                return;
             default:
                 break;
         }
-        if (path.contains(v)) return "[Circular " + Output.hex(v) + "]";
-        path.add(v);
+        if (!path.add(v)) {
+            sb.append("[Circular ").append(Output.hex(v)).append("]");
+            return;
+        }
         try {
-            return container(v, k, level);
+            container(v, k, level);
         } finally {
-            path.removeLast();
+            path.remove(v);
         }
     }
 
@@ -135,79 +220,139 @@ final class JsFormatter {
         }
     }
 
-    private String container(long v, JsKind k, int level) {
-        boolean expand = level < depth;
+    private void container(long v, JsKind k, int level) {
+        boolean expand = level < Math.min(depth, MAX_DEPTH);
+        // the summary of a container -d asked to expand but jsmdb's limit did not
+        String tooDeep = level >= MAX_DEPTH && depth > MAX_DEPTH ? TOO_DEEP : "";
         switch (k) {
-            case ARRAY: return array(v, level, expand);
-            case FUNCTION: return function(v);
+            case ARRAY: array(v, level, expand, tooDeep); return;
+            case FUNCTION: sb.append(function(v)); return;
             case BOUND_FUNCTION: {
                 V8Heap.BoundFunction b = heap.boundFunction(v);
-                String head = "[Function: bound " + Strings.escape(heap.functionDebugName(b.target())) + "]";
-                if (!expand) return head;
-                List<String[]> fields = new ArrayList<>();
-                fields.add(new String[] {"target", format(b.target(), level + 1)});
-                fields.add(new String[] {"this", format(b.boundThis(), level + 1)});
-                List<String> args = new ArrayList<>();
-                for (long a : b.arguments()) args.add(format(a, level + 2));
-                fields.add(new String[] {"arguments", list("[", args, "]", level + 1, false)});
-                return head + " " + block(fields, level);
+                sb.append("[Function: bound ").append(Strings.escape(heap.functionDebugName(b.target()))).append("]");
+                if (!expand) {
+                    sb.append(tooDeep);
+                    return;
+                }
+                sb.append(' ');
+                blockOpen();
+                field("target", level);
+                write(b.target(), level + 1);
+                fieldEnd();
+                field("this", level);
+                write(b.boundThis(), level + 1);
+                fieldEnd();
+                field("arguments", level);
+                ListState l = listOpen("[", level + 1);
+                for (long a : b.arguments()) {
+                    itemOpen(l);
+                    write(a, level + 2);
+                    itemClose(l, false);
+                }
+                listClose(l, "]", false);
+                fieldEnd();
+                blockClose(level, 3);
+                return;
             }
-            case DATE: return JsNumbers.isoDate(heap.dateValue(v));
+            case DATE: sb.append(JsNumbers.isoDate(heap.dateValue(v))); return;
             case REGEXP: {
                 V8Heap.RegExpInfo r = heap.regExp(v, maxChars);
-                return "/" + Strings.escape(r.source()) + "/" + r.flags();
+                sb.append("/").append(Strings.escape(r.source())).append("/").append(r.flags());
+                return;
             }
             case ERROR: {
                 V8Heap.ErrorInfo e = heap.error(v);
                 String name = ctorName(v);
                 String msg = e.message().isPresent() ? plain(e.message().getAsLong()) : "";
-                String head = "[" + Strings.escape(name) + (msg.isEmpty() ? "" : ": " + msg) + "]";
-                if (!expand) return head;
-                List<String[]> fields = new ArrayList<>();
-                if (e.stack().isPresent()) fields.add(new String[] {"stack", format(e.stack().getAsLong(), level + 1)});
-                else if (e.stackFrames() >= 0) fields.add(new String[] {"stack", "<not formatted yet: " + e.stackFrames() + " call sites>"});
-                for (V8Heap.Property p : heap.properties(v, maxItems)) {
-                    if (p.name().equals("message") || p.name().equals("stack")) continue;
-                    fields.add(new String[] {key(p.name()), p.accessor() ? "[Getter/Setter]" : format(p.value(), level + 1)});
+                sb.append("[").append(Strings.escape(name)).append(msg.isEmpty() ? "" : ": " + msg).append("]");
+                if (!expand) {
+                    sb.append(tooDeep);
+                    return;
                 }
-                return fields.isEmpty() ? head : head + " " + block(fields, level);
+                List<V8Heap.Property> props = new ArrayList<>();
+                for (V8Heap.Property p : heap.properties(v, maxItems)) {
+                    if (!p.name().equals("message") && !p.name().equals("stack")) props.add(p);
+                }
+                if (e.stack().isEmpty() && e.stackFrames() < 0 && props.isEmpty()) return;
+                sb.append(' ');
+                blockOpen();
+                int n = 0;
+                if (e.stack().isPresent()) {
+                    field("stack", level);
+                    write(e.stack().getAsLong(), level + 1);
+                    fieldEnd();
+                    n++;
+                } else if (e.stackFrames() >= 0) {
+                    field("stack", level);
+                    sb.append("<not formatted yet: ").append(e.stackFrames()).append(" call sites>");
+                    fieldEnd();
+                    n++;
+                }
+                for (V8Heap.Property p : props) {
+                    property(p, level);
+                    n++;
+                }
+                blockClose(level, n);
+                return;
             }
             case MAP:
             case SET: {
                 boolean isMap = k == JsKind.MAP;
                 V8Heap.Collection c = heap.collection(v, isMap, maxItems);
                 String head = (isMap ? "Map(" : "Set(") + c.size() + ")";
-                if (!expand) return "[" + head + "]";
-                return head + " " + entries(c, isMap, level);
+                if (!expand) {
+                    sb.append("[").append(head).append("]").append(tooDeep);
+                    return;
+                }
+                sb.append(head).append(' ');
+                entries(c, isMap, level);
+                return;
             }
             case WEAK_MAP:
             case WEAK_SET: {
                 boolean isMap = k == JsKind.WEAK_MAP;
                 V8Heap.Collection c = heap.weakCollection(v, isMap, maxItems);
                 String head = isMap ? "WeakMap" : "WeakSet";
-                if (!expand) return "[" + head + "]";
-                return head + " " + entries(c, isMap, level);
+                if (!expand) {
+                    sb.append("[").append(head).append("]").append(tooDeep);
+                    return;
+                }
+                sb.append(head).append(' ');
+                entries(c, isMap, level);
+                return;
             }
             case PROMISE: {
                 V8Heap.PromiseInfo p = heap.promise(v);
-                if (p.state().equals("pending")) return "Promise { <pending> }";
-                if (!expand) return "Promise { <" + p.state() + "> }";
-                String r = format(p.result(), level + 1);
-                return "Promise { " + (p.state().equals("rejected") ? "<rejected> " : "") + r + " }";
+                if (p.state().equals("pending")) {
+                    sb.append("Promise { <pending> }");
+                    return;
+                }
+                if (!expand) {
+                    sb.append("Promise { <").append(p.state()).append("> }").append(tooDeep);
+                    return;
+                }
+                sb.append("Promise { ").append(p.state().equals("rejected") ? "<rejected> " : "");
+                write(p.result(), level + 1);
+                sb.append(" }");
+                return;
             }
             case ARRAY_BUFFER: {
                 V8Heap.BufferInfo b = heap.arrayBuffer(v);
-                return "ArrayBuffer(" + b.byteLength() + ") " + hex(b.data(), b.byteLength());
+                sb.append("ArrayBuffer(").append(b.byteLength()).append(") ").append(hex(b.data(), b.byteLength()));
+                return;
             }
             case TYPED_ARRAY: {
                 V8Heap.ViewInfo t = heap.view(v);
                 String name = ctorName(v);
                 if (name.equals("Object") || name.isEmpty()) name = t.type();
-                return name + "(" + t.length() + ") " + typedValues(t) + " " + hex(t.data(), t.byteLength());
+                sb.append(name).append("(").append(t.length()).append(") ").append(typedValues(t)).append(" ").append(hex(t.data(), t.byteLength()));
+                return;
             }
             case DATA_VIEW: {
                 V8Heap.ViewInfo t = heap.view(v);
-                return "DataView(" + t.byteLength() + (t.byteOffset() != 0 ? ", offset " + t.byteOffset() : "") + ") " + hex(t.data(), t.byteLength());
+                sb.append("DataView(").append(t.byteLength()).append(t.byteOffset() != 0 ? ", offset " + t.byteOffset() : "").append(") ")
+                        .append(hex(t.data(), t.byteLength()));
+                return;
             }
             case PRIMITIVE_WRAPPER: {
                 long inner = heap.primitiveWrapperValue(v);
@@ -220,41 +365,74 @@ final class JsFormatter {
                     case SYMBOL -> "Symbol";
                     default -> ctorName(v);
                 };
-                return "[" + type + ": " + format(inner, level + 1) + "]";
+                sb.append("[").append(type).append(": ");
+                write(inner, level + 1);
+                sb.append("]");
+                return;
             }
             case PROXY: {
                 V8Heap.ProxyInfo p = heap.proxy(v);
-                if (!expand) return "[Proxy]";
-                List<String[]> fields = new ArrayList<>();
-                fields.add(new String[] {"target", format(p.target(), level + 1)});
-                fields.add(new String[] {"handler", format(p.handler(), level + 1)});
-                return "Proxy " + block(fields, level);
+                if (!expand) {
+                    sb.append("[Proxy]").append(tooDeep);
+                    return;
+                }
+                sb.append("Proxy ");
+                blockOpen();
+                field("target", level);
+                write(p.target(), level + 1);
+                fieldEnd();
+                field("handler", level);
+                write(p.handler(), level + 1);
+                fieldEnd();
+                blockClose(level, 2);
+                return;
             }
             case ARGUMENTS: {
-                V8Heap.Elements e = heap.elements(v, maxItems);
-                if (!expand) return "[Arguments]";
-                return "[Arguments] " + elementList(e, level);
+                V8Heap.Elements e = heap.elements(v, 0, page());
+                if (!expand) {
+                    sb.append("[Arguments]").append(tooDeep);
+                    return;
+                }
+                sb.append("[Arguments] ");
+                elementList(v, e, level);
+                return;
             }
             case GENERATOR:
             case ASYNC_FUNCTION_OBJECT: {
                 V8Heap.GeneratorInfo g = heap.generator(v);
                 String what = k == JsKind.GENERATOR ? "Generator" : "AsyncFunction";
-                return "[" + what + " " + Strings.escape(heap.functionDebugName(g.function())) + "] { <" + g.state() + "> }";
+                sb.append("[").append(what).append(" ").append(Strings.escape(heap.functionDebugName(g.function()))).append("] { <")
+                        .append(g.state()).append("> }");
+                return;
             }
             case GLOBAL_PROXY: {
                 // printed on its own, the proxy shows the global object it stands for
                 OptionalLong g = level == 0 ? heap.globalObjectOf(v) : OptionalLong.empty();
-                return g.isPresent() ? "[global proxy] -> " + format(g.getAsLong(), level) : "[global proxy]";
+                if (g.isPresent()) {
+                    sb.append("[global proxy] -> ");
+                    write(g.getAsLong(), level);
+                } else {
+                    sb.append("[global proxy]");
+                }
+                return;
             }
             case GLOBAL_OBJECT: {
-                if (level > 0) return "[global object]";
-                return "[global object] " + properties(v, level);
+                if (level > 0) {
+                    sb.append("[global object]");
+                    return;
+                }
+                sb.append("[global object] ");
+                properties(v, level);
+                return;
             }
             default: {
                 String name = ctorName(v);
-                String prefix = name.equals("Object") ? "" : Strings.escape(name) + " ";
-                if (!expand) return "[" + Strings.escape(name) + "]";
-                return prefix + properties(v, level);
+                if (!expand) {
+                    sb.append("[").append(Strings.escape(name)).append("]").append(tooDeep);
+                    return;
+                }
+                if (!name.equals("Object")) sb.append(Strings.escape(name)).append(' ');
+                properties(v, level);
             }
         }
     }
@@ -263,57 +441,214 @@ final class JsFormatter {
     private String plain(long v) {
         try {
             if (heap.kindOf(v) == JsKind.STRING) return Strings.escape(heap.readString(v, maxChars).text());
-            return format(v, depth);
+            // a value nested as deep as -d: its summary, never expanded
+            JsFormatter f = new JsFormatter(heap, 0, maxChars, maxItems, addresses);
+            f.reset(null);
+            f.write(v, 1);
+            return f.sb.toString();
         } catch (MemoryFault | HeapException e) {
             return "?";
         }
     }
 
-    private String properties(long v, int level) {
+    // ---- blocks: { key: value, ... } over lines -------------------------------------------------
+    // Written as they go: "{\n" first, then each field; an empty block becomes "{}" at the end.
+
+    private void blockOpen() {
+        sb.append("{\n");
+    }
+
+    /** Starts a field line: indentation and "key: ". */
+    private void field(String key, int level) {
+        indent(level + 1);
+        sb.append(key).append(": ");
+    }
+
+    private void fieldEnd() {
+        sb.append(",\n");
+        maybeFlush();
+    }
+
+    /** A line holding a note, no key and no comma. */
+    private void note(String text, int level) {
+        indent(level + 1);
+        sb.append(text).append('\n');
+        maybeFlush();
+    }
+
+    private void blockClose(int level, int fields) {
+        if (fields == 0) {
+            // nothing was flushed since "{\n" (flushing happens only after a field)
+            sb.setLength(sb.length() - 2);
+            sb.append("{}");
+            return;
+        }
+        indent(level);
+        sb.append('}');
+    }
+
+    private void indent(int level) {
+        for (int i = 0; i < level; i++) sb.append(INDENT);
+    }
+
+    private void property(V8Heap.Property p, int level) {
+        field(key(p.name()), level);
+        if (p.accessor()) sb.append("[Getter/Setter]");
+        else write(p.value(), level + 1);
+        fieldEnd();
+    }
+
+    /** Elements to read per call: a page, so a huge array costs memory for one page at a time. */
+    private int page() {
+        return Math.min(maxItems, 4096);
+    }
+
+    private void properties(long v, int level) {
         // The object itself is valid (its map is): a corrupted elements store or property
         // backing store is marked where it would print, and the rest still prints.
-        List<String[]> fields = new ArrayList<>();
+        blockOpen();
+        int n = 0;
         List<V8Heap.Property> props;
         try {
-            props = heap.properties(v, maxItems + 1);
+            // one more than shown, to know whether to say "more" (saturating: -l 2147483647 is every one)
+            props = heap.properties(v, maxItems == Integer.MAX_VALUE ? maxItems : maxItems + 1);
         } catch (MemoryFault | HeapException e) {
             props = List.of();
-            fields.add(new String[] {null, invalid("properties", e)});
+            note(invalid("properties", e), level);
+            n++;
         }
         try {
-            V8Heap.Elements el = heap.elements(v, maxItems);
-            for (V8Heap.Element e : el.items()) {
-                if (e.type() == V8Heap.Element.Type.HOLE) continue;
-                fields.add(new String[] {Long.toString(e.index()), element(e, level + 1)});
+            long shown = 0;
+            for (long start = 0; shown < maxItems; ) {
+                V8Heap.Elements el = heap.elements(v, start, (int) Math.min(page(), maxItems - shown));
+                for (V8Heap.Element e : el.items()) {
+                    shown++;
+                    if (e.type() == V8Heap.Element.Type.HOLE) continue;
+                    field(Long.toString(e.index()), level);
+                    element(e, level + 1);
+                    fieldEnd();
+                    n++;
+                }
+                if (!el.truncated() || el.items().isEmpty()) break;
+                start = el.items().getLast().index() + 1;
+                if (el.dictionary()) {
+                    // a dictionary is scanned whole for each call: the rest in one call, not page by page
+                    for (V8Heap.Element e : heap.elements(v, start, (int) (maxItems - shown)).items()) {
+                        if (e.type() == V8Heap.Element.Type.HOLE) continue;
+                        field(Long.toString(e.index()), level);
+                        element(e, level + 1);
+                        fieldEnd();
+                        n++;
+                    }
+                    break;
+                }
             }
         } catch (MemoryFault | HeapException e) {
-            fields.add(new String[] {null, invalid("elements", e)});
+            note(invalid("elements", e), level);
+            n++;
         }
-        int n = 0;
+        int k = 0;
         for (V8Heap.Property p : props) {
-            if (n++ >= maxItems) {
-                fields.add(new String[] {null, "... more properties (limit " + maxItems + ")"});
+            if (k++ >= maxItems) {
+                note("... more properties (limit " + maxItems + ")", level);
+                n++;
                 break;
             }
-            fields.add(new String[] {key(p.name()), p.accessor() ? "[Getter/Setter]" : format(p.value(), level + 1)});
+            property(p, level);
+            n++;
         }
-        return block(fields, level);
+        blockClose(level, n);
     }
 
-    /** "{\n    k: v,\n}" at the given level; "{}" when empty. A null key prints the value alone. */
-    private static String block(List<String[]> fields, int level) {
-        if (fields.isEmpty()) return "{}";
-        String in = INDENT.repeat(level + 1);
-        StringBuilder sb = new StringBuilder("{\n");
-        for (String[] f : fields) {
-            sb.append(in);
-            if (f[0] != null) sb.append(f[0]).append(": ");
-            sb.append(f[1]).append(f[0] == null ? "\n" : ",\n");
+    // ---- lists: [ a, b ] on one line when short, else one item per line ---------------------------
+    // Written one item per line as they go; a list that turns out short and single-line is
+    // rewritten on one line when it closes. Only a list that can still fit one line (LIMIT
+    // characters) is kept in memory, so output streams past everything else.
+
+    private static final class ListState {
+        /** Longer than this, written one item per line, a list cannot fit on one line. */
+        static final int LIMIT = 4096;
+        final long start;
+        final int level;
+        final String openText;
+        final long[] itemStart = new long[INLINE_WIDTH / 2 + 1];
+        final long[] itemEnd = new long[INLINE_WIDTH / 2 + 1];
+        int items;
+        long current;
+        boolean inlineable = true;
+
+        ListState(long start, int level, String openText) {
+            this.start = start;
+            this.level = level;
+            this.openText = openText;
         }
-        return sb.append(INDENT.repeat(level)).append('}').toString();
     }
 
-    /** Items on one line when short and single-line, else one per line. */
+    private ListState listOpen(String openText, int level) {
+        ListState l = new ListState(pos(), level, openText);
+        open.add(l);
+        sb.append(openText).append('\n');
+        return l;
+    }
+
+    private void itemOpen(ListState l) {
+        indent(l.level + 1);
+        l.current = pos();
+    }
+
+    /** Ends an item; a note ("... N more") ends with a bare newline. */
+    private void itemClose(ListState l, boolean noteItem) {
+        if (l.inlineable) {
+            if (l.items < l.itemStart.length) {
+                l.itemStart[l.items] = l.current;
+                l.itemEnd[l.items] = pos();
+            } else {
+                l.inlineable = false; // more items than fit one line
+            }
+        }
+        l.items++;
+        sb.append(noteItem ? "\n" : ",\n");
+        if (pos() - l.start > ListState.LIMIT) l.inlineable = false;
+        maybeFlush();
+    }
+
+    private void listClose(ListState l, String close, boolean forceMulti) {
+        open.remove(open.size() - 1);
+        if (l.items == 0 && l.start >= base) {
+            sb.setLength((int) (l.start - base));
+            sb.append(l.openText).append(close);
+            return;
+        }
+        if (l.inlineable && !forceMulti && l.start >= base && pos() - l.start <= ListState.LIMIT) {
+            int width = 0;
+            boolean multi = false;
+            for (int i = 0; i < l.items && !multi; i++) {
+                int a = (int) (l.itemStart[i] - base), b = (int) (l.itemEnd[i] - base);
+                width += b - a + 2;
+                for (int j = a; j < b; j++) {
+                    if (sb.charAt(j) == '\n') {
+                        multi = true;
+                        break;
+                    }
+                }
+            }
+            if (!multi && width + l.level * 4 <= INLINE_WIDTH) {
+                StringBuilder one = new StringBuilder(l.openText).append(' ');
+                for (int i = 0; i < l.items; i++) {
+                    if (i > 0) one.append(", ");
+                    one.append(sb, (int) (l.itemStart[i] - base), (int) (l.itemEnd[i] - base));
+                }
+                one.append(' ').append(close);
+                sb.setLength((int) (l.start - base));
+                sb.append(one);
+                return;
+            }
+        }
+        indent(l.level);
+        sb.append(close);
+    }
+
+    /** Items on one line when short and single-line, else one per line (for lists of finished strings). */
     private static String list(String open, List<String> items, String close, int level, boolean forceMulti) {
         if (items.isEmpty()) return open + close;
         int width = 0;
@@ -329,16 +664,20 @@ final class JsFormatter {
         return sb.append(INDENT.repeat(level)).append(close).toString();
     }
 
-    private String array(long v, int level, boolean expand) {
+    private void array(long v, int level, boolean expand, String tooDeep) {
         V8Heap.Elements e;
         try {
-            e = heap.elements(v, maxItems);
+            e = heap.elements(v, 0, expand ? page() : 0);
         } catch (MemoryFault | HeapException x) {
             // a valid array whose elements store is corrupted or not in the core
-            return expand ? "[ " + invalid("elements", x) + " ]" : "[Array(?)]";
+            sb.append(expand ? "[ " + invalid("elements", x) + " ]" : "[Array(?)]");
+            return;
         }
-        if (!expand) return "[Array(" + e.length() + ")]";
-        return elementList(e, level);
+        if (!expand) {
+            sb.append("[Array(").append(e.length()).append(")]").append(tooDeep);
+            return;
+        }
+        elementList(v, e, level);
     }
 
     /** A part of a valid object that cannot be decoded, marked where it would print. */
@@ -347,42 +686,73 @@ final class JsFormatter {
         return "<" + what + (e instanceof MemoryFault ? " unreadable: " : ": ") + why + ">";
     }
 
-    private String elementList(V8Heap.Elements e, int level) {
-        List<String> items = new ArrayList<>();
-        long next = 0;
-        for (V8Heap.Element el : e.items()) {
-            if (el.index() > next) items.add(holes(el.index() - next));
-            items.add(el.type() == V8Heap.Element.Type.HOLE ? "<hole>" : element(el, level + 1));
-            next = el.index() + 1;
+    /** The elements from first (elements 0..), then page by page up to maxItems, as a list. */
+    private void elementList(long v, V8Heap.Elements first, int level) {
+        ListState l = listOpen("[", level);
+        long next = 0, shown = 0;
+        V8Heap.Elements e = first;
+        boolean truncated;
+        while (true) {
+            for (V8Heap.Element el : e.items()) {
+                if (shown >= maxItems) break;
+                if (el.index() > next) {
+                    itemOpen(l);
+                    sb.append(holes(el.index() - next));
+                    itemClose(l, false);
+                }
+                itemOpen(l);
+                if (el.type() == V8Heap.Element.Type.HOLE) sb.append("<hole>");
+                else element(el, level + 1);
+                itemClose(l, false);
+                next = el.index() + 1;
+                shown++;
+            }
+            truncated = e.truncated();
+            if (!truncated || shown >= maxItems || e.items().isEmpty()) break;
+            // a dictionary is scanned whole for each call: the rest in one call, not page by page
+            e = heap.elements(v, next, (int) (e.dictionary() ? maxItems - shown : Math.min(page(), maxItems - shown)));
         }
-        if (e.truncated()) {
-            items.add("... " + (e.length() - next) + " more (length " + e.length() + ")");
+        if (truncated) {
+            itemOpen(l);
+            sb.append("... ").append(e.length() - next).append(" more (length ").append(e.length()).append(")");
+            itemClose(l, true);
         } else if (e.length() > next) {
-            items.add(holes(e.length() - next));
+            itemOpen(l);
+            sb.append(holes(e.length() - next));
+            itemClose(l, false);
         }
-        return list("[", items, "]", level, false);
+        listClose(l, "]", false);
     }
 
     private static String holes(long n) {
         return n == 1 ? "<hole>" : "<" + n + " holes>";
     }
 
-    private String element(V8Heap.Element el, int level) {
-        return switch (el.type()) {
-            case HOLE -> "<hole>";
-            case DOUBLE -> JsNumbers.format(el.number());
-            case TAGGED -> format(el.value(), level);
-        };
+    private void element(V8Heap.Element el, int level) {
+        switch (el.type()) {
+            case HOLE -> sb.append("<hole>");
+            case DOUBLE -> sb.append(JsNumbers.format(el.number()));
+            case TAGGED -> write(el.value(), level);
+        }
     }
 
-    private String entries(V8Heap.Collection c, boolean isMap, int level) {
-        List<String> items = new ArrayList<>();
+    private void entries(V8Heap.Collection c, boolean isMap, int level) {
+        ListState l = listOpen("{", level);
         for (V8Heap.Entry en : c.entries()) {
-            String kx = format(en.key(), level + 1);
-            items.add(isMap ? kx + " => " + format(en.value(), level + 1) : kx);
+            itemOpen(l);
+            write(en.key(), level + 1);
+            if (isMap) {
+                sb.append(" => ");
+                write(en.value(), level + 1);
+            }
+            itemClose(l, false);
         }
-        if (c.size() > c.entries().size()) items.add("... " + (c.size() - c.entries().size()) + " more");
-        return list("{", items, "}", level, false);
+        if (c.size() > c.entries().size()) {
+            itemOpen(l);
+            sb.append("... ").append(c.size() - c.entries().size()).append(" more");
+            itemClose(l, true);
+        }
+        listClose(l, "}", false);
     }
 
     private String function(long v) {
@@ -501,14 +871,10 @@ final class JsFormatter {
     private long index(long v, long idx) {
         JsKind k = heap.kindOf(v);
         if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no element " + idx);
-        V8Heap.Elements e = heap.elements(v, (int) Math.min(Integer.MAX_VALUE, Math.max(idx + 1, 1)));
-        for (V8Heap.Element el : e.items()) {
-            if (el.index() == idx) {
-                if (el.type() == V8Heap.Element.Type.TAGGED) return el.value();
-                throw new IllegalArgumentException("element " + idx + " of " + Output.hex(v) + " is "
-                        + (el.type() == V8Heap.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
-            }
-        }
-        throw new IllegalArgumentException(Output.hex(v) + " has no element " + idx);
+        // one element read directly: [49999999] of a 50M-element array reads one word, not 50M
+        V8Heap.Element el = heap.elementAt(v, idx).orElseThrow(() -> new IllegalArgumentException(Output.hex(v) + " has no element " + idx));
+        if (el.type() == V8Heap.Element.Type.TAGGED) return el.value();
+        throw new IllegalArgumentException("element " + idx + " of " + Output.hex(v) + " is "
+                + (el.type() == V8Heap.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
     }
 }

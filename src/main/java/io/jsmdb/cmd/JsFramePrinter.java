@@ -129,7 +129,8 @@ final class JsFramePrinter {
         int line = js.position().line();
         List<String[]> lines;
         try {
-            lines = w.heap().sourceLines(js.script(), Math.max(1, line - n), line + n);
+            // saturating: -n 2147483647 means every line, not an int overflow that shows none
+            lines = w.heap().sourceLines(js.script(), Math.max(1, line - n), Numbers.saturatedAdd(line, n));
         } catch (MemoryFault | HeapException e) {
             return;
         }

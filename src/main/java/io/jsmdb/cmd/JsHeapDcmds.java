@@ -45,6 +45,8 @@ final class JsHeapDcmds {
 
     /** A decoding failure as the one line the user reads. */
     static DcmdException failure(long addr, RuntimeException e) {
+        // a closed output or Ctrl-C is not a decoding failure: it stops the command as it is
+        if (e instanceof OutputClosedException || e instanceof CancelledException) throw e;
         if (e instanceof MemoryFault f) {
             return new DcmdException(String.format("%s: memory at %s is not in the core (%s)", Output.hex(addr), Output.hex(f.address()),
                     Strings.escape(String.valueOf(f.getMessage()))), e);

@@ -27,9 +27,11 @@ public final class JsPrintDcmd implements Dcmd {
                 and result, ArrayBuffer / typed arrays / DataView / Buffer (length, values, first
                 bytes in hex), boxed primitives, Proxy, arguments, generators.
                 Containers nested deeper than DEPTH print as a summary ([Object], [Array(3)]);
-                an object that contains itself prints as [Circular ADDR].
+                an object that contains itself prints as [Circular ADDR]. jsmdb expands at
+                most 1000 levels: deeper containers print as their summary followed by
+                "<deeper than 1000 levels: not expanded>".
                   -a        show the address of every heap value (ADDR: value)
-                  -d DEPTH  nesting depth to expand (default 2)
+                  -d DEPTH  nesting depth to expand (default 2, at most 1000)
                   -l N      show at most N characters of a string and N elements, properties,
                             entries or bytes of a container (default 4096 characters and 1000
                             items); what is cut says so
@@ -58,8 +60,7 @@ public final class JsPrintDcmd implements Dcmd {
                     throw new DcmdException(e.getMessage());
                 }
             }
-            String text = f.format(v);
-            ctx.out().println(text);
+            f.print(v, ctx.out()); // streamed: memory follows the pending piece, not the whole text
         } catch (RuntimeException e) {
             throw JsHeapDcmds.failure(v, e);
         }

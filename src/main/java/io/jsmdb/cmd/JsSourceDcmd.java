@@ -43,7 +43,8 @@ public final class JsSourceDcmd implements Dcmd {
             V8Heap.LineColumn a = heap.lineColumn(script, range[0]), b = heap.lineColumn(script, Math.max(range[0], range[1] - 1));
             if (a == null || b == null) throw new DcmdException("the script's source is not readable in the core");
             ctx.out().println("file: " + Strings.escape(heap.scriptName(script).orElse("<anonymous>")));
-            for (String[] l : heap.sourceLines(script, Math.max(1, a.line() - n), b.line() + n)) {
+            // saturating: -n 2147483647 means every line, not an int overflow that shows none
+            for (String[] l : heap.sourceLines(script, Math.max(1, a.line() - n), Numbers.saturatedAdd(b.line(), n))) {
                 ctx.checkCancelled();
                 ctx.out().println(String.format("%5s %s", l[0], Strings.escape(l[1])));
             }

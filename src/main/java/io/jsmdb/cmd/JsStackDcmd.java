@@ -1,5 +1,7 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.frames.StackWalker;
 import java.util.List;
@@ -48,10 +50,35 @@ public final class JsStackDcmd implements Dcmd {
                 first = false;
                 ctx.out().println("THREAD " + t.tid() + (t.index() == 0 && t.signal() != 0 ? " (faulting)" : ""));
                 JsFramePrinter.print(ctx, w, w.walk(t), o);
+                warnIfStackMissing(ctx, t);
             }
             return;
         }
         ThreadState t = RegsDcmd.selectThread(this, ctx, args);
         JsFramePrinter.print(ctx, w, w.walk(t), o);
+        warnIfStackMissing(ctx, t);
+    }
+
+    /**
+     * A core cut short (a full disk, a core size limit) loses the stacks first: they are mapped
+     * high and written last. The walk then has only the registers' frame, so the user is told why
+     * the stack is that short rather than shown one frame as if it were the whole stack.
+     */
+    private static void warnIfStackMissing(DcmdContext ctx, ThreadState t) {
+        String why = stackMissing(ctx.target().core(), t);
+        if (why != null) ctx.warn(why);
+    }
+
+    /** One line saying that thread t's stack is not in the core, and why; null when it is there. */
+    static String stackMissing(CoreFile core, ThreadState t) {
+        long sp = t.registers().rsp();
+        try {
+            core.readLong(sp);
+            return null;
+        } catch (MemoryFault f) {
+            String reason = String.valueOf(f.getMessage()).replaceFirst("^cannot read \\d+ bytes? at 0x[0-9a-f]+: ", "");
+            return String.format("thread %d: its stack (rsp 0x%x) is not in the core (%s): only the frame in its registers is known",
+                    t.tid(), sp, reason);
+        }
     }
 }

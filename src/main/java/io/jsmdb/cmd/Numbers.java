@@ -43,4 +43,10 @@ public final class Numbers {
         }
         return true;
     }
+
+    /** a + b, or Integer.MAX_VALUE when it would overflow: a count option's "as many as there are". */
+    static int saturatedAdd(int a, int b) {
+        long r = (long) a + b;
+        return r > Integer.MAX_VALUE ? Integer.MAX_VALUE : r < Integer.MIN_VALUE ? Integer.MIN_VALUE : (int) r;
+    }
 }

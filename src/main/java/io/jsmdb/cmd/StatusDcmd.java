@@ -36,12 +36,13 @@ public final class StatusDcmd implements Dcmd {
         NodeTarget t = ctx.target();
         CoreFile core = t.core();
         Output out = ctx.out();
-        row(out, "core file", core.path() + " (" + human(core.fileSize()) + ")");
-        row(out, "node binary", t.nodeBinary().path()
+        // paths (the binary found from the core's NT_FILE), versions and warnings come from the core
+        row(out, "core file", Strings.escape(core.path().toString()) + " (" + human(core.fileSize()) + ")");
+        row(out, "node binary", Strings.escape(t.nodeBinary().path().toString())
                 + t.nodeBinary().buildId().map(b -> " (build-id " + b + ")").orElse(""));
-        if (!t.nodeBinary().path().toString().equals(t.executablePath())) row(out, "process binary", t.executablePath());
-        row(out, "node version", t.nodeVersion().map(Object::toString).orElse("unknown"));
-        row(out, "V8 version", t.v8VersionString().orElse("unknown"));
+        if (!t.nodeBinary().path().toString().equals(t.executablePath())) row(out, "process binary", Strings.escape(t.executablePath()));
+        row(out, "node version", t.nodeVersion().map(v -> Strings.escape(v.toString())).orElse("unknown"));
+        row(out, "V8 version", t.v8VersionString().map(Strings::escape).orElse("unknown"));
         Optional<ProcessInfo> ps = core.processInfo();
         row(out, "pid", ps.map(p -> p.pid() + " (ppid " + p.ppid() + ", uid " + p.uid() + ")").orElse("unknown"));
         CommandLine cmd = core.commandLine();
@@ -53,7 +54,7 @@ public final class StatusDcmd implements Dcmd {
         if (warnings.isEmpty()) {
             row(out, "warnings", "none");
         } else {
-            for (int i = 0; i < warnings.size(); i++) row(out, i == 0 ? "warnings" : "", warnings.get(i));
+            for (int i = 0; i < warnings.size(); i++) row(out, i == 0 ? "warnings" : "", Strings.safe(warnings.get(i)));
         }
     }
 

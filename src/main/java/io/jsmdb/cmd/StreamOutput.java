@@ -15,9 +15,17 @@ final class StreamOutput implements Output {
     private final boolean flushLines;
     private final PrintStream progressTo; // null: no progress shown
     private final Runnable checkCancelled;
+    private final boolean shellSink;
+    private OutputClosedException closed;
 
-    StreamOutput(Writer sink, LongConsumer next, boolean terminal, PrintStream progressTo, Runnable checkCancelled) {
+    /**
+     * @param shellSink sink is a shell command's stdin: any failed write means the command
+     *                  stopped reading (sh closes it when it exits), never a failure of ours
+     */
+    StreamOutput(Writer sink, LongConsumer next, boolean terminal, PrintStream progressTo, Runnable checkCancelled,
+                 boolean shellSink) {
         this.sink = sink;
+        this.shellSink = shellSink;
         this.next = next;
         this.terminal = terminal;
         this.flushLines = terminal;
@@ -82,9 +90,10 @@ final class StreamOutput implements Output {
 
     private void write(String s) {
         try {
-            sink.write(s == null ? "null" : s);
+            // whatever a dcmd forgot to escape, no control or bidi character reaches the reader raw
+            sink.write(s == null ? "null" : Strings.safe(s));
         } catch (IOException e) {
-            throw new OutputClosedException();
+            throw closed(e);
         }
     }
 
@@ -92,8 +101,19 @@ final class StreamOutput implements Output {
         try {
             sink.flush();
         } catch (IOException e) {
-            throw new OutputClosedException();
+            throw closed(e);
         }
+    }
+
+    private OutputClosedException closed(IOException e) {
+        OutputClosedException c = shellSink ? OutputClosedException.readerLeft(e) : OutputClosedException.of(e);
+        if (closed == null) closed = c;
+        return c;
+    }
+
+    /** The first failed write of this output, or null: a dcmd that caught it must still stop. */
+    OutputClosedException closed() {
+        return closed;
     }
 
     /** Polls cancellation only. */

@@ -40,6 +40,11 @@ public final class V8PrintDcmd implements Dcmd {
             V8Heap.MapInfo mi = heap.mapInfoOf(addr);
             int type = mi.instanceType();
             String cls = args.positional().isEmpty() ? md.typeClassName(type).orElse(null) : args.positional().getFirst();
+            if (!args.positional().isEmpty() && md.describe("class_" + cls + "__").isEmpty() && md.describe("parent_" + cls + "__").isEmpty()) {
+                // a typo would otherwise print the HeapObject fields under a class that does not exist
+                throw DcmdException.usage(this, "unknown class '" + Strings.escape(cls)
+                        + "': the binary's metadata describes no such class (::v8metadata class_ lists the classes and their fields)");
+            }
             if (cls == null) cls = heap.isStringType(type) ? "String" : heap.isJSObjectType(type) ? "JSObject" : "HeapObject";
             List<String> classes = classChain(md, cls, heap.isStringType(type), heap.isJSObjectType(type));
             TreeMap<Integer, List<String[]>> fields = new TreeMap<>();

@@ -133,6 +133,35 @@ class HostileCoreTest {
         assertNoProblems();
     }
 
+    /** A core cut just before the faulting thread's stack: ::jsstack says the stack is missing, in one line. */
+    @Test
+    void truncatedBeforeTheStack() throws Exception {
+        for (String version : TestCores.VERSIONS) {
+            TestCore tc = TestCores.get(version, "stack", TestCores.ABORT);
+            Path cut = tmp.resolve("stackless-" + version);
+            long rsp, at = -1;
+            try (FileChannel ch = FileChannel.open(tc.core(), StandardOpenOption.READ)) {
+                Elf elf = new Elf(ch);
+                rsp = Elf.read(ch, elf.note(1) + 112 + 19 * 8, 8).getLong(0);
+                for (int i = 0; i < elf.phnum; i++) {
+                    if (elf.type[i] == 1 && Long.compareUnsigned(rsp - elf.vaddr[i], elf.memsz[i]) < 0) at = elf.offset[i];
+                }
+            }
+            assertTrue(at > 0, tc.name() + ": the PT_LOAD of the stack");
+            CoreCopy.sparseCopy(tc.core(), cut, at);
+            Result r = run(tc.name() + " cut before its stack", tc.node(), cut, "::jsstack");
+            assertNotNull(r, tc.name());
+            judge(tc.name() + " cut before its stack", r);
+            assertEquals(0, r.status(), tc.name() + ": " + r.err());
+            assertTrue(r.out().startsWith("native: "), tc.name() + ": the frame in the registers\n" + r.out());
+            assertEquals(List.of(String.format("jsmdb: warning: thread %d: its stack (rsp 0x%x) is not in the core "
+                    + "(not in core: the core file is truncated): only the frame in its registers is known",
+                    ((Number) tc.oracle().get("pid")).intValue(), rsp)), r.err().lines().toList(), tc.name());
+            Files.delete(cut);
+        }
+        assertNoProblems();
+    }
+
     // ---------------------------------------------------------------------------------------
     // (d) program headers, notes and registers that lie
 
@@ -227,6 +256,55 @@ class HostileCoreTest {
     }
 
     // ---------------------------------------------------------------------------------------
+    // (e) file names in the core (NT_FILE) carrying terminal escapes and bidi overrides
+
+    @Test
+    void pathsFromTheCoreAreEscaped() throws Exception {
+        TestCore tc = TestCores.get("20.20.2", "stack", TestCores.ABORT);
+        try (CoreCopy copy = CoreCopy.of(tc, tmp)) {
+            // every file name's last component starts with ESC and U+202E (RIGHT-TO-LEFT OVERRIDE)
+            byte[] evil = {0x1b, (byte) 0xe2, (byte) 0x80, (byte) 0xae};
+            long at = copy.elf.note(0x46494c45);
+            long count = copy.getLong(at);
+            long p = at + 16 + count * 24;
+            int renamed = 0;
+            for (long i = 0; i < count; i++) {
+                StringBuilder name = new StringBuilder();
+                long start = p;
+                for (byte b; (b = copy.get(p, 1).get(0)) != 0; p++) name.append((char) (b & 0xff));
+                p++;
+                int slash = name.lastIndexOf("/");
+                if (slash >= 0 && name.length() - slash - 1 >= evil.length) {
+                    copy.put(start + slash + 1, evil);
+                    renamed++;
+                }
+            }
+            assertTrue(renamed > 5, "file names renamed: " + renamed);
+            for (String[] args : List.of(new String[] {tc.node().toString(), copy.path.toString()},
+                    new String[] {copy.path.toString()})) {
+                String what = tc.name() + " with ESC and U+202E in every NT_FILE name, args " + List.of(args).size();
+                ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+                String[] argv = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                        java.util.stream.Stream.of("-e", "::status; ::mappings; ::threads; ::jsstack; ::regs")).toArray(String[]::new);
+                int status = Main.run(argv, Io.of(new ByteArrayInputStream(new byte[0]), out,
+                        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()), NodeTarget::open, DcmdRegistry::standard);
+                String o = out.toString(StandardCharsets.UTF_8), e = err.toString(StandardCharsets.UTF_8);
+                checkText(what, "stdout", o);
+                checkText(what, "stderr", e);
+                if (args.length == 2) {
+                    assertTrue(status <= 1, what + ": " + e);
+                    assertTrue(o.contains("\\x1b\\u202e"), what + ": the names are shown, escaped:\n" + o);
+                } else {
+                    // the binary the core names cannot be found (its name was changed): the error names it, escaped
+                    assertEquals(2, status, what + ": " + e);
+                    assertTrue(e.contains("\\x1b\\u202e"), what + ": " + e);
+                }
+            }
+        }
+        assertNoProblems();
+    }
+
+    // ---------------------------------------------------------------------------------------
     // running jsmdb and judging its output
 
     private static final Pattern OBJECT_ROW = Pattern.compile("(?m)^\\s*([0-9a-f]{6,16})\\s+\\d+\\s+\\d+ ");
@@ -309,9 +387,13 @@ class HostileCoreTest {
     private void checkText(String what, String stream, String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0)) {
+            int type = Character.getType(c);
+            // C0/C1 controls, and the invisible ones that reorder or hide text (bidi overrides, marks)
+            boolean invisible = (type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) && c != 0x200c && c != 0x200d;
+            if ((c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c < 0xa0) || invisible) {
                 int ls = s.lastIndexOf('\n', i) + 1, le = s.indexOf('\n', i);
-                problems.add(what + ": raw control character 0x" + Integer.toHexString(c) + " in " + stream + ": "
+                problems.add(what + ": raw control or format character U+" + String.format("%04x", (int) c) + " in " + stream + ": "
                         + clip(io.jsmdb.cmd.Strings.escape(s.substring(ls, le < 0 ? s.length() : le))));
                 return;
             }
@@ -415,7 +497,7 @@ class HostileCoreTest {
             return -1;
         }
 
-        private static ByteBuffer read(FileChannel ch, long at, int len) throws IOException {
+        static ByteBuffer read(FileChannel ch, long at, int len) throws IOException {
             ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) { }
             return b.clear();
@@ -540,7 +622,7 @@ class HostileCoreTest {
         void putInt(long at, int v) { put(at, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, v).array()); }
         void putShort(long at, short v) { put(at, ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, v).array()); }
 
-        private ByteBuffer get(long at, int len) {
+        ByteBuffer get(long at, int len) {
             try {
                 ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
                 while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) { }
@@ -550,7 +632,7 @@ class HostileCoreTest {
             }
         }
 
-        private void put(long at, byte[] bytes) {
+        void put(long at, byte[] bytes) {
             undo.add(new Object[] {at, get(at, bytes.length).array()});
             write(at, bytes);
         }

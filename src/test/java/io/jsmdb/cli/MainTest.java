@@ -70,6 +70,18 @@ class MainTest {
         return runWithStdin("", args);
     }
 
+    private int runWithStdinBytes(byte[] stdin, String... args) {
+        Io io = Io.of(new ByteArrayInputStream(stdin), out, new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        return Main.run(args, io, opener, this::registry);
+    }
+
+    private static byte[] concat(String text, byte... tail) {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        byte[] b = java.util.Arrays.copyOf(t, t.length + tail.length);
+        System.arraycopy(tail, 0, b, t.length, tail.length);
+        return b;
+    }
+
     private String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -229,5 +241,107 @@ class MainTest {
         assertEquals(List.of("val"), Args.parse(new String[] {"-eval"}).evals(), "-eval is -e with value 'val'");
         assertTrue(assertThrows(Main.UsageError.class, () -> Args.parse(new String[] {"--eval"})).getMessage()
                 .startsWith("option '--eval' needs a value"));
+    }
+
+    // ---- command streams that are not text (issue 8 item 7) ------------------------------------
+
+    @Test
+    void stdinThatIsNotTextRunsNothingAndExits2() {
+        Path marker = dir.resolve("shell-ran");
+        // a NUL after good lines: nothing runs, not the dcmd, not the shell command before it
+        byte[] nul = concat("::good 1\n!touch " + marker + "\n::good 2\0\n");
+        // invalid UTF-8 (a lone continuation byte, then a truncated sequence at the end)
+        byte[] badUtf8 = concat("::good 1\n!touch " + marker + "\n", (byte) 0x80, (byte) '\n', (byte) 0xe2, (byte) 0x82);
+        for (byte[] stdin : List.of(nul, badUtf8)) {
+            for (String[] args : List.of(new String[] {core.toString()}, new String[] {core.toString(), "-f", "-"})) {
+                err.reset();
+                assertEquals(2, runWithStdinBytes(stdin, args));
+                assertEquals(List.of(), ran, "nothing from the stream ran");
+                assertFalse(Files.exists(marker), "no shell command from the stream ran");
+                assertEquals("", out());
+                assertEquals(1, err().lines().count(), err());
+                assertTrue(err().startsWith("jsmdb: stdin is not a text of commands: "), err());
+                assertTrue(err().contains("nothing from it was run"), err());
+            }
+        }
+    }
+
+    @Test
+    void binaryWithoutNewlinesIsRefusedInBoundedMemory() {
+        byte[] big = new byte[CommandInput.MAX_LINE + 10];
+        java.util.Arrays.fill(big, (byte) 'a');
+        assertEquals(2, runWithStdinBytes(big, core.toString()));
+        assertTrue(err().contains("a line longer than 1 MiB"), err());
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
+    void scriptFileThatIsNotTextRunsNothing() throws IOException {
+        Path marker = dir.resolve("shell-ran");
+        Path script = Files.write(dir.resolve("cmds"), concat("!touch " + marker + "\n::good 1\n", (byte) 0, (byte) 0xff));
+        assertEquals(2, run(core.toString(), "-e", "::good before", "-f", script.toString()));
+        assertEquals(List.of(), ran, "checked before the core is opened, so not even -e ran");
+        assertEquals(List.of(), opened);
+        assertFalse(Files.exists(marker));
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().startsWith("jsmdb: " + script + " is not a text of commands: a NUL byte"), err());
+    }
+
+    @Test
+    void textStdinStillStreamsLineByLine() {
+        // CRLF line ends and UTF-8 are text; the last line needs no newline
+        assertEquals(0, runWithStdinBytes("::good caf\u00e9\r\n::good last".getBytes(StandardCharsets.UTF_8), core.toString()));
+        assertEquals("good caf\u00e9\ngood last\n", out());
+    }
+
+    @Test
+    void fifoOrDeviceAsCoreIsRefused() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(2, run(fifo.toString(), "-e", "::good"));
+        assertEquals("jsmdb: " + fifo + ": not a regular file (a FIFO), not a core file\n", err());
+        assertEquals(List.of(), opened, "never opened (it would block)");
+        err.reset();
+        assertEquals(2, run("/dev/null", core.toString(), "-e", "::good"));
+        assertEquals("jsmdb: /dev/null: not a regular file (a character device), not a node binary\n", err());
+    }
+
+    // ---- output that cannot be written (issue 8 item 7) -----------------------------------------
+
+    private int runWithOut(java.io.OutputStream stdout, String... args) {
+        Io io = Io.of(new ByteArrayInputStream(new byte[0]), stdout, new PrintStream(err, true, StandardCharsets.UTF_8), env);
+        return Main.run(args, io, opener, this::registry);
+    }
+
+    private static java.io.OutputStream failing(String why) {
+        return new java.io.OutputStream() {
+            @Override public void write(int b) throws IOException { throw new IOException(why); }
+            @Override public void write(byte[] b, int off, int len) throws IOException { throw new IOException(why); }
+        };
+    }
+
+    @Test
+    void fullDeviceIsExit1WithOneLine() {
+        assertEquals(1, runWithOut(failing("No space left on device"), core.toString(), "-e", "::good 1; ::good 2; ::good 3"));
+        assertEquals("jsmdb: cannot write the output: No space left on device\n", err());
+        assertEquals(List.of("good[1]"), ran, "the session stops at the first failed write");
+        err.reset();
+        assertEquals(1, runWithOut(failing("No space left on device"), "--help"));
+        assertEquals("jsmdb: cannot write the output: No space left on device\n", err());
+    }
+
+    @Test
+    void readerLeavingIsExit0Quietly() {
+        assertEquals(0, runWithOut(failing("Broken pipe"), core.toString(), "-e", "::good 1; ::good 2"));
+        assertEquals("", err());
+        assertEquals(List.of("good[1]"), ran);
+    }
+
+    @Test
+    void demoHasAHeadingBeforeEachCommand() {
+        assertEquals(1, run(core.toString(), "--demo"));
+        // the fake target (null) makes the real dcmds fail; the headings still frame their output
+        List<String> headings = out().lines().filter(l -> l.startsWith("== ")).toList();
+        assertEquals(List.of("== ::status", "== ::jsstack -v", "== ::findjsobjects"), headings, out());
     }
 }

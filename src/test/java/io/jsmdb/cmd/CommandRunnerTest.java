@@ -367,6 +367,57 @@ class CommandRunnerTest {
     }
 
     @Test
+    void closedOutputInADcmdPipeStopsAtTheFirstWriteEvenWhenTheDcmdWrapsIt() {
+        // like ::jsprint, a dcmd that turns every RuntimeException into its own failure
+        registry.register(FakeDcmd.of("wraps", AddressMode.REQUIRED, (self, ctx, inv) -> {
+            try {
+                calls.add("wraps");
+                ctx.out().println("x".repeat(100_000));
+            } catch (RuntimeException e) {
+                throw new DcmdException("cannot decode: " + e, e);
+            }
+        }));
+        registry.register(FakeDcmd.of("swallows", AddressMode.REQUIRED, (self, ctx, inv) -> {
+            calls.add("swallows");
+            try {
+                ctx.out().println("x".repeat(100_000));
+            } catch (RuntimeException e) {
+                // a dcmd that ignores the failure and goes on: the runner still stops the loop
+            }
+        }));
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        java.io.OutputStream closed = new java.io.OutputStream() {
+            @Override public void write(int b) throws java.io.IOException { throw new java.io.IOException("Broken pipe"); }
+        };
+        assertEquals(OUTPUT_CLOSED, new CommandRunner(registry, null, closed, err, CommandRunner.Config.plain())
+                .run("::nums -n 5000 | ::wraps"));
+        assertEquals(OUTPUT_CLOSED, new CommandRunner(registry, null, closed, err, CommandRunner.Config.plain())
+                .run("::nums -n 5000 | ::swallows"));
+        assertEquals("", err(), "not one line per piped address");
+        assertEquals(List.of("wraps", "swallows"), calls);
+    }
+
+    @Test
+    void failedWriteIsOneLineAndOutputFailed() {
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override public void write(int b) throws java.io.IOException { throw new java.io.IOException("No space left on device"); }
+        };
+        CommandRunner r = new CommandRunner(registry, null, full, err, CommandRunner.Config.plain());
+        assertEquals(OUTPUT_FAILED, r.run("::lines -n 100000"));
+        assertEquals(OUTPUT_FAILED, r.run("::nums -n 5000 | ::show"), "even when a dcmd pipe writes it");
+        assertEquals(OUTPUT_FAILED, r.run("::lines -n 1"), "even when the output fits the buffer");
+        assertEquals("jsmdb: cannot write the output: No space left on device\n".repeat(3), err());
+    }
+
+    @Test
+    void syntaxErrorsEscapeTheCommandTheyQuote() {
+        assertEquals(FAILED, runner.run("\u001b[31mred\u202e::x"));
+        assertFalse(err().contains("\u001b"), err());
+        assertFalse(err().contains("\u202e"), err());
+    }
+
+    @Test
     void runCaptured() {
         CommandRunner.Captured c = CommandRunner.runCaptured(registry, null, "::lines -n 2; ::fail\n::lines -n 1; $q; ::lines");
         assertEquals(FAILED, c.status());

@@ -374,6 +374,13 @@ class JsPrintDcmdTest {
         assertTrue(r.out().startsWith(a + ": JS_OBJECT_TYPE (0x421"), r.out());
         r = run(o, a + "::v8print");
         assertTrue(r.out().contains("+0x0    map (") && r.out().contains("elements ("), r.out());
+        r = run(o, a + "::v8print JSReceiver");
+        assertEquals(CommandRunner.Status.OK, r.status(), r.err());
+        r = run(o, a + "::v8print NoSuchClass");
+        assertEquals(CommandRunner.Status.FAILED, r.status());
+        assertEquals("", r.out(), "a class the metadata does not know prints nothing");
+        assertTrue(r.err().startsWith("jsmdb: ::v8print: unknown class 'NoSuchClass'") && r.err().contains("::v8metadata class_"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
         String func = jsprint(o, "-a .func").split(":")[0];
         r = run(o, func + "::jsclosure");
         assertTrue(r.out().contains("\"KIND\": ") && r.out().contains("\"abort\""), r.out() + r.err());

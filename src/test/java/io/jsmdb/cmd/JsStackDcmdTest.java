@@ -230,6 +230,17 @@ class JsStackDcmdTest {
         r = CommandRunner.runCaptured(reg, t, a.group(2) + "::jssource");
         assertEquals("", r.err(), tc.name());
         assertTrue(r.out().contains("function " + fixtureFn + "("), tc.name() + ": ::jssource\n" + r.out());
+
+        // -n as large as an int means every line around the function or frame (it once overflowed to none)
+        r = CommandRunner.runCaptured(reg, t, a.group(2) + "::jssource -n 2147483647");
+        assertEquals("", r.err(), tc.name());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +1 .*")), tc.name() + ": the script from its first line\n" + r.out());
+        assertTrue(r.out().contains("function " + fixtureFn + "("), tc.name());
+        r = CommandRunner.runCaptured(reg, t, "::jsstack -v -n 2147483647");
+        assertEquals("", r.err(), tc.name());
+        Matcher all = Pattern.compile("(?m)^js:     " + fixtureFn + "\\n(?: {10}.*\\n)*? {10}> *\\d+ ").matcher(r.out());
+        assertTrue(all.find(), tc.name() + ": the executing line is shown with -n 2147483647\n" + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" {10}  +1 .*")), tc.name() + ": from the script's first line");
     }
 
     private static String nameOf(JsFrame f) { return f.debugName(); }

@@ -684,8 +684,6 @@ public final class V8Heap {
         return "";
     }
 
-    private record DictEntry(long index, Property p) {}
-
     private void dictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
         int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
         long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
@@ -695,22 +693,56 @@ public final class V8Heap {
             throw new HeapException(dict, String.format("dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
         }
         int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        List<DictEntry> entries = new ArrayList<>();
+        // The first max in enumeration order, kept in a bounded heap: an object used as a map
+        // with millions of keys costs memory for what is shown only, and only those keys' names are read.
+        FirstN entries = new FirstN(max);
         for (int i = 0; i < capacity; i++) {
             int at = md.fixedArrayHeaderSize() + (start + i * es) * ptr;
             long key = field(dict, at);
             if (isUndefinedOrHole(key)) continue;
-            long value = field(dict, at + ptr);
             long dw = field(dict, at + 2 * ptr);
             long details = isSmi(dw) ? smiValue(dw) : 0;
+            if (!entries.wants(details >>> storageShift)) continue;
             if (!includePrivate && isPrivateKey(key)) continue;
-            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
-            entries.add(new DictEntry(details >>> storageShift, new Property(keyName(key), key, value, isSymbolKey(key), accessor)));
+            entries.add(details >>> storageShift, key, field(dict, at + ptr), details);
         }
-        entries.sort(Comparator.comparingLong(DictEntry::index));
-        for (DictEntry e : entries) {
-            if (out.size() >= max) break;
-            out.add(e.p);
+        for (long[] e : entries.sorted()) {
+            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
+            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor));
+        }
+    }
+
+    /**
+     * The n entries with the smallest order keys among those offered, each {order, a, b, c}:
+     * a max-heap of at most n, so memory follows what is kept, not what is offered.
+     */
+    static final class FirstN {
+        private final int n;
+        private final java.util.PriorityQueue<long[]> heap;
+
+        FirstN(int n) {
+            this.n = Math.max(0, n);
+            this.heap = new java.util.PriorityQueue<>(Math.min(this.n, 1024) + 1, (x, y) -> Long.compare(y[0], x[0]));
+        }
+
+        /** Whether an entry of this order would be kept (cheap: decide before reading more). */
+        boolean wants(long order) {
+            return heap.size() < n || (n > 0 && order < heap.peek()[0]);
+        }
+
+        void add(long order, long a, long b, long c) {
+            if (!wants(order)) return;
+            heap.add(new long[] {order, a, b, c});
+            if (heap.size() > n) heap.poll();
+        }
+
+        int size() { return heap.size(); }
+
+        /** The kept entries by ascending order. */
+        List<long[]> sorted() {
+            List<long[]> all = new ArrayList<>(heap);
+            all.sort(Comparator.comparingLong(e -> e[0]));
+            return all;
         }
     }
 
@@ -723,7 +755,7 @@ public final class V8Heap {
         }
         // entries are PropertyCells in hash order; their details give kind and enumeration order
         int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        List<DictEntry> entries = new ArrayList<>();
+        FirstN entries = new FirstN(max);
         for (int i = 0; i < capacity; i++) {
             long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
             if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
@@ -734,13 +766,11 @@ public final class V8Heap {
             if (isHole(value)) continue;
             long dw = field(cell, md.get(V8Fact.PROPERTY_CELL_DETAILS_OFFSET));
             long details = isSmi(dw) ? smiValue(dw) : 0;
-            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
-            entries.add(new DictEntry(details >>> storageShift, new Property(keyName(key), key, value, isSymbolKey(key), accessor)));
+            entries.add(details >>> storageShift, key, value, details);
         }
-        entries.sort(Comparator.comparingLong(DictEntry::index));
-        for (DictEntry e : entries) {
-            if (out.size() >= max) break;
-            out.add(e.p);
+        for (long[] e : entries.sorted()) {
+            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
+            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor));
         }
     }
 
@@ -785,6 +815,15 @@ public final class V8Heap {
     public record Elements(long length, List<Element> items, boolean dictionary, boolean truncated) {}
 
     public Elements elements(long obj, int max) {
+        return elements(obj, 0, max);
+    }
+
+    /**
+     * As {@link #elements(long, int)}, from index start on: a printer pages through a big array
+     * this way (memory follows the page, not the array), and one element is read in constant
+     * time (fast elements) or one pass without keeping entries (dictionary elements).
+     */
+    public Elements elements(long obj, long start, int max) {
         MapInfo mi = mapInfoOf(obj);
         if (!isJSObjectType(mi.instanceType)) return new Elements(0, List.of(), false, false);
         long store = field(obj, md.jsObjectElementsOffset());
@@ -795,10 +834,19 @@ public final class V8Heap {
             if (d < 0 || d > 4294967295.0 || d != Math.floor(d)) throw new HeapException(obj, String.format("array 0x%x has an invalid length", obj));
             arrayLength = (long) d;
         }
-        return elementsOf(obj, store, arrayLength, max, 0);
+        return elementsOf(obj, store, arrayLength, Math.max(0, start), max, 0);
     }
 
-    private Elements elementsOf(long obj, long store, long arrayLength, int max, int depth) {
+    /** The element at index idx, if the object has one (a hole is an element of type HOLE). */
+    public Optional<Element> elementAt(long obj, long idx) {
+        if (idx < 0) return Optional.empty();
+        for (Element e : elements(obj, idx, 1).items()) {
+            if (e.index() == idx) return Optional.of(e);
+        }
+        return Optional.empty();
+    }
+
+    private Elements elementsOf(long obj, long store, long arrayLength, long start, int max, int depth) {
         List<Element> items = new ArrayList<>();
         if (!isHeapObject(store)) return new Elements(Math.max(arrayLength, 0), items, false, false);
         int st = typeOf(store);
@@ -808,8 +856,8 @@ public final class V8Heap {
             if (len < 0 || len > (1L << 31)) throw new HeapException(store, "elements with an absurd length " + len);
             long n = arrayLength >= 0 ? Math.min(arrayLength, len) : len;
             long holeBits = md.find(V8Fact.HOLE_NAN_BITS).orElse(0);
-            for (long i = 0; i < n && items.size() < max; i++) {
-                long w = field(store, hdr + (int) i * ptr);
+            for (long i = start; i < n && items.size() < max; i++) {
+                long w = mem.readLong(untag(store) + hdr + i * ptr); // long offsets: beyond 2^28 elements an int wraps
                 if (st == tFixedDoubleArray) {
                     if (w == holeBits) items.add(new Element(i, 0, 0, Element.Type.HOLE));
                     else items.add(new Element(i, 0, Double.longBitsToDouble(w), Element.Type.DOUBLE));
@@ -820,31 +868,36 @@ public final class V8Heap {
                 }
             }
             long total = arrayLength >= 0 ? arrayLength : len;
-            return new Elements(total, items, false, items.size() < total);
+            return new Elements(total, items, false, start + items.size() < total);
         }
         if (st == tNumberDict) {
             int capacity = (int) smiField(store, hdr + 2 * ptr, "dictionary capacity");
             long length = smiField(store, md.fixedArrayLengthOffset(), "dictionary length");
-            int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NUMBER_DICTIONARY_PREFIX_SIZE);
+            int dictStart = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NUMBER_DICTIONARY_PREFIX_SIZE);
             int es = md.get(V8Fact.NUMBER_DICTIONARY_ENTRY_SIZE);
-            if (capacity < 0 || start + (long) capacity * es > length) {
+            if (capacity < 0 || dictStart + (long) capacity * es > length) {
                 throw new HeapException(store, String.format("element dictionary 0x%x: capacity %d does not fit its length %d", store, capacity, length));
             }
-            List<Element> all = new ArrayList<>();
+            // the first max entries from index first on, in a bounded heap (memory follows max)
+            FirstN kept = new FirstN(max);
+            long last = -1, beyond = 0;
             for (int i = 0; i < capacity; i++) {
-                int at = hdr + (start + i * es) * ptr;
+                int at = hdr + (dictStart + i * es) * ptr;
                 long key = field(store, at);
                 if (isUndefinedOrHole(key) || !isNumber(key)) continue;
-                all.add(new Element((long) numberValue(key), field(store, at + ptr), 0, Element.Type.TAGGED));
+                long index = (long) numberValue(key);
+                last = Math.max(last, index);
+                if (index < start) continue;
+                beyond++;
+                if (kept.wants(index)) kept.add(index, field(store, at + ptr), 0, 0);
             }
-            all.sort(Comparator.comparingLong(Element::index));
-            long total = arrayLength >= 0 ? arrayLength : (all.isEmpty() ? 0 : all.getLast().index() + 1);
-            List<Element> shown = all.size() > max ? all.subList(0, max) : all;
-            return new Elements(total, new ArrayList<>(shown), true, all.size() > max);
+            for (long[] e : kept.sorted()) items.add(new Element(e[0], e[1], 0, Element.Type.TAGGED));
+            long total = arrayLength >= 0 ? arrayLength : last + 1;
+            return new Elements(total, items, true, beyond > items.size());
         }
         if (st == tSloppyArgs && depth == 0) {
             long args = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET));
-            Elements base = elementsOf(obj, args, arrayLength, max, 1);
+            Elements base = elementsOf(obj, args, arrayLength, start, max, 1);
             long mapped = smiField(store, md.fixedArrayLengthOffset(), "mapped arguments count");
             long context = field(store, md.fixedArrayHeaderSize());
             List<Element> merged = new ArrayList<>();
@@ -861,7 +914,7 @@ public final class V8Heap {
             }
             return new Elements(base.length(), merged, base.dictionary(), base.truncated());
         }
-        return new Elements(Math.max(arrayLength, 0), items, false, arrayLength > 0);
+        return new Elements(Math.max(arrayLength, 0), items, false, arrayLength > start);
     }
 
     // ================================================================ functions
