@@ -1,5 +1,6 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.v8.heap.HeapPage;
 import io.jsmdb.v8.heap.JsObjectScan;
 import io.jsmdb.v8.heap.JsObjectScan.Group;
 import io.jsmdb.v8.heap.Referrers;
@@ -190,11 +191,16 @@ public final class FindjsobjectsDcmd implements Dcmd {
         return sb.toString();
     }
 
-    /** The walk left live bytes unread (not only unused zero tails of old-space pages). */
+    /**
+     * The walk left bytes unread that could hold a reference: not the unused zero tails of
+     * old-space pages, and not read-only space (its objects never point into the mutable heap).
+     */
     private static boolean unwalked(WalkStats w) {
         if (!w.skips().isEmpty()) return true;
         for (WalkStats.Partial p : w.partialPages()) {
-            if (p.why() != WalkStats.Stop.ZERO || p.page().space() == io.jsmdb.v8.heap.HeapPage.Space.NEW) return true;
+            HeapPage.Space space = p.page().space();
+            if (space == HeapPage.Space.READ_ONLY) continue;
+            if (p.why() != WalkStats.Stop.ZERO || space == HeapPage.Space.NEW) return true;
         }
         return false;
     }

@@ -181,7 +181,7 @@ public final class Referrers {
             long a = store - tag;
             long lenWord = mem.readLong(a + lengthOffset);
             if ((lenWord & 1) != 0) return false;
-            long len = Math.min((lenWord >> smiShift) & 0x7fffffffL, MAX_ENTRIES * 3L);
+            long len = Math.min((lenWord >> smiShift) & 0x7fffffffL, MAX_ELEMENTS * 3L);
             for (long i = 0; i < len; i++) if (mem.readLong(a + fixedHeader + 8 * i) == target) return true;
             return false;
         }
