@@ -148,10 +148,23 @@ public final class FindjsobjectsDcmd implements Dcmd {
                     + (unwalked(scan.walkStats()) ? " (or by heap bytes the walk could not read: see ::findjsobjects -v)" : ""));
             return;
         }
+        // V8's internal holders of one type can be many (every hidden class of a prototype's
+        // instances): a few are shown, the rest counted
+        Map<String, Integer> internal = new java.util.LinkedHashMap<>();
         for (Referrers.Reference r : refs) {
+            ctx.checkCancelled();
+            if (r.kind() == Referrers.Kind.INTERNAL && internal.merge(r.holderName(), 1, Integer::sum) > SHOWN_INTERNAL) continue;
             out.emitAddress(r.holder(), Output.hex(addr) + " referred to by " + Output.hex(r.holder()) + " " + describe(r));
         }
+        internal.forEach((type, n) -> {
+            if (n > SHOWN_INTERNAL) {
+                out.println(Output.hex(addr) + " referred to by " + (n - SHOWN_INTERNAL) + " more (V8 " + Strings.escape(type) + ")");
+            }
+        });
     }
+
+    /** Internal holders shown per V8 type. */
+    private static final int SHOWN_INTERNAL = 10;
 
     /** Functions named per context line (the rest are counted). */
     private static final int SHOWN_CLOSURES = 3;
