@@ -1,7 +1,9 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.v8.heap.HeapPage;
 import io.jsmdb.v8.heap.JsObjectScan;
 import io.jsmdb.v8.heap.JsObjectScan.Group;
+import io.jsmdb.v8.heap.Referrers;
 import io.jsmdb.v8.heap.WalkStats;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,11 @@ public final class FindjsobjectsDcmd implements Dcmd {
                   -p PROP   the representatives of groups with property PROP
                   -l        every instance of every group
                 ADDR::findjsobjects     every instance of the group ADDR is in
-                ADDR::findjsobjects -r  every object referring to ADDR:
-                                        "ADDR referred to by HOLDER.prop" (or "[index]")
+                ADDR::findjsobjects -r  every heap object holding ADDR, with its constructor:
+                                        "ADDR referred to by HOLDER (Route).traveller", "(Array)[3]",
+                                        "(Map entry key 2)", "(Map entry value 2)", "(Set entry 0)",
+                                        "(context of FUNC name, variable x)", "(V8 FIXED_ARRAY_TYPE)";
+                                        or that no heap object holds it (a stack frame or handle may)
                 Addresses go down dcmd pipes: ::findjsobjects -c Foo | ::findjsobjects | ::jsprint""";
     }
 
@@ -136,16 +141,81 @@ public final class FindjsobjectsDcmd implements Dcmd {
     }
 
     private static void references(DcmdContext ctx, JsObjectScan scan, long addr) {
-        List<JsObjectScan.Reference> refs = HeapScanCache.walk(ctx, scan, "finding references", (c, p) -> scan.referrers(addr, c, p));
+        List<Referrers.Reference> refs = HeapScanCache.walk(ctx, scan, "finding references", (c, p) -> scan.referrers(addr, c, p));
         Output out = ctx.out();
         if (refs.isEmpty()) {
-            out.println(Output.hex(addr) + " is not referred to by a known object.");
+            out.println(Output.hex(addr) + ": no object in the heap refers to it; it may be held by a stack frame or a handle"
+                    + (unwalked(scan.walkStats()) ? " (or by heap bytes the walk could not read: see ::findjsobjects -v)" : ""));
             return;
         }
-        for (JsObjectScan.Reference r : refs) {
-            String where = r.name() == null ? "[" + r.index() + "]" : "." + Strings.escape(r.name());
-            out.emitAddress(r.holder(), Output.hex(addr) + " referred to by " + Output.hex(r.holder()) + where);
+        // V8's internal holders of one type can be many (every hidden class of a prototype's
+        // instances): a few are shown, the rest counted
+        Map<String, Integer> internal = new java.util.LinkedHashMap<>();
+        for (Referrers.Reference r : refs) {
+            ctx.checkCancelled();
+            if (r.kind() == Referrers.Kind.INTERNAL && internal.merge(r.holderName(), 1, Integer::sum) > SHOWN_INTERNAL) continue;
+            out.emitAddress(r.holder(), Output.hex(addr) + " referred to by " + Output.hex(r.holder()) + " " + describe(r));
         }
+        internal.forEach((type, n) -> {
+            if (n > SHOWN_INTERNAL) {
+                out.println(Output.hex(addr) + " referred to by " + (n - SHOWN_INTERNAL) + " more (V8 " + Strings.escape(type) + ")");
+            }
+        });
+    }
+
+    /** Internal holders shown per V8 type. */
+    private static final int SHOWN_INTERNAL = 10;
+
+    /** Functions named per context line (the rest are counted). */
+    private static final int SHOWN_CLOSURES = 3;
+
+    /** How a holder holds the object: "(Route).traveller", "(Map entry key 2)", "(context of F, variable x)". */
+    static String describe(Referrers.Reference r) {
+        String ctor = Strings.escape(r.holderName());
+        String name = r.name() == null ? null : Strings.escape(r.name());
+        return switch (r.kind()) {
+            case PROPERTY -> "(" + ctor + ")" + (r.symbol() ? "[" + name + "]" : "." + name);
+            case ELEMENT -> "(" + ctor + ")[" + r.index() + "]";
+            case FIELD -> "(" + ctor + ") internal field +0x" + Long.toHexString(r.index());
+            case MAP_KEY -> "(" + ctor + " entry key " + r.index() + ")";
+            case MAP_VALUE -> "(" + ctor + " entry value " + r.index() + ")";
+            case SET_ENTRY -> "(" + ctor + " entry " + r.index() + ")";
+            case WEAK_MAP_KEY -> "(" + ctor + " entry key " + r.index() + ", weak)";
+            case WEAK_MAP_VALUE -> "(" + ctor + " entry value " + r.index() + ", while its key lives)";
+            case WEAK_SET_ENTRY -> "(" + ctor + " entry " + r.index() + ", weak)";
+            case CONTEXT_VARIABLE -> "(" + closures(r) + ", variable " + name + ")";
+            case CONTEXT_SLOT -> "(" + closures(r) + ", slot " + r.index() + ")";
+            case INTERNAL -> "(V8 " + ctor + (name != null ? " " + JsFormatter.quote(r.name()) : "") + ")";
+        };
+    }
+
+    private static String closures(Referrers.Reference r) {
+        if (r.holderName().equals("NATIVE_CONTEXT_TYPE")) return "native context";
+        if (r.closures().isEmpty()) return "context of no function in the heap";
+        int shown = Math.min(r.closures().size(), SHOWN_CLOSURES);
+        long more = r.moreClosures() + r.closures().size() - shown;
+        StringBuilder sb = new StringBuilder("context of ");
+        for (int i = 0; i < shown; i++) {
+            Referrers.Closure c = r.closures().get(i);
+            if (i > 0) sb.append(i + 1 == shown && more == 0 ? " and " : ", ");
+            sb.append(Output.hex(c.function())).append(' ').append(c.name().isEmpty() ? "<anonymous>" : Strings.escape(c.name()));
+        }
+        if (more > 0) sb.append(" and ").append(more).append(more == 1 ? " more function" : " more functions");
+        return sb.toString();
+    }
+
+    /**
+     * The walk left bytes unread that could hold a reference: not the unused zero tails of
+     * old-space pages, and not read-only space (its objects never point into the mutable heap).
+     */
+    private static boolean unwalked(WalkStats w) {
+        if (!w.skips().isEmpty()) return true;
+        for (WalkStats.Partial p : w.partialPages()) {
+            HeapPage.Space space = p.page().space();
+            if (space == HeapPage.Space.READ_ONLY) continue;
+            if (p.why() != WalkStats.Stop.ZERO || space == HeapPage.Space.NEW) return true;
+        }
+        return false;
     }
 
     private static void stats(DcmdContext ctx, JsObjectScan s) {

@@ -466,8 +466,27 @@ public final class Fallbacks {
      * Checked on the fixture cores: @8 is UNCOMPILED_DATA_* for a never-called function in 16-26.
      */
     static final Fallback SFI_UNTRUSTED_FUNCTION_DATA = stable("SFI_FUNCTION_DATA_OFFSET", 8, "shared-function-info.tq");
-    /** scope-info.h kScopeInfoMaxInlinedLocalNamesSize: more context locals are kept in a hash table. */
-    static final Fallback SCOPE_INFO_MAX_INLINED_LOCALS = stable("SCOPE_INFO_MAX_INLINED_LOCAL_NAMES", 75, "scope-info.h");
+    /**
+     * globals.h kScopeInfoMaxInlinedLocalNamesSize = 75: a scope with this many context locals or
+     * more keeps their names in one NameToIndexHashTable slot of its ScopeInfo instead of inline
+     * (V8 CL 3429210, early 2022). V8 9.x always keeps them inline: the threshold is then
+     * Integer.MAX_VALUE. Verified with the heap fixture's closure over 80 context variables:
+     * inline on 9.4 (node 16), in a hash table on 10.2-14.6 (node 18-26); the change lies
+     * between 9.4 and 10.2 and is taken to be 10.0.
+     */
+    static final Fallback SCOPE_INFO_MAX_INLINED_LOCALS = gated("SCOPE_INFO_MAX_INLINED_LOCAL_NAMES",
+            "2^31-1 (always inline) to V8 9.x (verified 9.4), 75 from 10.0 (verified 10.2-14.6)",
+            "globals.h kScopeInfoMaxInlinedLocalNamesSize; scope-info.tq context_local_names_hashtable",
+            split(10, 0, Integer.MAX_VALUE, 75));
+    private static Fallback nameToIndex(String name, long value, String source) {
+        return new Fallback(name, "V8 10.0-14.6 (node 18-26; verified 10.2-14.6); V8 9.x has no such table", source,
+                m -> OptionalLong.of(value));
+    }
+    /** hash-table.h HashTableBase::kCapacityIndex: {number of elements, deleted elements, capacity} start every HashTable. */
+    static final Fallback HASH_TABLE_CAPACITY = stable("HASH_TABLE_CAPACITY_INDEX", 2, "hash-table.h HashTableBase::kCapacityIndex");
+    /** hash-table.h NameToIndexShape: kPrefixSize 0, kEntrySize 2 {name, Smi index of the context local}. */
+    static final Fallback NAME_TO_INDEX_PREFIX = nameToIndex("NAME_TO_INDEX_TABLE_PREFIX_SIZE", 0, "hash-table.h NameToIndexShape::kPrefixSize");
+    static final Fallback NAME_TO_INDEX_ENTRY = nameToIndex("NAME_TO_INDEX_TABLE_ENTRY_SIZE", 2, "hash-table.h NameToIndexShape::kEntrySize");
     /** oddball.tq: Oddball { to_number_raw @8, to_string @16, to_number @24, type_of @32, kind @40 }. */
     static final Fallback ODDBALL_TO_STRING = stable("ODDBALL_TO_STRING_OFFSET", 16, "oddball.tq");
 
@@ -698,6 +717,7 @@ public final class Fallbacks {
                 MAGLEV_SAFEPOINT_LENGTH, MAGLEV_SAFEPOINT_CONFIG, MAGLEV_SAFEPOINT_HEADER, INLINING_POSITION_SIZE, INLINING_POSITION_ID, SCOPE_INFO_FLAGS_SMI,
                 SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
-                GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS);
+                GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
+                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY);
     }
 }

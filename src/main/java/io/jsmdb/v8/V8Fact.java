@@ -208,6 +208,9 @@ public enum V8Fact {
     SFI_UNTRUSTED_FUNCTION_DATA_OFFSET(Fallbacks.SFI_UNTRUSTED_FUNCTION_DATA, "SharedFunctionInfo.function_data",
             "SharedFunctionInfo.untrusted_function_data"),
     SCOPE_INFO_MAX_INLINED_LOCAL_NAMES(Fallbacks.SCOPE_INFO_MAX_INLINED_LOCALS),
+    HASH_TABLE_CAPACITY_INDEX(Fallbacks.HASH_TABLE_CAPACITY),
+    NAME_TO_INDEX_TABLE_PREFIX_SIZE(Fallbacks.NAME_TO_INDEX_PREFIX),
+    NAME_TO_INDEX_TABLE_ENTRY_SIZE(Fallbacks.NAME_TO_INDEX_ENTRY),
     ODDBALL_TO_STRING_OFFSET(Fallbacks.ODDBALL_TO_STRING, "Oddball.to_string"),
     /**
      * Shift of PropertyDetails' dictionary enumeration index (DictionaryStorageField), right after

@@ -146,9 +146,13 @@ class FindjsobjectsDcmdTest {
             OptionalLong payload = heap.ownDataProperty(a, "payload");
             assertTrue(payload.isPresent());
             String refs = run(reg, t, String.format("%x::findjsobjects -r", payload.getAsLong())).out();
-            assertTrue(refs.contains(String.format("%x referred to by %x.payload", payload.getAsLong(), a)), tc.name() + ": " + refs);
+            assertTrue(refs.contains(String.format("%x referred to by %x (JsmdbLeakA).payload", payload.getAsLong(), a)), tc.name() + ": " + refs);
             String refsA = run(reg, t, String.format("%x::findjsobjects -r", a)).out();
-            assertTrue(Pattern.compile(String.format("(?m)^%x referred to by [0-9a-f]+\\[\\d+\\]$", a)).matcher(refsA).find(), tc.name() + ": " + refsA);
+            assertTrue(Pattern.compile(String.format("(?m)^%x referred to by [0-9a-f]+ \\(Array\\)\\[\\d+\\]$", a)).matcher(refsA).find(), tc.name() + ": " + refsA);
+
+            // -r on both kinds of core (FindjsobjectsReferrersTest covers the abort cores in full): a Map key
+            String mapKey = run(reg, t, "::findjsobjects -c JsmdbRefMapKey | ::findjsobjects | ::findjsobjects -r").out();
+            assertTrue(mapKey.matches("[0-9a-f]+ referred to by [0-9a-f]+ \\(Map entry key 2\\)\n"), tc.name() + ": " + mapKey);
 
             // -v: statistics, and the table still follows
             String v = run(reg, t, "::findjsobjects -v").out();

@@ -58,13 +58,9 @@ public final class JsObjectScan {
     /** JSFunctions sharing one SharedFunctionInfo. */
     public record FunctionGroup(long shared, long representative, long count) {}
 
-    /** A reference to an object: from holder's property name, or element index (name null). */
-    public record Reference(long holder, String name, long index) {}
-
     record Key(String constructor, List<String> properties, long nprops, boolean array, boolean malformed) {}
 
     private static final int NOT_JS = -1, PER_OBJECT = -2, ARRAY = -3, FUNCTION = -4;
-    private static final int MAX_REFERENCE_ELEMENTS = 1 << 20;
     /** Instance lists of every group are kept when there are at most this many JS objects. */
     private static final long KEEP_ALL_INSTANCES = 16L << 20;
 
@@ -231,62 +227,11 @@ public final class JsObjectScan {
     }
 
     /**
-     * Every JS object or array with a property or element whose value is target (tagged):
-     * another heap walk. Only objects holding the value somewhere in their own words or
-     * backing stores are decoded.
+     * Every heap object holding target (tagged), named as a JavaScript developer reads it
+     * ({@link Referrers}): more heap walks.
      */
-    public List<Reference> referrers(long target, Runnable cancel, LongConsumer progress) {
-        List<Reference> out = new ArrayList<>();
-        walker.walk(() -> new HeapWalker.Visitor() {
-            final Classifier c = new Classifier(false);
-            @Override public void object(long addr, long mapWord, int type, int size) {
-                if (c.kind(addr, mapWord, type) == NOT_JS || c.kind(addr, mapWord, type) == FUNCTION) return;
-                try {
-                    if (!holds(addr, size, target)) return;
-                    List<Reference> found = decode(addr + tag, target);
-                    synchronized (out) { out.addAll(found); }
-                } catch (MemoryFault | HeapException e) {
-                    // undecodable holder: not reported
-                }
-            }
-        }, threads, cancel, progress);
-        out.sort(Comparator.comparingLong(Reference::holder).thenComparingLong(Reference::index)
-                .thenComparing(r -> r.name() == null ? "" : r.name()));
-        return out;
-    }
-
-    /** The object's own words, its property backing store or its elements contain target. */
-    private boolean holds(long addr, int size, long target) {
-        for (int off = 8; off < size; off += 8) if (mem.readLong(addr + off) == target) return true;
-        long props = mem.readLong(addr + heap.metadata().jsObjectPropertiesOffset());
-        long elems = mem.readLong(addr + heap.metadata().jsObjectElementsOffset());
-        return backingHolds(props, target) || backingHolds(elems, target);
-    }
-
-    private boolean backingHolds(long store, long target) {
-        if ((store & 3) != 1) return false;
-        long a = store - tag;
-        long lenWord = mem.readLong(a + heap.metadata().fixedArrayLengthOffset());
-        if ((lenWord & 1) != 0) return false;
-        long len = (lenWord >> heap.metadata().smiShift()) & 0x7fffffffL;
-        len = Math.min(len, MAX_REFERENCE_ELEMENTS * 3L);
-        int hdr = heap.metadata().fixedArrayHeaderSize();
-        for (long i = 0; i < len; i++) if (mem.readLong(a + hdr + 8 * i) == target) return true;
-        return false;
-    }
-
-    private List<Reference> decode(long obj, long target) {
-        List<Reference> out = new ArrayList<>();
-        synchronized (heap) {
-            for (V8Heap.Property p : heap.properties(obj, V8Heap.MAX_PROPERTY_NAMES)) {
-                if (p.value() == target) out.add(new Reference(obj, p.name(), -1));
-            }
-            V8Heap.Elements el = heap.elements(obj, MAX_REFERENCE_ELEMENTS);
-            for (V8Heap.Element e : el.items()) {
-                if (e.type() == V8Heap.Element.Type.TAGGED && e.value() == target) out.add(new Reference(obj, null, e.index()));
-            }
-        }
-        return out;
+    public List<Referrers.Reference> referrers(long target, Runnable cancel, LongConsumer progress) {
+        return Referrers.find(walker, heap, threads, target, cancel, progress);
     }
 
     // ------------------------------------------------------------------ the scan

@@ -994,7 +994,7 @@ public final class V8Heap {
      * inferred name (0 when absent), and the position info (-1 when absent).
      */
     private record ScopeLayout(int scopeType, int localNamesIndex, int localNames, long functionName, long inferredName,
-                               int start, int end) {}
+                               int start, int end, int contextLocals, long namesTable) {}
 
     private long scopeSlot(long si, int index) {
         return field(si, md.scopeInfoFieldsOffset() + index * ptr);
@@ -1028,8 +1028,9 @@ public final class V8Heap {
             if (md.get(V8Fact.SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT) != 0 && scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1) {
                 idx++; // MODULE_SCOPE follows FUNCTION_SCOPE
             }
-            boolean inlined = n < md.find(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES).orElse(Integer.MAX_VALUE) || receiverInfo;
+            boolean inlined = n < md.get(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES);
             int namesIndex = idx;
+            long namesTable = inlined ? 0 : scopeSlot(si, idx);
             idx += inlined ? (int) n : 1;
             idx += (int) n;
             if (((flags >> Fallbacks.SCOPE_FLAGS_HAS_SAVED_CLASS_VARIABLE_BIT) & 1) != 0) idx++;
@@ -1053,7 +1054,7 @@ public final class V8Heap {
                 start = (int) smiValue(a);
                 end = (int) smiValue(b);
             }
-            return new ScopeLayout(scopeType, namesIndex, inlined ? (int) n : 0, fname, inferred, start, end);
+            return new ScopeLayout(scopeType, namesIndex, inlined ? (int) n : 0, fname, inferred, start, end, (int) n, namesTable);
         } catch (MemoryFault | HeapException e) {
             return null;
         }
@@ -1249,14 +1250,26 @@ public final class V8Heap {
     public long functionContext(long fn) { return field(fn, md.jsFunctionContextOffset()); }
 
     /**
-     * A context-allocated variable of a closure's scope: name is null when the scope info's
-     * name there (nameObject) is not a readable string, and the other variables still count.
+     * A context-allocated variable: name is null when the scope info's name there (nameObject)
+     * is not a readable string, and the other variables still count; slot is its Context slot.
      */
-    public record ContextVariable(String name, long nameObject, long value) {}
+    public record ContextVariable(String name, long nameObject, long value, int slot) {}
 
     /** The context locals of a closure's own context (scope info names, context slots). */
     public List<ContextVariable> closureVariables(long fn, int max) {
-        long ctx = functionContext(fn);
+        return contextVariables(functionContext(fn), fn, max);
+    }
+
+    /**
+     * The context locals of a Context (any context type): every variable its ScopeInfo names,
+     * with the slot's value, in slot order, at most max; empty when the context has no
+     * ScopeInfo or an unreadable one.
+     */
+    public List<ContextVariable> contextVariables(long ctx, int max) {
+        return contextVariables(ctx, ctx, max);
+    }
+
+    private List<ContextVariable> contextVariables(long ctx, long owner, int max) {
         List<ContextVariable> out = new ArrayList<>();
         if (!isHeapObject(ctx)) return out;
         long si = field(ctx, md.contextHeaderSize() + md.contextScopeInfoIndex() * ptr);
@@ -1265,8 +1278,8 @@ public final class V8Heap {
         try {
             st = typeOf(si);
         } catch (HeapException | MemoryFault e) {
-            throw new HeapException(fn, String.format("the context 0x%x of function 0x%x has a corrupted scope info 0x%x (%s)",
-                    ctx, fn, si, e.getMessage()));
+            throw new HeapException(owner, String.format("the context 0x%x of 0x%x has a corrupted scope info 0x%x (%s)",
+                    ctx, owner, si, e.getMessage()));
         }
         if (st != tScopeInfo) return out;
         ScopeLayout sl = scopeLayout(si);
@@ -1275,19 +1288,53 @@ public final class V8Heap {
         // A module's context keeps the module in an extension slot before its locals.
         boolean module = sl.scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1;
         int first = md.contextMinSlots() + (module ? 1 : 0);
-        for (int i = 0; i < sl.localNames && out.size() < max; i++) {
-            int slot = first + i;
-            if (slot >= len) break;
-            long nameObj = scopeSlot(si, sl.localNamesIndex + i);
+        int n = (int) Math.min(sl.contextLocals, Math.max(0, len - first));
+        long[] names = new long[n];
+        if (sl.namesTable == 0) {
+            for (int i = 0; i < n && i < sl.localNames; i++) names[i] = scopeSlot(si, sl.localNamesIndex + i);
+        } else {
+            hashedLocalNames(sl.namesTable, names);
+        }
+        for (int i = 0; i < n && out.size() < max; i++) {
+            long nameObj = names[i];
             String name;
             try {
                 name = isString(nameObj) ? readString(nameObj, 256).text() : null;
             } catch (HeapException | MemoryFault e) {
                 name = null; // one corrupted name does not hide the other variables
             }
-            out.add(new ContextVariable(name, nameObj, field(ctx, md.contextHeaderSize() + slot * ptr)));
+            int slot = first + i;
+            out.add(new ContextVariable(name, nameObj, field(ctx, md.contextHeaderSize() + slot * ptr), slot));
         }
         return out;
+    }
+
+    /**
+     * Fills names[index] from a ScopeInfo's context local names hash table (V8 10+, scopes
+     * with kScopeInfoMaxInlinedLocalNamesSize or more context locals): a NameToIndexHashTable
+     * (hash-table.h: {number of elements, deleted, capacity}, NameToIndexShape's prefix, then
+     * {name, Smi local index} entries; empty entries hold undefined, deleted ones the hole).
+     * Entries whose index is out of range are ignored; unnamed indices stay 0.
+     */
+    private void hashedLocalNames(long table, long[] names) {
+        if (!isHeapObject(table)) return;
+        long len = smiField(table, md.fixedArrayLengthOffset(), "local names table length");
+        int hdr = md.fixedArrayHeaderSize();
+        long capacity = smiField(table, hdr + md.get(V8Fact.HASH_TABLE_CAPACITY_INDEX) * ptr, "local names table capacity");
+        int entrySize = md.get(V8Fact.NAME_TO_INDEX_TABLE_ENTRY_SIZE);
+        long start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_TO_INDEX_TABLE_PREFIX_SIZE);
+        if (capacity < 0 || start + capacity * entrySize > len) {
+            throw new HeapException(table, String.format("local names table 0x%x has capacity %d for length %d", table, capacity, len));
+        }
+        for (long e = 0; e < capacity; e++) {
+            long at = hdr + (start + e * entrySize) * ptr;
+            long key = field(table, (int) at);
+            if (!isString(key)) continue; // undefined (empty) or the hole (deleted)
+            long index = field(table, (int) at + ptr);
+            if (!isSmi(index)) continue;
+            long i = smiValue(index);
+            if (i >= 0 && i < names.length) names[(int) i] = key;
+        }
     }
 
     // ================================================================ special objects
