@@ -1,6 +1,5 @@
 package io.jsmdb.cmd;
 
-import io.jsmdb.v8.heap.HeapPage;
 import io.jsmdb.v8.heap.JsObjectScan;
 import io.jsmdb.v8.heap.JsObjectScan.Group;
 import io.jsmdb.v8.heap.Referrers;
@@ -205,17 +204,11 @@ public final class FindjsobjectsDcmd implements Dcmd {
     }
 
     /**
-     * The walk left bytes unread that could hold a reference: not the unused zero tails of
-     * old-space pages, and not read-only space (its objects never point into the mutable heap).
+     * The walk left bytes unread that could hold a reference: undecodable ranges and page tails
+     * (not open allocation areas, zero runs or read-only space: see WalkStats.bytesMaybeLive).
      */
     private static boolean unwalked(WalkStats w) {
-        if (!w.skips().isEmpty()) return true;
-        for (WalkStats.Partial p : w.partialPages()) {
-            HeapPage.Space space = p.page().space();
-            if (space == HeapPage.Space.READ_ONLY) continue;
-            if (p.why() != WalkStats.Stop.ZERO || space == HeapPage.Space.NEW) return true;
-        }
-        return false;
+        return w.bytesMaybeLive() > 0;
     }
 
     private static void stats(DcmdContext ctx, JsObjectScan s) {
