@@ -38,11 +38,7 @@ class JsStackDcmdTest {
         String[] p = spec.split(" ");
         TestCore tc = TestCores.get(p[0], p[1], TestCores.ABORT);
         Map<String, Object> oracle = tc.oracle();
-        List<Map<String, Object>> stack = new ArrayList<>();
-        for (Object o : (List<Object>) oracle.get("stack")) {
-            Map<String, Object> f = (Map<String, Object>) o;
-            if (!Boolean.TRUE.equals(f.get("isAsync"))) stack.add(f);  // async frames are not on the machine stack
-        }
+        List<Map<String, Object>> stack = tc.machineStack(); // async frames are not on the machine stack
         assertFalse(stack.isEmpty(), tc.name());
         Map<String, Object> crash = (Map<String, Object>) oracle.get("crashSite");
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {

@@ -51,6 +51,20 @@ public final class TestCores {
             }
         }
 
+        /**
+         * The oracle's stack frames that are on the machine stack, innermost first: all but
+         * V8's async frames (suspended functions a promise will resume).
+         */
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> machineStack() {
+            List<Map<String, Object>> stack = new java.util.ArrayList<>();
+            for (Object o : (List<Object>) oracle().get("stack")) {
+                Map<String, Object> f = (Map<String, Object>) o;
+                if (!Boolean.TRUE.equals(f.get("isAsync"))) stack.add(f);
+            }
+            return stack;
+        }
+
         /** e.g. "22.23.3 stack-abort", for test names and messages. */
         public String name() {
             return version + " " + fixture + "-" + kind;
