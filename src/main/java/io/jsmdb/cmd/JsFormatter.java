@@ -6,102 +6,214 @@ import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * Formats heap values the way ::jsprint shows them: JavaScript-like, multi-line for objects
- * (mdb_v8 style, four-space indent, trailing commas), one line for primitives and short arrays.
- * Every string from the core is escaped; containers nest to a depth, cycles print as references,
- * strings and collections are cut at a limit with a note.
+ * Formats heap values as Node's {@code util.inspect} (and so {@code console.log}) prints them,
+ * with its default options (breakLength 80, compact 3, maxArrayLength 100, maxStringLength
+ * 10000), in the dialect of the target's Node version: the same quoting and escaping, braces and
+ * prefixes ({@code Map(2) {...}}, {@code [Object: null prototype]}, {@code <Buffer ...>}),
+ * {@code [Getter]}, depth counted as util.inspect counts it, {@code <ref *1>} / {@code [Circular *1]},
+ * line breaking and the grouping of long arrays into columns. The algorithm follows
+ * lib/internal/util/inspect.js (formatValue, formatRaw, reduceToSingleString, groupArrayElements).
+ *
+ * <p>What util.inspect would compute by running JavaScript cannot be had from a core: getters
+ * print as {@code [Getter]} (as util.inspect does by default), custom {@code [util.inspect.custom]}
+ * methods are not run (Buffer's is reproduced), an Error whose stack V8 has not formatted yet
+ * shows its message and how many call sites V8 keeps. Beyond util.inspect, private class fields
+ * print as DevTools shows them ({@code #count: 3}, after the other properties), and -a prefixes
+ * every heap object with its address.
+ *
+ * <p>Every string from the core is escaped; loops are bounded by the item limits.
  */
 final class JsFormatter {
+    private static final Pattern KEY_IDENT = Pattern.compile("[a-zA-Z_][a-zA-Z_0-9]*");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
-    private static final String INDENT = "    ";
-    private static final int INLINE_WIDTH = 76;
+    private static final int BREAK_LENGTH = 80;
+    private static final int COMPACT = 3;
+    private static final int MIN_LINE_LENGTH = 16;
+    /** Buffer's INSPECT_MAX_BYTES (lib/buffer.js). */
+    static final int INSPECT_MAX_BYTES = 50;
+    /** Most prototypes followed when looking for a constructor or a Symbol.toStringTag. */
+    private static final int MAX_CHAIN = 64;
+    /** Holes of a fast array read beyond the elements shown (an array's holes are its backing store's). */
+    private static final int MAX_HOLES_READ = 100_000;
+
+    private enum Type { OBJECT, ARRAY, ARRAY_EXTRAS }
 
     private final V8Heap heap;
-    private final int depth;
+    private final int major;
+    private int depth;
     private final int maxChars;
     private final int maxItems;
+    private final int maxProperties;
     private final boolean addresses;
-    private final List<Long> path = new ArrayList<>();
+
+    // util.inspect's ctx
+    private int indentationLvl;
+    private int currentDepth;
+    private final List<Long> seen = new ArrayList<>();
+    private final LinkedHashMap<Long, Integer> circular = new LinkedHashMap<>();
 
     /**
-     * @param depth     containers nested deeper than this print as a summary ("[Object]")
-     * @param maxChars  characters of a string shown
-     * @param maxItems  elements / properties / entries / bytes shown per container
-     * @param addresses prefix every heap value with its address
+     * @param nodeMajor     the Node major whose util.inspect to follow (0: the newest)
+     * @param depth         util.inspect's depth: objects nested deeper print as [Object]
+     * @param maxChars      characters of a string shown (maxStringLength)
+     * @param maxItems      elements / entries / bytes shown per array, Map, Set, typed array (maxArrayLength)
+     * @param maxProperties properties shown per object (util.inspect shows all; jsmdb bounds them)
+     * @param addresses     prefix every heap object with its address
      */
-    JsFormatter(V8Heap heap, int depth, int maxChars, int maxItems, boolean addresses) {
+    JsFormatter(V8Heap heap, int nodeMajor, int depth, int maxChars, int maxItems, int maxProperties, boolean addresses) {
         this.heap = heap;
+        this.major = nodeMajor <= 0 ? Integer.MAX_VALUE : nodeMajor;
         this.depth = depth;
         this.maxChars = maxChars;
         this.maxItems = maxItems;
+        this.maxProperties = maxProperties;
         this.addresses = addresses;
     }
 
-    /** The text of a value at nesting level 0 (may span lines). Throws for a top-level value that is not a JS value. */
-    String format(long value) {
-        return format(value, 0);
+    /** The newest dialect, items and properties bounded by maxItems. */
+    JsFormatter(V8Heap heap, int depth, int maxChars, int maxItems, boolean addresses) {
+        this(heap, 0, depth, maxChars, maxItems, maxItems, addresses);
     }
 
-    /** Quotes and escapes a string as a JS string literal. */
+    /** The text of a value (may span lines). Throws for a top-level value that is not a JS value. */
+    String format(long value) {
+        JsKind k = heap.kindOf(value);
+        if (k == JsKind.INTERNAL) {
+            throw new HeapException(value, Output.hex(value) + " is a " + heap.typeName(heap.typeOf(value)) + ", not a JavaScript value (see ::v8print)");
+        }
+        indentationLvl = 0;
+        currentDepth = 0;
+        seen.clear();
+        circular.clear();
+        return formatValue(value, 0, true);
+    }
+
+    /** Quotes and escapes a string as a JSON-like literal (double quotes): names in ::jsclosure. */
     static String quote(String s) {
         return "\"" + Strings.escape(s).replace("\"", "\\\"") + "\"";
     }
 
-    /** A property key: bare when an identifier, else quoted. */
+    /** A property key: bare when an identifier, else quoted (JSON-like). */
     static String key(String name) {
         return IDENT.matcher(name).matches() || name.startsWith("Symbol(") ? Strings.escape(name) : quote(name);
     }
 
-    private String format(long v, int level) {
-        try {
-            String body = formatValue(v, level);
-            if (addresses && heap.isHeapObject(v)) return Output.hex(v) + ": " + body;
-            return body;
-        } catch (MemoryFault e) {
-            if (level == 0) throw e;
-            return "<" + Output.hex(v) + ": unreadable: " + Strings.escape(String.valueOf(e.getMessage())) + ">";
-        } catch (HeapException e) {
-            if (level == 0) throw e;
-            return "<" + Output.hex(v) + ": " + Strings.escape(e.getMessage()) + ">";
+    // ================================================================ strings and primitives
+
+    /** util.inspect's strEscape: the quote it picks ('..', "..", `..`) and its escapes. */
+    static String strEscape(String str) {
+        char quote = '\'';
+        if (str.indexOf('\'') >= 0) {
+            if (str.indexOf('"') < 0) quote = '"';
+            else if (str.indexOf('`') < 0 && !str.contains("${")) quote = '`';
         }
+        StringBuilder sb = new StringBuilder(str.length() + 2).append(quote);
+        for (int i = 0; i < str.length(); i++) {
+            char c = str.charAt(i);
+            if ((c == '\'' && quote == '\'') || c == '\\' || c < 0x20 || (c > 0x7e && c < 0xa0)) {
+                sb.append(meta(c));
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < str.length() && Character.isLowSurrogate(str.charAt(i + 1))) {
+                    sb.append(c).append(str.charAt(++i));
+                } else {
+                    sb.append("\\u").append(Integer.toHexString(c));
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append(quote).toString();
     }
 
-    private String formatValue(long v, int level) {
-        JsKind k = heap.kindOf(v);
-        switch (k) {
-            case SMI: return Long.toString(heap.smiValue(v));
-            case HEAP_NUMBER: return JsNumbers.format(heap.numberValue(v));
-            case UNDEFINED: return "undefined";
-            case NULL: return "null";
-            case TRUE: return "true";
-            case FALSE: return "false";
-            case HOLE: return "<hole>";
-            case ODDBALL: return "<oddball>";
-            case BIGINT: return bigint(v);
-            case SYMBOL: return symbol(v);
-            case STRING: return string(v);
-            case INTERNAL:
-                if (level == 0) {
-                    throw new HeapException(v, Output.hex(v) + " is a " + heap.typeName(heap.typeOf(v)) + ", not a JavaScript value (see ::v8print)");
+    /** util.inspect's meta table: \b \t \n \f \r, \' and \\, else \xHH (upper-case hex). */
+    private static String meta(char c) {
+        return switch (c) {
+            case '\b' -> "\\b";
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\f' -> "\\f";
+            case '\r' -> "\\r";
+            case '\'' -> "\\'";
+            case '\\' -> "\\\\";
+            default -> String.format("\\x%02X", (int) c);
+        };
+    }
+
+    /** Text from the core that util.inspect prints raw (names, symbol descriptions, stacks): control characters escaped. */
+    private static String raw(String s, boolean keepNewlines) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = null;
+            if ((c < 0x20 && !(keepNewlines && c == '\n')) || (c > 0x7e && c < 0xa0)) rep = meta(c);
+            else if (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))) rep = "\\u" + Integer.toHexString(c);
+            else if (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) rep = "\\u" + Integer.toHexString(c);
+            if (rep != null && sb == null) sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (sb != null) sb.append(rep != null ? rep : String.valueOf(c));
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    private String formatString(long v) {
+        V8Heap.JsString s = heap.readString(v, maxChars);
+        String text = s.text();
+        String trailer = "";
+        if (s.truncated()) {
+            int remaining = s.length() - text.length();
+            trailer = "... " + remaining + " more character" + (remaining > 1 ? "s" : "");
+        }
+        if (text.length() > MIN_LINE_LENGTH && text.length() > BREAK_LENGTH - indentationLvl - 4) {
+            // split after each newline, one quoted piece per line
+            List<String> parts = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) == '\n') {
+                    parts.add(text.substring(start, i + 1));
+                    start = i + 1;
                 }
-                return "<internal " + heap.typeName(heap.typeOf(v)) + ">";
-            default:
-                break;
+            }
+            if (start < text.length() || parts.isEmpty()) parts.add(text.substring(start));
+            StringBuilder sb = new StringBuilder();
+            String sep = " +\n" + " ".repeat(indentationLvl + 2);
+            for (int i = 0; i < parts.size(); i++) {
+                if (i > 0) sb.append(sep);
+                sb.append(strEscape(parts.get(i)));
+            }
+            return sb.append(trailer).toString();
         }
-        if (path.contains(v)) return "[Circular " + Output.hex(v) + "]";
-        path.add(v);
-        try {
-            return container(v, k, level);
-        } finally {
-            path.removeLast();
-        }
+        return strEscape(text) + trailer;
+    }
+
+    private String symbolText(long sym) {
+        Optional<V8Heap.JsString> d = heap.symbolDescription(sym, maxChars);
+        return "Symbol(" + d.map(V8Heap.JsString::text).orElse("") + ")";
+    }
+
+    private String primitive(long v, JsKind k) {
+        return switch (k) {
+            case SMI -> Long.toString(heap.smiValue(v));
+            case HEAP_NUMBER -> JsNumbers.format(heap.numberValue(v));
+            case UNDEFINED -> "undefined";
+            case NULL -> "null";
+            case TRUE -> "true";
+            case FALSE -> "false";
+            case HOLE -> "<hole>";
+            case ODDBALL -> "<oddball>";
+            case BIGINT -> bigint(v);
+            case SYMBOL -> raw(symbolText(v), false);
+            case STRING -> formatString(v);
+            default -> throw new IllegalStateException(k.name());
+        };
     }
 
     private String bigint(long v) {
@@ -112,291 +224,859 @@ final class JsFormatter {
         }
     }
 
-    private String symbol(long v) {
-        Optional<V8Heap.JsString> d = heap.symbolDescription(v, maxChars);
-        return d.map(s -> "Symbol(" + stringText(s) + ")").orElse("Symbol()");
+    private static boolean isPrimitive(JsKind k) {
+        return !k.isJSObject() && k != JsKind.PROXY && k != JsKind.INTERNAL;
     }
 
-    private String string(long v) {
-        return stringText(heap.readString(v, maxChars));
-    }
+    // ================================================================ formatValue
 
-    private static String stringText(V8Heap.JsString s) {
-        String q = quote(s.text());
-        if (!s.truncated()) return q;
-        return q + "... (" + s.length() + " chars, " + s.text().length() + " shown)";
-    }
-
-    private String ctorName(long v) {
+    private String formatValue(long v, int recurseTimes, boolean top) {
         try {
-            return heap.constructorNameOf(v).orElse("Object");
+            JsKind k = heap.kindOf(v);
+            if (isPrimitive(k)) {
+                String p = primitive(v, k);
+                return addresses && heap.isHeapObject(v) && !isOddball(k) ? Output.hex(v) + ": " + p : p;
+            }
+            if (k == JsKind.INTERNAL) return "<internal " + heap.typeName(heap.typeOf(v)) + ">";
+            String body = formatObject(v, k, recurseTimes);
+            return addresses ? Output.hex(v) + ": " + body : body;
+        } catch (MemoryFault e) {
+            if (top) throw e;
+            return "<" + Output.hex(v) + ": unreadable: " + Strings.escape(String.valueOf(e.getMessage())) + ">";
+        } catch (HeapException e) {
+            if (top) throw e;
+            return "<" + Output.hex(v) + ": " + Strings.escape(String.valueOf(e.getMessage())) + ">";
+        }
+    }
+
+    private static boolean isOddball(JsKind k) {
+        return k == JsKind.UNDEFINED || k == JsKind.NULL || k == JsKind.TRUE || k == JsKind.FALSE || k == JsKind.HOLE || k == JsKind.ODDBALL;
+    }
+
+    private String formatObject(long v, JsKind k, int recurseTimes) {
+        if (k == JsKind.PROXY) {
+            // util.inspect (showProxy false) formats the target without running traps; Node 26 wraps it in Proxy(...)
+            int proxies = 0;
+            long t = v;
+            while (heap.kindOf(t) == JsKind.PROXY && proxies < MAX_CHAIN) {
+                long target = heap.proxy(t).target();
+                if (!heap.isHeapObject(target) || heap.kindOf(target) == JsKind.NULL) {
+                    String revoked = "<Revoked Proxy>";
+                    if (major >= 26) for (int i = 0; i < proxies; i++) revoked = "Proxy(" + revoked + ")";
+                    return revoked;
+                }
+                t = target;
+                proxies++;
+            }
+            String inner = formatValue(t, recurseTimes, false);
+            if (major >= 26) for (int i = 0; i < proxies; i++) inner = "Proxy(" + inner + ")";
+            return inner;
+        }
+        if (seen.contains(v)) {
+            Integer index = circular.get(v);
+            if (index == null) {
+                index = circular.size() + 1;
+                circular.put(v, index);
+            }
+            return "[Circular *" + index + "]";
+        }
+        return formatRaw(v, k, recurseTimes);
+    }
+
+    /** One key to print: a named property (string or symbol key) or an element (index). */
+    private record Key(String name, boolean symbol, long index, V8Heap.Property prop, V8Heap.Element element) {
+        boolean isIndex() { return prop == null; }
+    }
+
+    /** An object's own keys as util.inspect lists them, and the private fields jsmdb adds. */
+    private record Keys(List<Key> keys, List<V8Heap.Property> privates, String more) {}
+
+    private Keys keysOf(long holder, boolean withIndices, boolean strings) {
+        List<Key> keys = new ArrayList<>();
+        List<Key> symbols = new ArrayList<>();
+        List<V8Heap.Property> privates = new ArrayList<>();
+        String more = null;
+        if (withIndices) {
+            V8Heap.Elements el = heap.elements(holder, maxProperties);
+            for (V8Heap.Element e : el.items()) {
+                if (e.type() == V8Heap.Element.Type.HOLE) continue;
+                keys.add(new Key(Long.toString(e.index()), false, e.index(), null, e));
+            }
+            if (el.truncated()) more = "... more elements (limit " + maxProperties + ")";
+        }
+        if (strings) {
+            List<V8Heap.Property> props = heap.properties(holder, maxProperties + 1, true);
+            int n = 0;
+            for (V8Heap.Property p : props) {
+                if (n++ >= maxProperties) {
+                    more = "... more properties (limit " + maxProperties + ")";
+                    break;
+                }
+                if (p.symbol() && heap.isPrivateName(p.key())) {
+                    privates.add(p);
+                    continue;
+                }
+                if (p.symbol() && heap.isPrivateSymbol(p.key())) continue;
+                if (!p.enumerable()) continue;
+                if (p.symbol()) symbols.add(new Key(p.name(), true, -1, p, null));
+                else keys.add(new Key(p.name(), false, -1, p, null));
+            }
+        }
+        keys.addAll(symbols);
+        return new Keys(keys, privates, more);
+    }
+
+    private String formatRaw(long v, JsKind k, int recurseTimes) {
+        // what JavaScript sees as globalThis is the proxy; its properties live on the global object
+        long holder = v;
+        if (k == JsKind.GLOBAL_PROXY) {
+            OptionalLong g = heap.globalObjectOf(v);
+            if (g.isPresent()) {
+                holder = g.getAsLong();
+                k = JsKind.GLOBAL_OBJECT;
+            }
+        }
+        String constructor = constructorName(holder, recurseTimes);
+        String tag = toStringTag(holder, k);
+        String base = "";
+        String[] braces = {"{", "}"};
+        Type extrasType = Type.OBJECT;
+        Keys keys;
+        List<String> output = new ArrayList<>();
+        Formatter formatter = (rt) -> new ArrayList<>();
+        List<String[]> extraKeys = null; // {name, value} for ArrayBuffer / DataView facts
+        final long h = holder;
+
+        switch (k) {
+            case ARRAY -> {
+                V8Heap.Elements el = arrayElements(h);
+                long len = el == null ? 0 : el.length();
+                String prefix = (!"Array".equals(constructor) || !tag.isEmpty()) ? prefix(constructor, tag, "Array", "(" + len + ")") : "";
+                keys = keysOf(h, false, true);
+                braces = new String[] {prefix + "[", "]"};
+                if (len == 0 && keys.keys.isEmpty() && keys.privates.isEmpty()) return braces[0] + "]";
+                extrasType = Type.ARRAY_EXTRAS;
+                formatter = (rt) -> formatArray(el, rt);
+            }
+            case SET, MAP -> {
+                boolean isMap = k == JsKind.MAP;
+                V8Heap.Collection c = heap.collection(h, isMap, collectionLimit());
+                String prefix = prefix(constructor, tag, isMap ? "Map" : "Set", "(" + c.size() + ")");
+                keys = keysOf(h, true, true);
+                if (c.size() == 0 && keys.keys.isEmpty() && keys.privates.isEmpty()) return prefix + "{}";
+                braces = new String[] {prefix + "{", "}"};
+                formatter = (rt) -> formatCollection(c, isMap, rt);
+            }
+            case TYPED_ARRAY -> {
+                V8Heap.ViewInfo t = heap.view(h);
+                if ("Buffer".equals(constructor)) return buffer(t);
+                keys = keysOf(h, false, true);
+                String fallback = constructor == null ? t.type() : "";
+                String prefix = prefix(constructor, tag, fallback, "(" + t.length() + ")");
+                braces = new String[] {prefix + "[", "]"};
+                if (t.length() == 0 && keys.keys.isEmpty() && keys.privates.isEmpty()) return braces[0] + "]";
+                formatter = (rt) -> typedValues(t);
+                extrasType = Type.ARRAY_EXTRAS;
+            }
+            default -> {
+                keys = keysOf(h, true, true);
+                boolean noKeys = keys.keys.isEmpty() && keys.privates.isEmpty();
+                if (k == JsKind.FUNCTION || k == JsKind.BOUND_FUNCTION) {
+                    base = functionBase(h, k, constructor, tag);
+                    if (noKeys) return base;
+                } else if ("Object".equals(constructor)) {
+                    if (k == JsKind.ARGUMENTS) braces[0] = "[Arguments] {";
+                    else if (!tag.isEmpty()) braces[0] = prefix(constructor, tag, "Object", "") + "{";
+                    if (noKeys) return braces[0] + "}";
+                } else if (k == JsKind.REGEXP) {
+                    V8Heap.RegExpInfo r = heap.regExp(h, maxChars);
+                    base = "/" + raw(r.source(), false) + "/" + r.flags();
+                    String prefix = prefix(constructor, tag, "RegExp", "");
+                    if (!prefix.equals("RegExp ")) base = prefix + base;
+                    if (noKeys || recurseTimes > depth) return base;
+                } else if (k == JsKind.DATE) {
+                    base = JsNumbers.isoDate(heap.dateValue(h));
+                    String prefix = prefix(constructor, tag, "Date", "");
+                    if (!prefix.equals("Date ")) base = prefix + base;
+                    if (noKeys) return base;
+                } else if (k == JsKind.ERROR) {
+                    base = formatError(h, constructor, tag, keys);
+                    if (keys.keys.isEmpty() && keys.privates.isEmpty()) return base;
+                } else if (k == JsKind.ARRAY_BUFFER) {
+                    V8Heap.BufferInfo b = heap.arrayBuffer(h);
+                    String prefix = prefix(constructor, tag, "ArrayBuffer", "");
+                    formatter = (rt) -> new ArrayList<>(List.of("[Uint8Contents]: " + hexBytes(b.data(), b.byteLength(), maxItems)));
+                    braces[0] = prefix + "{";
+                    extraKeys = new ArrayList<>();
+                    extraKeys.add(new String[] {"byteLength", Long.toString(b.byteLength())});
+                } else if (k == JsKind.DATA_VIEW) {
+                    V8Heap.ViewInfo t = heap.view(h);
+                    braces[0] = prefix(constructor, tag, "DataView", "") + "{";
+                    extraKeys = new ArrayList<>();
+                    extraKeys.add(new String[] {"byteLength", Long.toString(t.byteLength())});
+                    extraKeys.add(new String[] {"byteOffset", Long.toString(t.byteOffset())});
+                    extraKeys.add(new String[] {"buffer", null, Long.toString(t.buffer())});
+                } else if (k == JsKind.PROMISE) {
+                    braces[0] = prefix(constructor, tag, "Promise", "") + "{";
+                    formatter = (rt) -> formatPromise(h, rt);
+                } else if (k == JsKind.WEAK_SET || k == JsKind.WEAK_MAP) {
+                    braces[0] = prefix(constructor, tag, k == JsKind.WEAK_SET ? "WeakSet" : "WeakMap", "") + "{";
+                    formatter = (rt) -> new ArrayList<>(List.of("<items unknown>"));
+                } else if (k == JsKind.PRIMITIVE_WRAPPER) {
+                    base = boxedBase(h, constructor, tag);
+                    if (noKeys) return base;
+                } else {
+                    String style = ctxStyle(h, constructor, tag);
+                    if (noKeys) return style + "{}";
+                    braces[0] = style + "{";
+                }
+            }
+        }
+
+        if (recurseTimes > depth) {
+            String name = ctxStyle(h, constructor, tag);
+            name = name.substring(0, name.length() - 1);
+            return constructor != null ? "[" + name + "]" : name;
+        }
+        recurseTimes++;
+        seen.add(v);
+        currentDepth = recurseTimes;
+        output.addAll(formatter.format(recurseTimes));
+        if (extraKeys != null) {
+            for (String[] e : extraKeys) {
+                String value;
+                if (e[1] != null) {
+                    value = e[1];
+                } else {
+                    indentationLvl += 2;
+                    value = formatValue(Long.parseLong(e[2]), recurseTimes, false);
+                    indentationLvl -= 2;
+                }
+                // Node 22+ marks these as the getters they are; earlier versions list them as keys
+                output.add((major >= 22 ? "[" + e[0] + "]" : e[0]) + ": " + value);
+            }
+        }
+        for (Key key : keys.keys) output.add(formatProperty(key, recurseTimes, extrasType));
+        for (V8Heap.Property p : keys.privates) output.add(formatPrivate(p, recurseTimes));
+        if (keys.more != null) output.add(keys.more);
+        Integer ref = circular.get(v);
+        if (ref != null) base = base.isEmpty() ? "<ref *" + ref + ">" : "<ref *" + ref + "> " + base;
+        seen.removeLast();
+        return reduceToSingleString(output, base, braces, extrasType, recurseTimes, k == JsKind.ARRAY || k == JsKind.TYPED_ARRAY ? h : 0);
+    }
+
+    private interface Formatter {
+        List<String> format(int recurseTimes);
+    }
+
+    // ================================================================ names, prefixes, tags
+
+    /** util.inspect's getPrefix, in the target version's dialect. */
+    private String prefix(String constructor, String tag, String fallback, String size) {
+        if (constructor == null) {
+            if (!tag.isEmpty() && !fallback.equals(tag)) return "[" + fallback + size + ": null prototype] [" + tag + "] ";
+            return "[" + fallback + size + ": null prototype] ";
+        }
+        if (major <= 20) {
+            if (!tag.isEmpty() && !constructor.equals(tag)) return constructor + size + " [" + tag + "] ";
+            return constructor + size + " ";
+        }
+        if (major <= 24) {
+            String result = constructor + size + " ";
+            if (!tag.isEmpty()) {
+                int position = constructor.indexOf(tag);
+                if (position == -1) {
+                    result += "[" + tag + "] ";
+                } else {
+                    int endPos = position + tag.length();
+                    if (endPos != constructor.length()) {
+                        char c = constructor.charAt(endPos);
+                        if (c == Character.toLowerCase(c)) result += "[" + tag + "] ";
+                    }
+                }
+            }
+            return result;
+        }
+        if (!tag.isEmpty()) {
+            int dot = tag.lastIndexOf('.');
+            if (constructor.equals(dot >= 1 ? tag.substring(dot + 1) : tag)) return tag + size + " ";
+            return constructor + size + " [" + tag + "] ";
+        }
+        return constructor + size + " ";
+    }
+
+    /** util.inspect's getCtxStyle: for a null prototype, V8's own class name stands in. */
+    private String ctxStyle(long obj, String constructor, String tag) {
+        String fallback = "";
+        if (constructor == null) {
+            fallback = internalConstructorName(obj);
+            if (fallback.equals(tag)) fallback = "Object";
+        }
+        return prefix(constructor, tag, fallback, "");
+    }
+
+    /** V8's JSReceiver::GetConstructorName, as util's internal getConstructorName returns it. */
+    private String internalConstructorName(long obj) {
+        try {
+            return raw(heap.constructorNameOf(obj).orElse("Object"), false);
         } catch (MemoryFault | HeapException e) {
             return "Object";
         }
     }
 
-    private String container(long v, JsKind k, int level) {
-        boolean expand = level < depth;
-        switch (k) {
-            case ARRAY: return array(v, level, expand);
-            case FUNCTION: return function(v);
-            case BOUND_FUNCTION: {
-                V8Heap.BoundFunction b = heap.boundFunction(v);
-                String head = "[Function: bound " + Strings.escape(heap.functionDebugName(b.target())) + "]";
-                if (!expand) return head;
-                List<String[]> fields = new ArrayList<>();
-                fields.add(new String[] {"target", format(b.target(), level + 1)});
-                fields.add(new String[] {"this", format(b.boundThis(), level + 1)});
-                List<String> args = new ArrayList<>();
-                for (long a : b.arguments()) args.add(format(a, level + 2));
-                fields.add(new String[] {"arguments", list("[", args, "]", level + 1, false)});
-                return head + " " + block(fields, level);
+    /** The prototype of an object (a tagged word: an object, or null), 0 when unreadable. */
+    private long protoOf(long obj) {
+        try {
+            return heap.mapPrototype(heap.mapOf(obj));
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
+    }
+
+    private boolean isObject(long v) {
+        try {
+            return heap.isHeapObject(v) && heap.kindOf(v).isJSObject();
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    /** An own property (data or accessor) of obj named name (a string key). */
+    private Optional<V8Heap.Property> own(long obj, String name) {
+        for (V8Heap.Property p : heap.properties(obj, V8Heap.MAX_PROPERTY_NAMES)) {
+            if (!p.symbol() && p.name().equals(name)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A function's {@code name} as JavaScript reads it: an own data property, else (V8's
+     * FunctionNameGetter) its SharedFunctionInfo's name; bound functions "bound " + the target's.
+     */
+    private String functionName(long fn) {
+        for (int i = 0; i < MAX_CHAIN; i++) {
+            Optional<V8Heap.Property> n = own(fn, "name");
+            if (n.isPresent() && !n.get().accessor()) {
+                long v = n.get().value();
+                return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.readString(v, 1024).text() : "";
             }
-            case DATE: return JsNumbers.isoDate(heap.dateValue(v));
-            case REGEXP: {
-                V8Heap.RegExpInfo r = heap.regExp(v, maxChars);
-                return "/" + Strings.escape(r.source()) + "/" + r.flags();
+            if (heap.kindOf(fn) == JsKind.BOUND_FUNCTION) {
+                return "bound " + functionName(heap.boundFunction(fn).target());
             }
-            case ERROR: {
-                V8Heap.ErrorInfo e = heap.error(v);
-                String name = ctorName(v);
-                String msg = e.message().isPresent() ? plain(e.message().getAsLong()) : "";
-                String head = "[" + Strings.escape(name) + (msg.isEmpty() ? "" : ": " + msg) + "]";
-                if (!expand) return head;
-                List<String[]> fields = new ArrayList<>();
-                if (e.stack().isPresent()) fields.add(new String[] {"stack", format(e.stack().getAsLong(), level + 1)});
-                else if (e.stackFrames() >= 0) fields.add(new String[] {"stack", "<not formatted yet: " + e.stackFrames() + " call sites>"});
-                for (V8Heap.Property p : heap.properties(v, maxItems)) {
-                    if (p.name().equals("message") || p.name().equals("stack")) continue;
-                    fields.add(new String[] {key(p.name()), p.accessor() ? "[Getter/Setter]" : format(p.value(), level + 1)});
+            if (heap.kindOf(fn) != JsKind.FUNCTION) return "";
+            return heap.sfiName(heap.functionShared(fn));
+        }
+        return "";
+    }
+
+    /** fn.prototype: the initial map's prototype, or the object kept there. 0 if none. */
+    private long functionPrototype(long fn) {
+        try {
+            if (heap.kindOf(fn) != JsKind.FUNCTION) return 0;
+            OptionalLong off = heap.metadata().find(io.jsmdb.v8.V8Fact.JS_FUNCTION_PROTOTYPE_OR_INITIAL_MAP_OFFSET);
+            if (off.isEmpty()) return 0;
+            long p = heap.field(fn, (int) off.getAsLong());
+            if (!heap.isHeapObject(p)) return 0;
+            if (heap.isMap(p)) return heap.mapPrototype(p);
+            return isObject(p) ? p : 0;
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * util.inspect's getConstructorName: the name of the first "constructor" on the prototype
+     * chain (the object itself included) that is a named function the object is an instance of;
+     * null for a null-prototype chain; else V8's class name with the first prototype.
+     */
+    private String constructorName(long obj, int recurseTimes) {
+        try {
+            List<Long> chain = new ArrayList<>();
+            for (long p = protoOf(obj); isObject(p) && chain.size() < MAX_CHAIN; p = protoOf(p)) chain.add(p);
+            long o = obj;
+            for (int i = 0; i <= chain.size(); i++) {
+                Optional<V8Heap.Property> c = own(o, "constructor");
+                if (c.isPresent() && !c.get().accessor()) {
+                    long fn = c.get().value();
+                    if (heap.isHeapObject(fn) && (heap.kindOf(fn) == JsKind.FUNCTION || heap.kindOf(fn) == JsKind.BOUND_FUNCTION)) {
+                        String name = functionName(fn);
+                        long proto = functionPrototype(fn);
+                        if (!name.isEmpty() && proto != 0 && chain.contains(proto)) return raw(name, false);
+                    }
                 }
-                return fields.isEmpty() ? head : head + " " + block(fields, level);
+                if (i == chain.size()) break;
+                o = chain.get(i);
             }
-            case MAP:
-            case SET: {
-                boolean isMap = k == JsKind.MAP;
-                V8Heap.Collection c = heap.collection(v, isMap, maxItems);
-                String head = (isMap ? "Map(" : "Set(") + c.size() + ")";
-                if (!expand) return "[" + head + "]";
-                return head + " " + entries(c, isMap, level);
+            if (chain.isEmpty()) return null;
+            String res = internalConstructorName(obj);
+            if (recurseTimes > depth) return res + " <Complex prototype>";
+            String protoConstr = constructorName(chain.getFirst(), recurseTimes + 1);
+            if (protoConstr == null) {
+                JsFormatter sub = new JsFormatter(heap, major, -1, maxChars, maxItems, maxProperties, false);
+                return res + " <" + sub.format(chain.getFirst()) + ">";
             }
-            case WEAK_MAP:
-            case WEAK_SET: {
-                boolean isMap = k == JsKind.WEAK_MAP;
-                V8Heap.Collection c = heap.weakCollection(v, isMap, maxItems);
-                String head = isMap ? "WeakMap" : "WeakSet";
-                if (!expand) return "[" + head + "]";
-                return head + " " + entries(c, isMap, level);
-            }
-            case PROMISE: {
-                V8Heap.PromiseInfo p = heap.promise(v);
-                if (p.state().equals("pending")) return "Promise { <pending> }";
-                if (!expand) return "Promise { <" + p.state() + "> }";
-                String r = format(p.result(), level + 1);
-                return "Promise { " + (p.state().equals("rejected") ? "<rejected> " : "") + r + " }";
-            }
-            case ARRAY_BUFFER: {
-                V8Heap.BufferInfo b = heap.arrayBuffer(v);
-                return "ArrayBuffer(" + b.byteLength() + ") " + hex(b.data(), b.byteLength());
-            }
-            case TYPED_ARRAY: {
-                V8Heap.ViewInfo t = heap.view(v);
-                String name = ctorName(v);
-                if (name.equals("Object") || name.isEmpty()) name = t.type();
-                return name + "(" + t.length() + ") " + typedValues(t) + " " + hex(t.data(), t.byteLength());
-            }
-            case DATA_VIEW: {
-                V8Heap.ViewInfo t = heap.view(v);
-                return "DataView(" + t.byteLength() + (t.byteOffset() != 0 ? ", offset " + t.byteOffset() : "") + ") " + hex(t.data(), t.byteLength());
-            }
-            case PRIMITIVE_WRAPPER: {
-                long inner = heap.primitiveWrapperValue(v);
-                JsKind ik = heap.kindOf(inner);
-                String type = switch (ik) {
-                    case SMI, HEAP_NUMBER -> "Number";
-                    case TRUE, FALSE -> "Boolean";
-                    case STRING -> "String";
-                    case BIGINT -> "BigInt";
-                    case SYMBOL -> "Symbol";
-                    default -> ctorName(v);
-                };
-                return "[" + type + ": " + format(inner, level + 1) + "]";
-            }
-            case PROXY: {
-                V8Heap.ProxyInfo p = heap.proxy(v);
-                if (!expand) return "[Proxy]";
-                List<String[]> fields = new ArrayList<>();
-                fields.add(new String[] {"target", format(p.target(), level + 1)});
-                fields.add(new String[] {"handler", format(p.handler(), level + 1)});
-                return "Proxy " + block(fields, level);
-            }
-            case ARGUMENTS: {
-                V8Heap.Elements e = heap.elements(v, maxItems);
-                if (!expand) return "[Arguments]";
-                return "[Arguments] " + elementList(e, level);
-            }
-            case GENERATOR:
-            case ASYNC_FUNCTION_OBJECT: {
-                V8Heap.GeneratorInfo g = heap.generator(v);
-                String what = k == JsKind.GENERATOR ? "Generator" : "AsyncFunction";
-                return "[" + what + " " + Strings.escape(heap.functionDebugName(g.function())) + "] { <" + g.state() + "> }";
-            }
-            case GLOBAL_PROXY: {
-                // printed on its own, the proxy shows the global object it stands for
-                OptionalLong g = level == 0 ? heap.globalObjectOf(v) : OptionalLong.empty();
-                return g.isPresent() ? "[global proxy] -> " + format(g.getAsLong(), level) : "[global proxy]";
-            }
-            case GLOBAL_OBJECT: {
-                if (level > 0) return "[global object]";
-                return "[global object] " + properties(v, level);
-            }
-            default: {
-                String name = ctorName(v);
-                String prefix = name.equals("Object") ? "" : Strings.escape(name) + " ";
-                if (!expand) return "[" + Strings.escape(name) + "]";
-                return prefix + properties(v, level);
-            }
+            return res + " <" + protoConstr + ">";
+        } catch (MemoryFault | HeapException e) {
+            return internalConstructorName(obj);
         }
     }
 
-    /** A short string / number as plain text (for Error messages), escaped. */
-    private String plain(long v) {
+    /**
+     * value[Symbol.toStringTag] when it is a string util.inspect shows: found on the prototype
+     * chain as a data property (typed arrays: %TypedArray%.prototype's getter gives the type
+     * name), not an own enumerable property of the object itself. "" otherwise.
+     */
+    private String toStringTag(long obj, JsKind k) {
         try {
-            if (heap.kindOf(v) == JsKind.STRING) return Strings.escape(heap.readString(v, maxChars).text());
-            return format(v, depth);
-        } catch (MemoryFault | HeapException e) {
-            return "?";
-        }
-    }
-
-    private String properties(long v, int level) {
-        // The object itself is valid (its map is): a corrupted elements store or property
-        // backing store is marked where it would print, and the rest still prints.
-        List<String[]> fields = new ArrayList<>();
-        List<V8Heap.Property> props;
-        try {
-            props = heap.properties(v, maxItems + 1);
-        } catch (MemoryFault | HeapException e) {
-            props = List.of();
-            fields.add(new String[] {null, invalid("properties", e)});
-        }
-        try {
-            V8Heap.Elements el = heap.elements(v, maxItems);
-            for (V8Heap.Element e : el.items()) {
-                if (e.type() == V8Heap.Element.Type.HOLE) continue;
-                fields.add(new String[] {Long.toString(e.index()), element(e, level + 1)});
+            long o = obj;
+            for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
+                for (V8Heap.Property p : heap.properties(o, V8Heap.MAX_PROPERTY_NAMES)) {
+                    if (!p.symbol() || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
+                    if (i == 0 && p.enumerable()) return "";
+                    if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
+                    long v = p.value();
+                    return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.readString(v, 1024).text(), false) : "";
+                }
+                o = protoOf(o);
             }
         } catch (MemoryFault | HeapException e) {
-            fields.add(new String[] {null, invalid("elements", e)});
+            return "";
         }
-        int n = 0;
-        for (V8Heap.Property p : props) {
-            if (n++ >= maxItems) {
-                fields.add(new String[] {null, "... more properties (limit " + maxItems + ")"});
-                break;
+        return "";
+    }
+
+    // ================================================================ functions, boxed primitives, errors
+
+    private String functionBase(long fn, JsKind k, String constructor, String tag) {
+        if (k == JsKind.FUNCTION && heap.functionInfo(fn).isClass()) {
+            String name = "";
+            Optional<V8Heap.Property> own = own(fn, "name");
+            if (own.isPresent()) name = functionName(fn);
+            StringBuilder base = new StringBuilder("class ").append(name.isEmpty() ? "(anonymous)" : raw(name, false));
+            if (!"Function".equals(constructor) && constructor != null) base.append(" [").append(constructor).append("]");
+            if (!tag.isEmpty() && !tag.equals(constructor)) base.append(" [").append(tag).append("]");
+            if (constructor != null) {
+                long sup = protoOf(fn);
+                if (heap.isHeapObject(sup) && (heap.kindOf(sup) == JsKind.FUNCTION || heap.kindOf(sup) == JsKind.BOUND_FUNCTION)) {
+                    String superName = functionName(sup);
+                    if (!superName.isEmpty()) base.append(" extends ").append(raw(superName, false));
+                }
+            } else {
+                base.append(" extends [null prototype]");
             }
-            fields.add(new String[] {key(p.name()), p.accessor() ? "[Getter/Setter]" : format(p.value(), level + 1)});
+            return "[" + base + "]" + (addresses ? definitionSite(fn) : "");
         }
-        return block(fields, level);
+        // isAsyncFunction / isGeneratorFunction: the function kinds' own constructors say it
+        String type = "Function";
+        if (constructor != null && (constructor.equals("AsyncFunction") || constructor.equals("GeneratorFunction")
+                || constructor.equals("AsyncGeneratorFunction"))) {
+            type = constructor;
+        }
+        StringBuilder base = new StringBuilder("[").append(type);
+        if (constructor == null) base.append(" (null prototype)");
+        String name = functionName(fn);
+        if (name.isEmpty()) base.append(" (anonymous)");
+        else base.append(": ").append(raw(name, false));
+        base.append(']');
+        if (constructor != null && !constructor.equals(type)) base.append(' ').append(constructor);
+        if (!tag.isEmpty() && !tag.equals(constructor)) base.append(" [").append(tag).append(']');
+        if (addresses && k == JsKind.FUNCTION) base.append(definitionSite(fn));
+        return base.toString();
     }
 
-    /** "{\n    k: v,\n}" at the given level; "{}" when empty. A null key prints the value alone. */
-    private static String block(List<String[]> fields, int level) {
-        if (fields.isEmpty()) return "{}";
-        String in = INDENT.repeat(level + 1);
-        StringBuilder sb = new StringBuilder("{\n");
-        for (String[] f : fields) {
-            sb.append(in);
-            if (f[0] != null) sb.append(f[0]).append(": ");
-            sb.append(f[1]).append(f[0] == null ? "\n" : ",\n");
-        }
-        return sb.append(INDENT.repeat(level)).append('}').toString();
-    }
-
-    /** Items on one line when short and single-line, else one per line. */
-    private static String list(String open, List<String> items, String close, int level, boolean forceMulti) {
-        if (items.isEmpty()) return open + close;
-        int width = 0;
-        boolean multi = forceMulti;
-        for (String s : items) {
-            width += s.length() + 2;
-            if (s.indexOf('\n') >= 0) multi = true;
-        }
-        if (!multi && width + level * 4 <= INLINE_WIDTH) return open + " " + String.join(", ", items) + " " + close;
-        String in = INDENT.repeat(level + 1);
-        StringBuilder sb = new StringBuilder(open).append('\n');
-        for (String s : items) sb.append(in).append(s).append(s.startsWith("...") ? "\n" : ",\n");
-        return sb.append(INDENT.repeat(level)).append(close).toString();
-    }
-
-    private String array(long v, int level, boolean expand) {
-        V8Heap.Elements e;
+    /** -a: where a function was defined, " (file:line:column)", or "" when unknown. */
+    private String definitionSite(long fn) {
         try {
-            e = heap.elements(v, maxItems);
-        } catch (MemoryFault | HeapException x) {
-            // a valid array whose elements store is corrupted or not in the core
-            return expand ? "[ " + invalid("elements", x) + " ]" : "[Array(?)]";
+            V8Heap.FunctionInfo f = heap.functionInfo(fn);
+            if (f.scriptName().isEmpty() && f.line() == 0) return "";
+            return " (" + raw(f.scriptName(), false) + (f.line() > 0 ? ":" + f.line() + ":" + f.column() : "") + ")";
+        } catch (MemoryFault | HeapException e) {
+            return "";
         }
-        if (!expand) return "[Array(" + e.length() + ")]";
-        return elementList(e, level);
     }
 
-    /** A part of a valid object that cannot be decoded, marked where it would print. */
-    private static String invalid(String what, RuntimeException e) {
-        String why = Strings.escape(String.valueOf(e.getMessage()));
-        return "<" + what + (e instanceof MemoryFault ? " unreadable: " : ": ") + why + ">";
-    }
-
-    private String elementList(V8Heap.Elements e, int level) {
-        List<String> items = new ArrayList<>();
-        long next = 0;
-        for (V8Heap.Element el : e.items()) {
-            if (el.index() > next) items.add(holes(el.index() - next));
-            items.add(el.type() == V8Heap.Element.Type.HOLE ? "<hole>" : element(el, level + 1));
-            next = el.index() + 1;
-        }
-        if (e.truncated()) {
-            items.add("... " + (e.length() - next) + " more (length " + e.length() + ")");
-        } else if (e.length() > next) {
-            items.add(holes(e.length() - next));
-        }
-        return list("[", items, "]", level, false);
-    }
-
-    private static String holes(long n) {
-        return n == 1 ? "<hole>" : "<" + n + " holes>";
-    }
-
-    private String element(V8Heap.Element el, int level) {
-        return switch (el.type()) {
-            case HOLE -> "<hole>";
-            case DOUBLE -> JsNumbers.format(el.number());
-            case TAGGED -> format(el.value(), level);
+    private String boxedBase(long obj, String constructor, String tag) {
+        long inner = heap.primitiveWrapperValue(obj);
+        JsKind ik = heap.kindOf(inner);
+        String type = switch (ik) {
+            case SMI, HEAP_NUMBER -> "Number";
+            case TRUE, FALSE -> "Boolean";
+            case STRING -> "String";
+            case BIGINT -> "BigInt";
+            default -> "Symbol";
         };
+        StringBuilder base = new StringBuilder("[").append(type);
+        if (!type.equals(constructor)) base.append(constructor == null ? " (null prototype)" : " (" + constructor + ")");
+        int saved = indentationLvl;
+        String p = isPrimitive(ik) ? primitive(inner, ik) : "?";
+        indentationLvl = saved;
+        base.append(": ").append(p).append(']');
+        if (!tag.isEmpty() && !tag.equals(constructor)) base.append(" [").append(tag).append(']');
+        return base.toString();
     }
 
-    private String entries(V8Heap.Collection c, boolean isMap, int level) {
-        List<String> items = new ArrayList<>();
-        for (V8Heap.Entry en : c.entries()) {
-            String kx = format(en.key(), level + 1);
-            items.add(isMap ? kx + " => " + format(en.value(), level + 1) : kx);
+    /** A property's value looked up along the prototype chain (data properties only); 0 if none. */
+    private long lookup(long obj, String name) {
+        long o = obj;
+        for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
+            Optional<V8Heap.Property> p = own(o, name);
+            if (p.isPresent()) return p.get().accessor() ? 0 : p.get().value();
+            o = protoOf(o);
         }
-        if (c.size() > c.entries().size()) items.add("... " + (c.size() - c.entries().size()) + " more");
-        return list("{", items, "}", level, false);
+        return 0;
     }
 
-    private String function(long v) {
-        V8Heap.FunctionInfo f = heap.functionInfo(v);
-        String name = Strings.escape(f.name());
-        String head = f.isClass() ? "[class " + (name.isEmpty() ? "(anonymous)" : name) + "]"
-                : "[Function: " + (name.isEmpty() ? "(anonymous)" : name) + "]";
-        if (f.scriptName().isEmpty() && f.line() == 0) return head;
-        return head + " (" + Strings.escape(f.scriptName()) + (f.line() > 0 ? ":" + f.line() + ":" + f.column() : "") + ")";
+    private Optional<String> stringValue(long v) {
+        try {
+            if (v != 0 && heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING) return Optional.of(heap.readString(v, maxChars).text());
+        } catch (MemoryFault | HeapException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
-    private String hex(long data, long len) {
+    /** Error.prototype.toString: "name: message", either alone when the other is empty. */
+    private String errorToString(long err) {
+        long n = lookup(err, "name");
+        String name = n == 0 || isUndefined(n) ? "Error" : stringValue(n).orElse("Error");
+        long m = lookup(err, "message");
+        String msg = m == 0 || isUndefined(m) ? "" : stringValue(m).orElse("");
+        if (name.isEmpty()) return msg;
+        if (msg.isEmpty()) return name;
+        return name + ": " + msg;
+    }
+
+    private boolean isUndefined(long v) {
+        try {
+            return heap.kindOf(v) == JsKind.UNDEFINED;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    /** util.inspect's formatError: the stack V8 formatted, its first line improved with the class name. */
+    private String formatError(long err, String constructor, String tag, Keys keys) {
+        V8Heap.ErrorInfo info = heap.error(err);
+        String stack;
+        Optional<V8Heap.Property> ownStack = own(err, "stack");
+        if (info.stack().isPresent()) {
+            stack = heap.readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
+        } else if (ownStack.isPresent() && !ownStack.get().accessor() && !isTruthyString(ownStack.get().value())) {
+            stack = errorToString(err); // error.stack = undefined (or another falsy value)
+        } else if (info.stackFrames() >= 0) {
+            // V8 keeps the call sites until error.stack is first read: jsmdb cannot format them
+            stack = errorToString(err) + "\n    <stack not formatted by V8 yet: " + info.stackFrames() + " call sites>";
+        } else {
+            stack = errorToString(err);
+        }
+        long n = lookup(err, "name");
+        String name = n == 0 ? "Error" : stringValue(n).orElse("Error");
+        long m = lookup(err, "message");
+        String message = m == 0 ? null : stringValue(m).orElse(null);
+        // keys that repeat what the stack shows are left out
+        final String st = stack;
+        keys.keys.removeIf(key -> !key.symbol && (key.name.equals("stack")
+                || (key.name.equals("message") && message != null && st.contains(message))
+                || (key.name.equals("name") && st.contains(name))));
+        stack = improveStack(stack, constructor, name, tag);
+        // (message && stack.indexOf(message)) || -1: a message at index 0 counts as not found
+        int pos = message != null && !message.isEmpty() ? stack.indexOf(message) : -1;
+        if (pos == 0) pos = -1;
+        if (pos != -1) pos += message.length();
+        int stackStart = stack.indexOf("\n    at", Math.max(pos, 0));
+        if (stackStart == -1 && !stack.contains("\n    <stack not formatted")) stack = "[" + stack + "]";
+        stack = raw(stack, true);
+        if (indentationLvl != 0) stack = stack.replace("\n", "\n" + " ".repeat(indentationLvl));
+        return stack;
+    }
+
+    private boolean isTruthyString(long v) {
+        return stringValue(v).map(s -> !s.isEmpty()).orElse(false);
+    }
+
+    private String improveStack(String stack, String constructor, String name, String tag) {
+        int len = name.length();
+        if (constructor == null || (name.endsWith("Error") && stack.startsWith(name)
+                && (stack.length() == len || stack.charAt(len) == ':' || stack.charAt(len) == '\n'))) {
+            String fallback = "Error";
+            if (constructor == null) {
+                java.util.regex.Matcher mt = Pattern.compile("^([A-Z][a-z_ A-Z0-9\\[\\]()-]+)(?::|\\n {4}at)").matcher(stack);
+                java.util.regex.Matcher m2 = Pattern.compile("^([a-z_A-Z0-9-]*Error)$").matcher(stack);
+                fallback = mt.find() ? mt.group(1) : m2.find() ? m2.group(1) : "";
+                len = fallback.length();
+                if (fallback.isEmpty()) fallback = "Error";
+            }
+            String prefix = prefix(constructor, tag, fallback, "");
+            prefix = prefix.substring(0, prefix.length() - 1);
+            if (!name.equals(prefix)) {
+                if (prefix.contains(name)) {
+                    stack = len == 0 ? prefix + ": " + stack : prefix + stack.substring(len);
+                } else {
+                    stack = prefix + " [" + name + "]" + stack.substring(len);
+                }
+            }
+        }
+        return stack;
+    }
+
+    // ================================================================ containers
+
+    /**
+     * The elements util.inspect may show: maxItems entries, reading past holes (a run of holes
+     * is one entry) up to a bound, past which a long run of holes is counted as holes.
+     */
+    private V8Heap.Elements arrayElements(long arr) {
+        return heap.elements(arr, (int) Math.min(Integer.MAX_VALUE - 1, (long) maxItems + 1 + MAX_HOLES_READ));
+    }
+
+    /** formatArray / formatSpecialArray: at most maxItems entries, runs of holes as "<N empty items>". */
+    private List<String> formatArray(V8Heap.Elements el, int recurseTimes) {
+        List<String> output = new ArrayList<>();
+        long valLen = el.length();
+        long len = Math.min(maxItems, valLen);
+        long index = 0;
+        for (V8Heap.Element e : el.items()) {
+            if (output.size() >= len) break;
+            if (e.type() == V8Heap.Element.Type.HOLE) continue;
+            if (e.index() != index) {
+                long empty = e.index() - index;
+                output.add("<" + empty + " empty item" + (empty > 1 ? "s" : "") + ">");
+                index = e.index();
+                if (output.size() == len) break;
+            }
+            output.add(element(e, recurseTimes));
+            index++;
+        }
+        long remaining = valLen - index;
+        if (output.size() != len) {
+            if (remaining > 0) output.add("<" + remaining + " empty item" + (remaining > 1 ? "s" : "") + ">");
+        } else if (remaining > 0) {
+            output.add(remainingText(remaining));
+        }
+        return output;
+    }
+
+    private static String remainingText(long remaining) {
+        return "... " + remaining + " more item" + (remaining > 1 ? "s" : "");
+    }
+
+    private String element(V8Heap.Element e, int recurseTimes) {
+        indentationLvl += 2;
+        try {
+            return switch (e.type()) {
+                case HOLE -> "<hole>";
+                case DOUBLE -> JsNumbers.format(e.number());
+                case TAGGED -> formatValue(e.value(), recurseTimes, false);
+            };
+        } finally {
+            indentationLvl -= 2;
+        }
+    }
+
+    /** Entries of a Map / Set shown: maxArrayLength, except on Node 18, whose formatMap / formatSet show them all. */
+    private int collectionLimit() {
+        return major == 18 ? Math.max(maxItems, maxProperties) : maxItems;
+    }
+
+    private List<String> formatCollection(V8Heap.Collection c, boolean isMap, int recurseTimes) {
+        List<String> output = new ArrayList<>();
+        indentationLvl += 2;
+        for (V8Heap.Entry en : c.entries()) {
+            if (output.size() >= collectionLimit()) break;
+            String kx = formatValue(en.key(), recurseTimes, false);
+            output.add(isMap ? kx + " => " + formatValue(en.value(), recurseTimes, false) : kx);
+        }
+        long remaining = c.size() - output.size();
+        if (remaining > 0) output.add(remainingText(remaining));
+        indentationLvl -= 2;
+        return output;
+    }
+
+    private List<String> formatPromise(long p, int recurseTimes) {
+        V8Heap.PromiseInfo info = heap.promise(p);
+        if (info.state().equals("pending")) return new ArrayList<>(List.of("<pending>"));
+        indentationLvl += 2;
+        String str = formatValue(info.result(), recurseTimes, false);
+        indentationLvl -= 2;
+        return new ArrayList<>(List.of(info.state().equals("rejected") ? "<rejected> " + str : str));
+    }
+
+    private String formatProperty(Key key, int recurseTimes, Type type) {
+        String str;
+        if (key.isIndex()) {
+            str = element(key.element, recurseTimes);
+        } else if (key.prop.accessor()) {
+            str = switch (heap.accessorKind(key.prop.value())) {
+                case GETTER -> "[Getter]";
+                case SETTER -> "[Setter]";
+                case GETTER_SETTER -> "[Getter/Setter]";
+                case NATIVE -> "[native accessor]";
+                case UNKNOWN -> "[accessor]";
+            };
+        } else {
+            indentationLvl += 2;
+            str = formatValue(key.prop.value(), recurseTimes, false);
+            indentationLvl -= 2;
+        }
+        if (type == Type.ARRAY) return str;
+        String name;
+        if (key.symbol) {
+            String s = raw(key.name, false);
+            name = major <= 22 ? "[" + s + "]" : s;
+        } else if (KEY_IDENT.matcher(key.name).matches()) {
+            name = key.name.equals("__proto__") ? "['__proto__']" : key.name;
+        } else {
+            name = strEscape(key.name);
+        }
+        return name + ": " + str;
+    }
+
+    /** A private class field, as DevTools shows it: "#name: value". */
+    private String formatPrivate(V8Heap.Property p, int recurseTimes) {
+        String name = heap.symbolDescription(p.key(), 1024).map(V8Heap.JsString::text).orElse("#?");
+        indentationLvl += 2;
+        String str = formatValue(p.value(), recurseTimes, false);
+        indentationLvl -= 2;
+        return raw(name, false) + ": " + str;
+    }
+
+    // ================================================================ layout
+
+    private String reduceToSingleString(List<String> output, String base, String[] braces, Type extrasType, int recurseTimes, long arrayValue) {
+        int entries = output.size();
+        if (extrasType == Type.ARRAY_EXTRAS && entries > 6) output = groupArrayElements(output, arrayValue);
+        if (currentDepth - recurseTimes < COMPACT && entries == output.size()) {
+            int start = output.size() + indentationLvl + braces[0].length() + base.length() + 10;
+            if (isBelowBreakLength(output, start, base)) {
+                String joined = String.join(", ", output);
+                if (joined.indexOf('\n') < 0) return (base.isEmpty() ? "" : base + " ") + braces[0] + " " + joined + " " + braces[1];
+            }
+        }
+        String indentation = "\n" + " ".repeat(indentationLvl);
+        return (base.isEmpty() ? "" : base + " ") + braces[0] + indentation + "  " + String.join("," + indentation + "  ", output)
+                + indentation + braces[1];
+    }
+
+    private static boolean isBelowBreakLength(List<String> output, int start, String base) {
+        int total = output.size() + start;
+        if (total + output.size() > BREAK_LENGTH) return false;
+        for (String s : output) {
+            total += s.length();
+            if (total > BREAK_LENGTH) return false;
+        }
+        return base.isEmpty() || base.indexOf('\n') < 0;
+    }
+
+    /** groupArrayElements: many short entries in aligned columns (numbers right-aligned). */
+    private List<String> groupArrayElements(List<String> output, long arrayValue) {
+        int totalLength = 0;
+        int maxLength = 0;
+        int outputLength = output.size();
+        boolean hasMore = outputLength > 0 && output.get(outputLength - 1).startsWith("... ") && output.get(outputLength - 1).contains(" more item");
+        if (hasMore) outputLength--;
+        int separatorSpace = 2;
+        int[] dataLen = new int[outputLength];
+        for (int i = 0; i < outputLength; i++) {
+            int len = width(output.get(i));
+            dataLen[i] = len;
+            totalLength += len + separatorSpace;
+            if (maxLength < len) maxLength = len;
+        }
+        int actualMax = maxLength + separatorSpace;
+        if (actualMax * 3 + indentationLvl < BREAK_LENGTH && ((double) totalLength / actualMax > 5 || maxLength <= 6)) {
+            double approxCharHeights = 2.5;
+            double averageBias = Math.sqrt(actualMax - (double) totalLength / output.size());
+            double biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+            int columns = (int) Math.min(Math.min(Math.round(Math.sqrt(approxCharHeights * biasedMax * outputLength) / biasedMax),
+                    Math.floor((BREAK_LENGTH - indentationLvl) / (double) actualMax)), Math.min(COMPACT * 4, 15));
+            if (columns <= 1) return output;
+            List<String> tmp = new ArrayList<>();
+            int[] maxLineLength = new int[columns];
+            for (int i = 0; i < columns; i++) {
+                int lineMaxLength = 0;
+                for (int j = i; j < output.size(); j += columns) {
+                    if (j < outputLength && dataLen[j] > lineMaxLength) lineMaxLength = dataLen[j];
+                }
+                maxLineLength[i] = lineMaxLength + separatorSpace;
+            }
+            boolean padStart = arrayValue != 0 && allNumbers(output, outputLength, arrayValue);
+            for (int i = 0; i < outputLength; i += columns) {
+                int max = Math.min(i + columns, outputLength);
+                StringBuilder str = new StringBuilder();
+                int j = i;
+                for (; j < max - 1; j++) {
+                    String cell = output.get(j) + ", ";
+                    int padding = maxLineLength[j - i] + output.get(j).length() - dataLen[j];
+                    str.append(pad(cell, padding, padStart));
+                }
+                if (padStart) {
+                    int padding = maxLineLength[j - i] + output.get(j).length() - dataLen[j] - separatorSpace;
+                    str.append(pad(output.get(j), padding, true));
+                } else {
+                    str.append(output.get(j));
+                }
+                tmp.add(str.toString());
+            }
+            if (hasMore) tmp.add(output.get(outputLength));
+            return tmp;
+        }
+        return output;
+    }
+
+    /** Whether every shown entry of the array is a number or a BigInt (util.inspect then pads at the start). */
+    private boolean allNumbers(List<String> output, int outputLength, long arrayValue) {
+        try {
+            JsKind k = heap.kindOf(arrayValue);
+            if (k == JsKind.TYPED_ARRAY) return true;
+            V8Heap.Elements el = heap.elements(arrayValue, output.size());
+            if (el.items().size() < Math.min(output.size(), el.length())) return false;
+            for (int i = 0; i < output.size() && i < el.items().size(); i++) {
+                V8Heap.Element e = el.items().get(i);
+                if (e.index() != i || e.type() == V8Heap.Element.Type.HOLE) return false;
+                if (e.type() == V8Heap.Element.Type.DOUBLE) continue;
+                JsKind ek = heap.kindOf(e.value());
+                if (ek != JsKind.SMI && ek != JsKind.HEAP_NUMBER && ek != JsKind.BIGINT) return false;
+            }
+            // output.length counts "... more items": value[i] past the array's end is undefined
+            return output.size() <= el.length();
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
+    private static String pad(String s, int width, boolean start) {
+        if (s.length() >= width) return s;
+        String sp = " ".repeat(width - s.length());
+        return start ? sp + s : s + sp;
+    }
+
+    /** Display width as util.inspect's getStringWidth counts it for plain text: one per code point. */
+    private static int width(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    // ================================================================ bytes
+
+    private String buffer(V8Heap.ViewInfo t) {
+        int n = (int) Math.min(t.length(), INSPECT_MAX_BYTES);
+        StringBuilder sb = new StringBuilder("<Buffer ");
+        try {
+            byte[] b = n == 0 ? new byte[0] : heap.memory().readBytes(t.data(), n);
+            for (int i = 0; i < b.length; i++) {
+                if (i > 0) sb.append(' ');
+                sb.append(String.format("%02x", b[i] & 0xff));
+            }
+        } catch (MemoryFault e) {
+            return "<Buffer <data at " + Output.hex(t.data()) + " not in the core>>";
+        }
+        long remaining = t.length() - n;
+        if (remaining > 0) sb.append(" ... ").append(remaining).append(" more byte").append(remaining > 1 ? "s" : "");
+        return sb.append('>').toString();
+    }
+
+    private String hexBytes(long data, long len, int max) {
         if (len < 0) return "<invalid length>";
-        int n = (int) Math.min(len, Math.min(maxItems, 64));
+        int n = (int) Math.min(len, max);
         StringBuilder sb = new StringBuilder("<");
         try {
             byte[] b = n == 0 ? new byte[0] : heap.memory().readBytes(data, n);
@@ -407,17 +1087,18 @@ final class JsFormatter {
         } catch (MemoryFault e) {
             return "<data at " + Output.hex(data) + " not in the core>";
         }
-        if (len > n) sb.append(" ... ").append(len - n).append(" more bytes");
+        long remaining = len - max;
+        if (remaining > 0) sb.append(" ... ").append(remaining).append(" more byte").append(remaining > 1 ? "s" : "");
         return sb.append('>').toString();
     }
 
-    private String typedValues(V8Heap.ViewInfo t) {
+    private List<String> typedValues(V8Heap.ViewInfo t) {
         int size = V8Heap.elementSize(t.type());
-        long n = Math.min(t.length(), Math.min(maxItems, 64));
+        long n = Math.min(t.length(), maxItems);
         List<String> items = new ArrayList<>();
         try {
             byte[] b = heap.memory().readBytes(t.data(), (int) (n * size));
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 int o = i * size;
                 items.add(switch (t.type()) {
@@ -435,67 +1116,92 @@ final class JsFormatter {
                 });
             }
         } catch (MemoryFault e) {
-            return "[ <data not in the core> ]";
+            return new ArrayList<>(List.of("<data not in the core>"));
         }
-        if (t.length() > n) items.add("... " + (t.length() - n) + " more");
-        return list("[", items, "]", 0, false);
+        if (t.length() > n) items.add(remainingText(t.length() - n));
+        return items;
     }
 
-    /** Follows a MEMBER path (".a.b[3]", "[\"key\"]") from v; DcmdException-worthy problems as IllegalArgumentException. */
+    // ================================================================ members
+
+    /**
+     * Follows a MEMBER path from v: ".a.b[3]", "['odd key']", "[Symbol(kHeaders)]" (a symbol
+     * key by its description), ".#context" / "[#context]" (a private field). Problems as
+     * IllegalArgumentException (the dcmd's one-line message).
+     */
     long member(long v, String path) {
         int i = 0;
         while (i < path.length()) {
             char c = path.charAt(i);
-            String name;
-            if (c == '.') {
-                int j = i + 1;
+            if (c == '.' || i == 0 && c != '[') {
+                int from = c == '.' ? i + 1 : i;
+                int j = from;
                 while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[') j++;
-                name = path.substring(i + 1, j);
+                String name = path.substring(from, j);
                 if (name.isEmpty()) throw new IllegalArgumentException("empty member name in '" + path + "'");
                 i = j;
                 v = property(v, name);
-            } else if (c == '[') {
-                int j = path.indexOf(']', i);
+            } else {
+                int j = closingBracket(path, i);
                 if (j < 0) throw new IllegalArgumentException("missing ']' in '" + path + "'");
                 String inner = path.substring(i + 1, j).strip();
                 i = j + 1;
                 if (inner.length() >= 2 && (inner.startsWith("\"") && inner.endsWith("\"") || inner.startsWith("'") && inner.endsWith("'"))) {
                     v = property(v, inner.substring(1, inner.length() - 1));
+                } else if (inner.startsWith("Symbol(") && inner.endsWith(")") || inner.startsWith("#")) {
+                    v = property(v, inner);
+                } else if (inner.matches("\\d{1,18}")) {
+                    v = index(v, Long.parseLong(inner));
+                } else if (!inner.isEmpty()) {
+                    // [name]: the shell's quoting has usually eaten the quotes of ['name']
+                    v = property(v, inner);
                 } else {
-                    long idx;
-                    try {
-                        idx = Long.parseLong(inner);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("bad index '" + inner + "' in '" + path + "'");
-                    }
-                    v = index(v, idx);
+                    throw new IllegalArgumentException("empty [] in '" + Strings.escape(path) + "'");
                 }
-            } else {
-                // a bare first name: "a.b"
-                int j = i;
-                while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[') j++;
-                name = path.substring(i, j);
-                i = j;
-                v = property(v, name);
             }
         }
         return v;
     }
 
-    private long property(long v, String name) {
-        JsKind k = heap.kindOf(v);
-        if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no member '" + name + "'");
-        if (k == JsKind.GLOBAL_PROXY) v = heap.globalObjectOf(v).orElse(v); // globalThis.x is the global object's x
-        if (name.matches("\\d+") && name.length() < 10) return index(v, Long.parseLong(name));
-        OptionalLong p = OptionalLong.empty();
-        for (V8Heap.Property q : heap.properties(v, V8Heap.MAX_PROPERTY_NAMES)) {
-            if (!q.accessor() && q.name().equals(name)) {
-                p = OptionalLong.of(q.value());
-                break;
+    /** The ']' closing the '[' at open, skipping a quoted key and the parentheses of Symbol(...). */
+    private static int closingBracket(String path, int open) {
+        char quote = 0;
+        int parens = 0;
+        for (int j = open + 1; j < path.length(); j++) {
+            char c = path.charAt(j);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                parens++;
+            } else if (c == ')') {
+                parens--;
+            } else if (c == ']' && parens <= 0) {
+                return j;
             }
         }
-        if (p.isEmpty()) throw new IllegalArgumentException(Output.hex(v) + " has no own data property '" + Strings.escape(name) + "'");
-        return p.getAsLong();
+        return -1;
+    }
+
+    private long property(long v, String name) {
+        JsKind k = heap.kindOf(v);
+        if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no member '" + Strings.escape(name) + "'");
+        if (k == JsKind.GLOBAL_PROXY) v = heap.globalObjectOf(v).orElse(v); // globalThis.x is the global object's x
+        if (name.matches("\\d+") && name.length() < 10) return index(v, Long.parseLong(name));
+        boolean symbol = name.startsWith("Symbol(") && name.endsWith(")");
+        boolean privateName = name.startsWith("#");
+        for (V8Heap.Property q : heap.properties(v, V8Heap.MAX_PROPERTY_NAMES, true)) {
+            if (q.accessor()) continue;
+            if (privateName) {
+                if (q.symbol() && heap.isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
+            } else if (symbol) {
+                if (q.symbol() && !heap.isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
+            } else if (!q.symbol() && q.name().equals(name)) {
+                return q.value();
+            }
+        }
+        throw new IllegalArgumentException(Output.hex(v) + " has no own data property '" + Strings.escape(name) + "'");
     }
 
     private long index(long v, long idx) {

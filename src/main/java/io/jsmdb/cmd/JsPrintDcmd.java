@@ -1,13 +1,17 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.node.NodeVersion;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
 /** {@code ADDR::jsprint [-a] [-d DEPTH] [-l N] [MEMBER]}: a JavaScript value from the heap. */
 public final class JsPrintDcmd implements Dcmd {
+    /** util.inspect's defaults: depth 2, maxStringLength 10000, maxArrayLength 100. */
     static final int DEFAULT_DEPTH = 2;
-    static final int DEFAULT_CHARS = 4096;
-    static final int DEFAULT_ITEMS = 1000;
+    static final int DEFAULT_CHARS = 10_000;
+    static final int DEFAULT_ITEMS = 100;
+    /** util.inspect shows every property of an object; jsmdb stops at this many. */
+    static final int DEFAULT_PROPERTIES = 1000;
 
     @Override public String name() { return "jsprint"; }
     @Override public String usage() { return "[-a] [-d DEPTH] [-l N] [MEMBER]"; }
@@ -41,14 +45,16 @@ public final class JsPrintDcmd implements Dcmd {
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "ad:l:").expectPositional(0, 1);
         int depth = args.intNumber('d', DEFAULT_DEPTH);
-        int chars = DEFAULT_CHARS, items = DEFAULT_ITEMS;
+        int chars = DEFAULT_CHARS, items = DEFAULT_ITEMS, props = DEFAULT_PROPERTIES;
         if (args.value('l').isPresent()) {
             chars = args.intNumber('l', DEFAULT_CHARS);
             items = chars;
+            props = chars;
         }
         V8Heap heap = JsHeapDcmds.heap(ctx);
         long addr = JsHeapDcmds.objectAddress(inv, heap);
-        JsFormatter f = new JsFormatter(heap, depth, chars, items, args.flag('a'));
+        int major = ctx.target().nodeVersion().map(NodeVersion::major).orElse(0);
+        JsFormatter f = new JsFormatter(heap, major, depth, chars, items, props, args.flag('a'));
         long v = addr;
         try {
             if (!args.positional().isEmpty()) {
