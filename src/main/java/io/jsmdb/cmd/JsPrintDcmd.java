@@ -22,22 +22,23 @@ public final class JsPrintDcmd implements Dcmd {
     @Override
     public String help() {
         return """
-                Prints the JavaScript value at ADDR (a tagged pointer, as jsmdb prints them) the
-                way a JavaScript developer reads it: objects as { key: value, ... } over several
-                lines, arrays as [ ... ] (holes as <hole>), strings quoted and escaped, numbers,
-                BigInts (123n), symbols, functions with their definition site ([Function: f]
-                (file.js:10:5)), classes, bound functions, Dates (ISO time), RegExps (/src/flags),
-                Errors (message and stack), Map / Set / WeakMap / WeakSet entries, Promise state
-                and result, ArrayBuffer / typed arrays / DataView / Buffer (length, values, first
-                bytes in hex), boxed primitives, Proxy, arguments, generators.
-                Containers nested deeper than DEPTH print as a summary ([Object], [Array(3)]);
-                an object that contains itself prints as [Circular ADDR].
-                  -a        show the address of every heap value (ADDR: value)
-                  -d DEPTH  nesting depth to expand (default 2)
-                  -l N      show at most N characters of a string and N elements, properties,
-                            entries or bytes of a container (default 4096 characters and 1000
-                            items); what is cut says so
-                  MEMBER    print a member instead: .config.port, .items[3], ["odd key"]
+                Prints the JavaScript value at ADDR (a tagged pointer, as jsmdb prints them) as
+                util.inspect (console.log) of the core's Node version prints it, with its default
+                options: 'strings' quoted and escaped, { key: value } objects, Foo { ... } class
+                instances, [ 1, <1 empty item> ] arrays, Map(2) { 'a' => 1 }, Set(1) { 1 },
+                <Buffer 6b 69 6f>, Uint8Array(3) [ 1, 2, 3 ], [Symbol(kHeaders)] keys, [Getter],
+                [Function: f], [class Foo], Errors (their stack), Promise { 1 }, [Number: 3],
+                <ref *1> ... [Circular *1], lines broken at 80 columns. Private class fields are
+                added as DevTools shows them (#context: ...). What needs running JavaScript cannot
+                be had: getters print as [Getter], custom inspect methods are not run.
+                  -a        also show the address of every heap value (ADDR: value) and where
+                            functions were defined
+                  -d DEPTH  util.inspect's depth: deeper objects print as [Object] (default 2)
+                  -l N      show at most N characters of a string and N elements, entries, bytes
+                            or properties of a container (default 10000 characters, 100 items,
+                            1000 properties); what is cut says so
+                  MEMBER    print a member instead: .config.port, .items[3], [odd-key],
+                            [Symbol(kHeaders)], .#context (a private field)
                 Addresses can come from a pipe: ::findjsobjects -c Foo | ::jsprint""";
     }
 
