@@ -43,6 +43,12 @@ final class JsFormatter {
     static final int INSPECT_MAX_BYTES = 50;
     /** Most prototypes followed when looking for a constructor or a Symbol.toStringTag. */
     private static final int MAX_CHAIN = 64;
+    /**
+     * Deepest nesting printed whatever -d says: each level is a few Java frames, and a list a
+     * hundred thousand levels deep must not overflow the stack (util.inspect itself stops at
+     * its call stack's limit).
+     */
+    private static final int MAX_NESTING = 1000;
     /** Holes of a fast array read beyond the elements shown (an array's holes are its backing store's). */
     private static final int MAX_HOLES_READ = 100_000;
 
@@ -61,6 +67,17 @@ final class JsFormatter {
     private int currentDepth;
     private final List<Long> seen = new ArrayList<>();
     private final LinkedHashMap<Long, Integer> circular = new LinkedHashMap<>();
+    /**
+     * Per heap (a core never changes): constructor names per map, and the Symbol.toStringTag
+     * found on a prototype chain per first prototype. Shared by the formatters of one heap
+     * (::jsclosure makes one per function); bounded.
+     */
+    private record Caches(java.util.Map<Long, String[]> ctor, java.util.Map<Long, String> tag) {}
+
+    private static final java.util.Map<V8Heap, Caches> CACHES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final int MAX_CACHED = 100_000;
+    private final java.util.Map<Long, String[]> ctorCache;
+    private final java.util.Map<Long, String> tagCache;
 
     /**
      * @param nodeMajor     the Node major whose util.inspect to follow (0: the newest)
@@ -78,6 +95,12 @@ final class JsFormatter {
         this.maxItems = maxItems;
         this.maxProperties = maxProperties;
         this.addresses = addresses;
+        Caches c = CACHES.computeIfAbsent(heap, h -> new Caches(new java.util.concurrent.ConcurrentHashMap<>(),
+                new java.util.concurrent.ConcurrentHashMap<>()));
+        if (c.ctor().size() > MAX_CACHED) c.ctor().clear();
+        if (c.tag().size() > MAX_CACHED) c.tag().clear();
+        this.ctorCache = c.ctor();
+        this.tagCache = c.tag();
     }
 
     /** The newest dialect, items and properties bounded by maxItems. */
@@ -162,6 +185,19 @@ final class JsFormatter {
             if (sb != null) sb.append(rep != null ? rep : String.valueOf(c));
         }
         return sb == null ? s : sb.toString();
+    }
+
+    /** A symbol key's text as util.inspect escapes it (strEscapeSequencesReplacer: controls, ' and \\). */
+    private static String keyEscape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'' || c == '\\' || c < 0x20 || (c > 0x7e && c < 0xa0)) sb.append(meta(c));
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) sb.append(c).append(s.charAt(++i));
+            else if (Character.isSurrogate(c)) sb.append("\\u").append(Integer.toHexString(c));
+            else sb.append(c);
+        }
+        return sb.toString();
     }
 
     private String formatString(long v) {
@@ -433,7 +469,7 @@ final class JsFormatter {
             }
         }
 
-        if (recurseTimes > depth) {
+        if (recurseTimes > depth || recurseTimes >= MAX_NESTING) {
             String name = ctxStyle(h, constructor, tag);
             name = name.substring(0, name.length() - 1);
             return constructor != null ? "[" + name + "]" : name;
@@ -554,19 +590,23 @@ final class JsFormatter {
      * FunctionNameGetter) its SharedFunctionInfo's name; bound functions "bound " + the target's.
      */
     private String functionName(long fn) {
-        for (int i = 0; i < MAX_CHAIN; i++) {
+        StringBuilder bound = new StringBuilder();
+        for (int i = 0; i < MAX_CHAIN; i++) { // a bound function's target may be bound too (never a cycle, unless the core lies)
             Optional<V8Heap.Property> n = own(fn, "name");
             if (n.isPresent() && !n.get().accessor()) {
                 long v = n.get().value();
-                return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.readString(v, 1024).text() : "";
+                return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.readString(v, 1024).text() : "");
             }
-            if (heap.kindOf(fn) == JsKind.BOUND_FUNCTION) {
-                return "bound " + functionName(heap.boundFunction(fn).target());
+            JsKind k = heap.kindOf(fn);
+            if (k == JsKind.BOUND_FUNCTION) {
+                bound.append("bound ");
+                fn = heap.boundFunction(fn).target();
+                continue;
             }
-            if (heap.kindOf(fn) != JsKind.FUNCTION) return "";
-            return heap.sfiName(heap.functionShared(fn));
+            if (k != JsKind.FUNCTION) return bound.toString();
+            return bound + heap.sfiName(heap.functionShared(fn));
         }
-        return "";
+        return bound.toString();
     }
 
     /** fn.prototype: the initial map's prototype, or the object kept there. 0 if none. */
@@ -590,6 +630,24 @@ final class JsFormatter {
      * null for a null-prototype chain; else V8's class name with the first prototype.
      */
     private String constructorName(long obj, int recurseTimes) {
+        // Objects of one (non-prototype) map share their prototype chain: the name is the map's,
+        // unless the object has an own "constructor" (then it is computed for the object alone).
+        long map;
+        try {
+            map = heap.mapOf(obj);
+            if (heap.isPrototypeMap(map) || own(obj, "constructor").isPresent()) return constructorName(obj, recurseTimes, 0);
+        } catch (MemoryFault | HeapException e) {
+            return constructorName(obj, recurseTimes, 0);
+        }
+        String[] cached = ctorCache.get(map);
+        if (cached != null) return cached[0];
+        String name = constructorName(obj, recurseTimes, 0);
+        // names with "<...>" depend on the depth they were computed at: not cached
+        if (name == null || !name.contains(" <")) ctorCache.put(map, new String[] {name});
+        return name;
+    }
+
+    private String constructorName(long obj, int recurseTimes, int hops) {
         try {
             List<Long> chain = new ArrayList<>();
             for (long p = protoOf(obj); isObject(p) && chain.size() < MAX_CHAIN; p = protoOf(p)) chain.add(p);
@@ -609,8 +667,8 @@ final class JsFormatter {
             }
             if (chain.isEmpty()) return null;
             String res = internalConstructorName(obj);
-            if (recurseTimes > depth) return res + " <Complex prototype>";
-            String protoConstr = constructorName(chain.getFirst(), recurseTimes + 1);
+            if (recurseTimes > depth || hops >= MAX_CHAIN) return res + " <Complex prototype>";
+            String protoConstr = constructorName(chain.getFirst(), recurseTimes + 1, hops + 1);
             if (protoConstr == null) {
                 JsFormatter sub = new JsFormatter(heap, major, -1, maxChars, maxItems, maxProperties, false);
                 return res + " <" + sub.format(chain.getFirst()) + ">";
@@ -628,27 +686,43 @@ final class JsFormatter {
      */
     private String toStringTag(long obj, JsKind k) {
         try {
-            long o = obj;
+            for (V8Heap.Property p : heap.properties(obj, V8Heap.MAX_PROPERTY_NAMES)) {
+                if (!p.symbol() || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
+                if (p.enumerable()) return "";
+                return tagValue(p, obj, k);
+            }
+            long proto = protoOf(obj);
+            String cached = tagCache.get(proto);
+            if (cached != null) return cached.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : cached;
+            String tag = "";
+            long o = proto;
+            found:
             for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
                 for (V8Heap.Property p : heap.properties(o, V8Heap.MAX_PROPERTY_NAMES)) {
                     if (!p.symbol() || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
-                    if (i == 0 && p.enumerable()) return "";
-                    if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
-                    long v = p.value();
-                    return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.readString(v, 1024).text(), false) : "";
+                    // %TypedArray%.prototype's getter gives the type name; other getters are not run
+                    tag = p.accessor() ? "\0typed" : tagValue(p, obj, k);
+                    break found;
                 }
                 o = protoOf(o);
             }
+            tagCache.put(proto, tag);
+            return tag.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : tag;
         } catch (MemoryFault | HeapException e) {
             return "";
         }
-        return "";
+    }
+
+    private String tagValue(V8Heap.Property p, long obj, JsKind k) {
+        if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
+        long v = p.value();
+        return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.readString(v, 1024).text(), false) : "";
     }
 
     // ================================================================ functions, boxed primitives, errors
 
     private String functionBase(long fn, JsKind k, String constructor, String tag) {
-        if (k == JsKind.FUNCTION && heap.functionInfo(fn).isClass()) {
+        if (k == JsKind.FUNCTION && heap.isClassConstructor(fn)) {
             String name = "";
             Optional<V8Heap.Property> own = own(fn, "name");
             if (own.isPresent()) name = functionName(fn);
@@ -921,7 +995,7 @@ final class JsFormatter {
         if (type == Type.ARRAY) return str;
         String name;
         if (key.symbol) {
-            String s = raw(key.name, false);
+            String s = keyEscape(key.name);
             name = major <= 22 ? "[" + s + "]" : s;
         } else if (KEY_IDENT.matcher(key.name).matches()) {
             name = key.name.equals("__proto__") ? "['__proto__']" : key.name;
@@ -1027,7 +1101,7 @@ final class JsFormatter {
     private boolean allNumbers(List<String> output, int outputLength, long arrayValue) {
         try {
             JsKind k = heap.kindOf(arrayValue);
-            if (k == JsKind.TYPED_ARRAY) return true;
+            if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.view(arrayValue).length();
             V8Heap.Elements el = heap.elements(arrayValue, output.size());
             if (el.items().size() < Math.min(output.size(), el.length())) return false;
             for (int i = 0; i < output.size() && i < el.items().size(); i++) {

@@ -1089,13 +1089,7 @@ public final class V8Heap {
     public FunctionInfo functionInfo(long fn) {
         long sfi = functionShared(fn);
         String name = sfiDebugName(sfi);
-        boolean isClass;
-        if (tClassCtor >= 0) {
-            isClass = typeOf(fn) == tClassCtor;
-        } else { // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
-            int kind = i32(sfi, md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
-            isClass = kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
-        }
+        boolean isClass = isClassConstructor(fn);
         String scriptName = "";
         int line = 0, col = 0;
         long script = 0;
@@ -1119,6 +1113,14 @@ public final class V8Heap {
             // name only
         }
         return new FunctionInfo(name, scriptName, line, col, isClass, sfi, script);
+    }
+
+    /** A class constructor (what Function.prototype.toString prints as "class ..."), without decoding its definition site. */
+    public boolean isClassConstructor(long fn) {
+        if (tClassCtor >= 0) return typeOf(fn) == tClassCtor;
+        // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
+        int kind = i32(functionShared(fn), md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
+        return kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
     }
 
     /** The SharedFunctionInfo of a JSFunction, or addr itself if it is one; empty otherwise. Never throws. */
