@@ -1058,7 +1058,9 @@ final class JsFormatter {
         // shows no more): a packed 2,000,000-element array at -l 100 reads 101 elements
         int first = (int) Math.min(limit, Math.min((long) maxItems + 1, ARRAY_PAGE));
         V8Heap.Elements page = heap.elements(arr, 0, first);
-        if (page.dictionary() || page.items().size() < first) return page;
+        if (page.items().size() < first) return page;
+        // dictionary elements are found in one pass over the dictionary, not by page: all at once
+        if (page.dictionary()) return first == limit ? page : heap.elements(arr, 0, (int) limit);
         List<V8Heap.Element> items = new ArrayList<>(page.items());
         long values = items.stream().filter(e -> e.type() != V8Heap.Element.Type.HOLE).count();
         while (values <= maxItems && items.size() < limit) {

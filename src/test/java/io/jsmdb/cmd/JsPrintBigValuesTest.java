@@ -188,6 +188,15 @@ class JsPrintBigValuesTest {
                 assertTrue(used < 8L << 20, version + ": 1000 of 2,000,000 elements allocated " + (used >> 20) + " MiB");
             });
 
+            // (3c) dictionary elements beyond one page (4096): all 5000 values at -l 10000
+            onWorker(version + " dictionary elements", 30, () -> {
+                JsFormatter f = new JsFormatter(heap, 2, 10_000, 10_000, false);
+                String text = f.format(f.member(rootAddr, ".sparse"));
+                assertTrue(text.endsWith("<999 empty items>, 4999\n]") || text.endsWith("<999 empty items>,\n  4999\n]"),
+                        version + ": " + text.substring(Math.max(0, text.length() - 200)));
+                assertFalse(text.contains("more item"), version);
+            });
+
             // (4) a 200,000-key object: the first 1000 keys cost what 1000 keys cost; -l 2147483647 shows all
             onWorker(version + " big dictionary", 60, () -> {
                 JsFormatter f = new JsFormatter(heap, 2, 4096, 1000, false);
