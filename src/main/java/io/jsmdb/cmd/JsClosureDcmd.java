@@ -31,7 +31,8 @@ public final class JsClosureDcmd implements Dcmd {
             if (heap.kindOf(addr) != JsKind.FUNCTION) {
                 throw new DcmdException(Output.hex(addr) + " is not a JavaScript function (" + heap.typeName(heap.typeOf(addr)) + ")");
             }
-            JsFormatter f = new JsFormatter(heap, 0, 256, 16, false);
+            // depth -1: one summary per variable ([Object], [Function: f], 'text'), as util.inspect prints beyond its depth
+            JsFormatter f = new JsFormatter(heap, -1, 256, 16, false);
             List<V8Heap.ContextVariable> vars = heap.closureVariables(addr, 10_000);
             if (vars.isEmpty()) ctx.out().println("(no context variables)");
             for (V8Heap.ContextVariable v : vars) {

@@ -1,13 +1,17 @@
 package io.jsmdb.cmd;
 
+import io.jsmdb.node.NodeVersion;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
 /** {@code ADDR::jsprint [-a] [-d DEPTH] [-l N] [MEMBER]}: a JavaScript value from the heap. */
 public final class JsPrintDcmd implements Dcmd {
+    /** util.inspect's defaults: depth 2, maxStringLength 10000, maxArrayLength 100. */
     static final int DEFAULT_DEPTH = 2;
-    static final int DEFAULT_CHARS = 4096;
-    static final int DEFAULT_ITEMS = 1000;
+    static final int DEFAULT_CHARS = 10_000;
+    static final int DEFAULT_ITEMS = 100;
+    /** util.inspect shows every property of an object; jsmdb stops at this many. */
+    static final int DEFAULT_PROPERTIES = 1000;
 
     @Override public String name() { return "jsprint"; }
     @Override public String usage() { return "[-a] [-d DEPTH] [-l N] [MEMBER]"; }
@@ -18,24 +22,25 @@ public final class JsPrintDcmd implements Dcmd {
     @Override
     public String help() {
         return """
-                Prints the JavaScript value at ADDR (a tagged pointer, as jsmdb prints them) the
-                way a JavaScript developer reads it: objects as { key: value, ... } over several
-                lines, arrays as [ ... ] (holes as <hole>), strings quoted and escaped, numbers,
-                BigInts (123n), symbols, functions with their definition site ([Function: f]
-                (file.js:10:5)), classes, bound functions, Dates (ISO time), RegExps (/src/flags),
-                Errors (message and stack), Map / Set / WeakMap / WeakSet entries, Promise state
-                and result, ArrayBuffer / typed arrays / DataView / Buffer (length, values, first
-                bytes in hex), boxed primitives, Proxy, arguments, generators.
-                Containers nested deeper than DEPTH print as a summary ([Object], [Array(3)]);
-                an object that contains itself prints as [Circular ADDR]. jsmdb expands at
-                most 1000 levels: deeper containers print as their summary followed by
-                "<deeper than 1000 levels: not expanded>".
-                  -a        show the address of every heap value (ADDR: value)
-                  -d DEPTH  nesting depth to expand (default 2, at most 1000)
-                  -l N      show at most N characters of a string and N elements, properties,
-                            entries or bytes of a container (default 4096 characters and 1000
-                            items); what is cut says so
-                  MEMBER    print a member instead: .config.port, .items[3], ["odd key"]
+                Prints the JavaScript value at ADDR (a tagged pointer, as jsmdb prints them) as
+                util.inspect (console.log) of the core's Node version prints it, with its default
+                options: 'strings' quoted and escaped, { key: value } objects, Foo { ... } class
+                instances, [ 1, <1 empty item> ] arrays, Map(2) { 'a' => 1 }, Set(1) { 1 },
+                <Buffer 6b 69 6f>, Uint8Array(3) [ 1, 2, 3 ], [Symbol(kHeaders)] keys, [Getter],
+                [Function: f], [class Foo], Errors (their stack), Promise { 1 }, [Number: 3],
+                <ref *1> ... [Circular *1], lines broken at 80 columns. Private class fields are
+                added as DevTools shows them (#context: ...). What needs running JavaScript cannot
+                be had: getters print as [Getter], custom inspect methods are not run. jsmdb
+                expands at most 1000 levels whatever -d says: deeper objects print as their
+                summary followed by "<deeper than 1000 levels: not expanded>".
+                  -a        also show the address of every heap value (ADDR: value) and where
+                            functions were defined
+                  -d DEPTH  util.inspect's depth: deeper objects print as [Object] (default 2)
+                  -l N      show at most N characters of a string and N elements, entries, bytes
+                            or properties of a container (default 10000 characters, 100 items,
+                            1000 properties); what is cut says so
+                  MEMBER    print a member instead: .config.port, .items[3], [odd-key],
+                            [Symbol(kHeaders)], .#context (a private field)
                 Addresses can come from a pipe: ::findjsobjects -c Foo | ::jsprint""";
     }
 
@@ -43,14 +48,16 @@ public final class JsPrintDcmd implements Dcmd {
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "ad:l:").expectPositional(0, 1);
         int depth = args.intNumber('d', DEFAULT_DEPTH);
-        int chars = DEFAULT_CHARS, items = DEFAULT_ITEMS;
+        int chars = DEFAULT_CHARS, items = DEFAULT_ITEMS, props = DEFAULT_PROPERTIES;
         if (args.value('l').isPresent()) {
             chars = args.intNumber('l', DEFAULT_CHARS);
             items = chars;
+            props = chars;
         }
         V8Heap heap = JsHeapDcmds.heap(ctx);
         long addr = JsHeapDcmds.objectAddress(inv, heap);
-        JsFormatter f = new JsFormatter(heap, depth, chars, items, args.flag('a'));
+        int major = ctx.target().nodeVersion().map(NodeVersion::major).orElse(0);
+        JsFormatter f = new JsFormatter(heap, major, depth, chars, items, props, args.flag('a'));
         long v = addr;
         try {
             if (!args.positional().isEmpty()) {

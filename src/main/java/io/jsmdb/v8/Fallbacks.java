@@ -424,6 +424,13 @@ public final class Fallbacks {
     static final Fallback BIGINT_DIGITS = stable("BIGINT_DIGITS_OFFSET", 16, "bigint.tq");
     /** name.tq: Symbol { raw_hash_field: uint32 @8, flags: uint32 @12 (bit 0 is_private), description @16 }. */
     static final Fallback SYMBOL_FLAGS = stable("SYMBOL_FLAGS_OFFSET", 12, "name.tq SymbolFlags");
+    /**
+     * struct.tq: AccessorPair extends Struct { getter @8, setter @16 } (a map word, then the two
+     * tagged fields); the metadata names them up to Node 24 (class_AccessorPair__getter__*),
+     * with the same values there.
+     */
+    static final Fallback ACCESSOR_PAIR_GETTER = stable("ACCESSOR_PAIR_GETTER_OFFSET", 8, "struct.tq AccessorPair");
+    static final Fallback ACCESSOR_PAIR_SETTER = stable("ACCESSOR_PAIR_SETTER_OFFSET", 16, "struct.tq AccessorPair");
     /** js-function.tq: JSBoundFunction { bound_target_function @24, bound_this @32, bound_arguments @40 }. */
     static final Fallback BOUND_TARGET = stable("JS_BOUND_FUNCTION_TARGET_OFFSET", 24, "js-function.tq");
     static final Fallback BOUND_THIS = stable("JS_BOUND_FUNCTION_THIS_OFFSET", 32, "js-function.tq");

@@ -151,6 +151,7 @@ public enum V8Fact {
     PROP_REPRESENTATION_DOUBLE("prop_representation_double"),
     PROP_ATTRIBUTES_MASK("prop_attributes_mask"),
     PROP_ATTRIBUTES_SHIFT("prop_attributes_shift"),
+    PROP_ATTRIBUTES_DONT_ENUM("prop_attributes_DONT_ENUM"),
 
     // ---- heap object model (io.jsmdb.v8.heap); most are V8 facts the metadata never had
     MAP_NEW_TARGET_IS_BASE_BIT(Fallbacks.NEW_TARGET_IS_BASE_BIT),
@@ -173,6 +174,8 @@ public enum V8Fact {
     BIGINT_BITFIELD_OFFSET(Fallbacks.BIGINT_BITFIELD),
     BIGINT_DIGITS_OFFSET(Fallbacks.BIGINT_DIGITS),
     SYMBOL_FLAGS_OFFSET(Fallbacks.SYMBOL_FLAGS),
+    ACCESSOR_PAIR_GETTER_OFFSET(Fallbacks.ACCESSOR_PAIR_GETTER, "AccessorPair.getter"),
+    ACCESSOR_PAIR_SETTER_OFFSET(Fallbacks.ACCESSOR_PAIR_SETTER, "AccessorPair.setter"),
     JS_BOUND_FUNCTION_TARGET_OFFSET(Fallbacks.BOUND_TARGET, "JSBoundFunction.bound_target_function"),
     JS_BOUND_FUNCTION_THIS_OFFSET(Fallbacks.BOUND_THIS, "JSBoundFunction.bound_this"),
     JS_BOUND_FUNCTION_ARGUMENTS_OFFSET(Fallbacks.BOUND_ARGUMENTS, "JSBoundFunction.bound_arguments"),

@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * makes here from big-values.js: a 100,000-deep linked list at -d 1000000 (it once took minutes
  * and 6 GB), one element of a 2,000,000-element array (it once read the whole array), every
  * element and every key with -l 2147483647 (it once overflowed to none), a 200,000-key object
- * (it once read every key to show 1000). Time and memory follow what is printed.
+ * (it once read every key to show 1000). Time and memory follow what is printed. The layout is
+ * util.inspect's (JsPrintInspectTest): two-space indent, no trailing comma, short array items
+ * grouped in columns; its line-break decisions need an object's entries' text, so a value's text
+ * is made before it is written (in pieces of at most 64 KiB), each level's text made once.
  */
 class JsPrintBigValuesTest {
     static Stream<String> versions() {
@@ -126,20 +129,25 @@ class JsPrintBigValuesTest {
             V8Heap heap = new V8Heap(t.core(), t.metadata());
             long rootAddr = Long.parseLong(root, 16);
 
-            // (1) the 100,000-deep list at -d 1000000: 1000 levels, then a marker; streamed in pieces
+            // (1) the 100,000-deep list at -d 1000000: 1000 levels, then a marker; written in pieces
             onWorker(version + " deep list", 60, () -> {
                 JsFormatter f = new JsFormatter(heap, 1_000_000, 4096, 1000, false);
                 long list = f.member(rootAddr, ".list");
                 Counting out = new Counting();
+                long before = allocated();
                 f.print(list, out);
+                long used = allocated() - before;
+                // util.inspect's layout: "depth: N," and "next: {" per level, and its closing brace
                 assertTrue(out.lines > 2 * JsFormatter.MAX_DEPTH && out.lines < 3 * JsFormatter.MAX_DEPTH + 10,
-                        version + ": about two lines per level expanded, not 100,000 levels: " + out.lines);
-                assertTrue(out.longestPiece < 1 << 20, version + ": held at most one piece, not the whole text: " + out.longestPiece);
+                        version + ": about three lines per level expanded, not 100,000 levels: " + out.lines);
+                assertTrue(out.longestPiece <= 1 << 16, version + ": written in pieces: " + out.longestPiece);
+                // a level's text is not copied into every level above it (that was 5.7 GB for these 3 MB)
+                assertTrue(used < 32 * out.chars, version + ": " + (used >> 20) + " MiB allocated for " + out.chars + " characters");
             });
             r = CommandRunner.runCaptured(REGISTRY, t, root + "::jsprint -d 1000000 .list");
             assertEquals("", r.err(), version);
             assertTrue(r.out().contains("[Object]" + JsFormatter.TOO_DEEP), version + ": the cut is marked");
-            assertTrue(r.out().startsWith("{\n    depth: 1,\n    next: {\n        depth: 2,\n"), version + ": " + r.out().substring(0, 80));
+            assertTrue(r.out().startsWith("{\n  depth: 1,\n  next: {\n    depth: 2,\n"), version + ": " + r.out().substring(0, 80));
 
             // (2) one element of a 2,000,000-element array: one word read, not the array
             onWorker(version + " one element", 30, () -> {
@@ -157,10 +165,36 @@ class JsPrintBigValuesTest {
             onWorker(version + " every element", 60, () -> {
                 JsFormatter f = new JsFormatter(heap, 2, Integer.MAX_VALUE, Integer.MAX_VALUE, false);
                 Counting out = new Counting();
+                long before = allocated();
                 f.print(f.member(rootAddr, ".big"), out);
-                assertEquals(2_000_000 + 2, out.lines, version + ": one line per element, and the brackets");
-                assertTrue(out.tail.endsWith("    7,\n    42,\n]\n"), version + ": " + out.tail);
-                assertTrue(out.longestPiece < 1 << 20, version + ": " + out.longestPiece);
+                long used = allocated() - before;
+                // util.inspect groups short items in columns (groupArrayElements: 12 here), from
+                // every shown item's width: so the items are all formatted before the first line
+                assertEquals(2_000_000 / 12 + 1 + 2, out.lines, version + ": 12 elements per line, and the brackets");
+                assertTrue(out.tail.endsWith("\n  7, 7, 7, 7, 7, 7, 7, 42\n]\n"), version + ": " + out.tail);
+                assertTrue(out.longestPiece <= 1 << 16, version + ": " + out.longestPiece);
+                assertTrue(used < 128 * out.chars, version + ": " + (used >> 20) + " MiB allocated for " + out.chars + " characters");
+            });
+
+            // (3b) the same array at -l 1000: 1000 elements read (page by page), not 2,000,000
+            onWorker(version + " first elements", 30, () -> {
+                JsFormatter f = new JsFormatter(heap, 2, 4096, 1000, false);
+                long big = f.member(rootAddr, ".big");
+                Counting out = new Counting();
+                long before = allocated();
+                f.print(big, out);
+                long used = allocated() - before;
+                assertTrue(out.tail.endsWith("\n  ... 1999000 more items\n]\n"), version + ": " + out.tail);
+                assertTrue(used < 8L << 20, version + ": 1000 of 2,000,000 elements allocated " + (used >> 20) + " MiB");
+            });
+
+            // (3c) dictionary elements beyond one page (4096): all 5000 values at -l 10000
+            onWorker(version + " dictionary elements", 30, () -> {
+                JsFormatter f = new JsFormatter(heap, 2, 10_000, 10_000, false);
+                String text = f.format(f.member(rootAddr, ".sparse"));
+                assertTrue(text.endsWith("<999 empty items>, 4999\n]") || text.endsWith("<999 empty items>,\n  4999\n]"),
+                        version + ": " + text.substring(Math.max(0, text.length() - 200)));
+                assertFalse(text.contains("more item"), version);
             });
 
             // (4) a 200,000-key object: the first 1000 keys cost what 1000 keys cost; -l 2147483647 shows all
@@ -172,14 +206,14 @@ class JsPrintBigValuesTest {
                 f.print(dict, out);
                 long used = allocated() - before;
                 assertEquals(1000 + 3, out.lines, version + ": 1000 keys, the note and the braces");
-                assertTrue(out.tail.endsWith("    ... more properties (limit 1000)\n}\n"), version + ": " + out.tail);
+                assertTrue(out.tail.endsWith("  ... more properties (limit 1000)\n}\n"), version + ": " + out.tail);
                 assertTrue(used < 32L << 20, version + ": 1000 of 200,000 keys allocated " + (used >> 20) + " MiB");
             });
             r = CommandRunner.runCaptured(REGISTRY, t, root + "::jsprint -l 2147483647 .dict");
             assertEquals("", r.err(), version);
             assertEquals(200_000 + 2, r.out().lines().count(), version + ": every key");
-            assertTrue(r.out().startsWith("{\n    k0: 0,\n    k1: 1,\n"), version);
-            assertTrue(r.out().endsWith("    k199999: 199999,\n}\n"), version);
+            assertTrue(r.out().startsWith("{\n  k0: 0,\n  k1: 1,\n"), version);
+            assertTrue(r.out().endsWith("  k199999: 199999\n}\n"), version);
         }
     }
 }

@@ -12,6 +12,10 @@ class JsmdbBigRoot {
     const dict = {};
     for (let i = 0; i < 200000; i++) dict['k' + i] = i;
     this.dict = dict;
+    // dictionary ("slow") elements: 5000 values 1000 apart
+    const sparse = [];
+    for (let i = 0; i < 5000; i++) sparse[i * 1000] = i;
+    this.sparse = sparse;
   }
 }
 // the root is the dying function's argument: the test finds it in ::jsstack -v

@@ -63,7 +63,8 @@ public final class V8Heap {
             tPropertyArray, tNameDict, tGlobalDict, tNumberDict, tDescArray, tStrongDescArray, tScopeInfo, tSfi, tScript,
             tJsArray, tBound, tDate, tRegExp, tError, tJsMap, tJsSet, tWeakMap, tWeakSet, tPromise, tArrayBuffer, tTypedArray,
             tDataView, tRabDataView, tWrapper, tProxy, tArguments, tGenerator, tAsyncGenerator, tAsyncFunction, tGlobalObject,
-            tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor;
+            tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor, tAccessorPair,
+            tAccessorInfo;
     private final int[] tUncompiled;
 
     public V8Heap(AddressSpace mem, V8Metadata md) {
@@ -133,6 +134,8 @@ public final class V8Heap {
         tSloppyArgs = t("SLOPPY_ARGUMENTS_ELEMENTS_TYPE");
         tPropertyCell = t("PROPERTY_CELL_TYPE");
         tClassCtor = t("JS_CLASS_CONSTRUCTOR_TYPE");
+        tAccessorPair = t("ACCESSOR_PAIR_TYPE");
+        tAccessorInfo = t("ACCESSOR_INFO_TYPE");
         tFunctionFirst = md.firstJSFunctionType();
         tFunctionLast = md.lastJSFunctionType();
         tUncompiled = new int[] {t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE"),
@@ -584,9 +587,14 @@ public final class V8Heap {
      * @param name     the key as text (a symbol key reads "Symbol(desc)")
      * @param key      the key object (tagged)
      * @param value    the value (tagged); for accessors the AccessorPair / AccessorInfo
-     * @param accessor an accessor property (getter/setter)
+     * @param accessor   an accessor property (getter/setter)
+     * @param enumerable not DONT_ENUM (what Object.keys and util.inspect list)
      */
-    public record Property(String name, long key, long value, boolean symbol, boolean accessor) {}
+    public record Property(String name, long key, long value, boolean symbol, boolean accessor, boolean enumerable) {
+        public Property(String name, long key, long value, boolean symbol, boolean accessor) {
+            this(name, key, value, symbol, accessor, true);
+        }
+    }
 
     /** Own named properties in order (fast: descriptor order; dictionary: enumeration order), at most max. */
     public List<Property> properties(long obj, int max) {
@@ -645,9 +653,75 @@ public final class V8Heap {
                 value = field(descs, base + md.propDescValue() * ptr);
             }
             if (!includePrivate && isSymbolKey(key) && isPrivateSymbol(key)) continue;
-            out.add(new Property(name, key, value, isSymbolKey(key), accessor));
+            out.add(new Property(name, key, value, isSymbolKey(key), accessor, enumerable(details)));
         }
         return out;
+    }
+
+    /** PropertyDetails' attributes lack DONT_ENUM (the same bits in descriptors, dictionaries and property cells). */
+    private boolean enumerable(long details) {
+        long attrs = (details & md.get(V8Fact.PROP_ATTRIBUTES_MASK)) >>> md.get(V8Fact.PROP_ATTRIBUTES_SHIFT);
+        return (attrs & md.get(V8Fact.PROP_ATTRIBUTES_DONT_ENUM)) == 0;
+    }
+
+    /** What an accessor property's value holds, as JavaScript sees it. */
+    public enum AccessorKind {
+        /** an AccessorPair with a getter only */
+        GETTER,
+        /** an AccessorPair with a setter only */
+        SETTER,
+        /** an AccessorPair with both */
+        GETTER_SETTER,
+        /** an AccessorInfo: a native (C++) accessor, which JavaScript sees as a data property */
+        NATIVE,
+        /** neither (corrupted or unknown) */
+        UNKNOWN
+    }
+
+    /** The kind of accessor held by an accessor property's value (an AccessorPair or AccessorInfo). Never throws. */
+    public AccessorKind accessorKind(long value) {
+        try {
+            if (!isHeapObject(value)) return AccessorKind.UNKNOWN;
+            int type = typeOf(value);
+            if (type == tAccessorInfo) return AccessorKind.NATIVE;
+            if (type != tAccessorPair) return AccessorKind.UNKNOWN;
+            // A missing component is null (or undefined / a Smi in some versions): only a callable counts.
+            boolean get = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_GETTER_OFFSET)));
+            boolean set = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_SETTER_OFFSET)));
+            if (get && set) return AccessorKind.GETTER_SETTER;
+            if (get) return AccessorKind.GETTER;
+            if (set) return AccessorKind.SETTER;
+            return AccessorKind.UNKNOWN;
+        } catch (MemoryFault | HeapException e) {
+            return AccessorKind.UNKNOWN;
+        }
+    }
+
+    private boolean isAccessorComponent(long v) {
+        if (!isHeapObject(v)) return false;
+        int type = typeOf(v);
+        // a JSFunction, or a FunctionTemplateInfo of an API accessor (any non-oddball heap object)
+        return type != tOddball;
+    }
+
+    /**
+     * A private name (a class's {@code #field}): a private symbol whose description starts
+     * with '#' (V8 names them by their source text). V8's own private symbols
+     * (error_stack_symbol, node's *_private_symbol) never start with '#'. V8 14 (Node 26)
+     * changed SymbolFlags (a private name's flags read 2 there, a registered symbol's 8, so
+     * bit 0 no longer says "private"): there the description alone decides, which a
+     * non-enumerable key Symbol('#x') made by a program would also pass. Never throws.
+     */
+    public boolean isPrivateName(long key) {
+        try {
+            if (!isSymbolKey(key)) return false;
+            boolean flagsKnown = md.version().map(v -> v.major() < 14).orElse(true);
+            if (flagsKnown && !isPrivateSymbol(key)) return false;
+            Optional<JsString> d = symbolDescription(key, 256);
+            return d.isPresent() && d.get().text().startsWith("#");
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
     }
 
     private boolean isPrivateKey(long key) {
@@ -708,7 +782,7 @@ public final class V8Heap {
         }
         for (long[] e : entries.sorted()) {
             boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor));
+            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
         }
     }
 
@@ -770,7 +844,7 @@ public final class V8Heap {
         }
         for (long[] e : entries.sorted()) {
             boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor));
+            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
         }
     }
 
@@ -1069,13 +1143,7 @@ public final class V8Heap {
     public FunctionInfo functionInfo(long fn) {
         long sfi = functionShared(fn);
         String name = sfiDebugName(sfi);
-        boolean isClass;
-        if (tClassCtor >= 0) {
-            isClass = typeOf(fn) == tClassCtor;
-        } else { // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
-            int kind = i32(sfi, md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
-            isClass = kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
-        }
+        boolean isClass = isClassConstructor(fn);
         String scriptName = "";
         int line = 0, col = 0;
         long script = 0;
@@ -1099,6 +1167,14 @@ public final class V8Heap {
             // name only
         }
         return new FunctionInfo(name, scriptName, line, col, isClass, sfi, script);
+    }
+
+    /** A class constructor (what Function.prototype.toString prints as "class ..."), without decoding its definition site. */
+    public boolean isClassConstructor(long fn) {
+        if (tClassCtor >= 0) return typeOf(fn) == tClassCtor;
+        // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
+        int kind = i32(functionShared(fn), md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
+        return kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
     }
 
     /** The SharedFunctionInfo of a JSFunction, or addr itself if it is one; empty otherwise. Never throws. */
