@@ -104,6 +104,14 @@ class RealProgramsTest {
             record(tc, "own-constructors", own.size() - wrong.size(), own.size(), String.join("; ", wrong));
             record(tc, "all-snapshot-names", exact, snapshot.size(), others.toString());
             assertTrue(wrong.isEmpty(), tc.name() + ": constructors differ from V8's heap snapshot: " + wrong);
+            if (tc.fixture().equals("real-orders")) {
+                // the order service's top-level functions: the live page stretch the walk used to
+                // stop short of (at an open allocation area) held exactly these
+                CommandRunner.Captured f = CommandRunner.runCaptured(reg, t, "::jsfunctions -s real-orders.js");
+                for (String fn : List.of("priceOf", "computeTotal", "renderInvoice", "handleInvoice", "onRequest")) {
+                    assertTrue(f.out().contains(" " + fn + " "), tc.name() + ": ::jsfunctions lacks " + fn + "\n" + f.out());
+                }
+            }
         }
     }
 

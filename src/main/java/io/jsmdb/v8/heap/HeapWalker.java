@@ -213,6 +213,8 @@ public final class HeapWalker {
         long markedBytes, dead, deadBytes;
         /** Filler bytes right after a marked object (tails cut off by right-trimming after the GC). */
         long trimmedBytes;
+        /** Set before a run: an allocation top at this address is not a stop (its area is empty). */
+        long passTop = -1;
     }
 
     /** ConcurrentSweepingState::kPending / kInProgress (sweeper.h). */
@@ -304,8 +306,17 @@ public final class HeapWalker {
                 }
                 resume = areaLimit - start;
                 kind = WalkStats.GapKind.ALLOCATION_AREA;
+            } else if (r.why == WalkStats.Stop.TOP && areaLimit == addr) {
+                // an exhausted area (top = limit): nothing to step over, objects go on right here
+                gaps++;
+                r.passTop = addr;
+                run(seg, start, at, limit, tops, large, cache, v, r, marks, bitBase);
+                objects += r.objects;
+                dead += r.dead;
+                deadBytes += r.deadBytes;
+                continue;
             } else if (r.why == WalkStats.Stop.TOP) {
-                break; // a top whose limit is unknown: the rest of the page is not walked, as before
+                break; // a top whose limit is unknown: the rest of the page is not walked
             } else if (r.why == WalkStats.Stop.ZERO) {
                 long z = at;
                 while (z + 8 <= limit && seg.get(LONG, z) == 0) z += 8;
@@ -375,6 +386,8 @@ public final class HeapWalker {
     private void run(MemorySegment seg, long start, long off, long limit, long[] tops, boolean large, MapCache cache,
                      Visitor v, Run r, MemorySegment marks, long bitBase) {
         int ti = 0;
+        long passTop = r.passTop; // a top the walk goes past (an exhausted area), once
+        r.passTop = -1;
         long objects = 0;
         long markedBytes = 0, dead = 0, deadBytes = 0, trimmed = 0;
         boolean afterMarked = false;
@@ -383,7 +396,7 @@ public final class HeapWalker {
         while (off < limit) {
             long addr = start + off;
             while (ti < tops.length && tops[ti] < addr) ti++;
-            if (ti < tops.length && tops[ti] == addr) {
+            if (ti < tops.length && tops[ti] == addr && addr != passTop) {
                 why = WalkStats.Stop.TOP;
                 break;
             }

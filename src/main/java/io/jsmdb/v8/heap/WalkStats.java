@@ -42,6 +42,8 @@ public final class WalkStats {
     long nanos;
     final Map<Stop, Long> byStop = new EnumMap<>(Stop.class);
     final List<Partial> partial = new ArrayList<>();
+    /** Where every walked page's walk ended (why and where), for checks of the walk itself. */
+    final List<Partial> ends = new ArrayList<>();
     final List<Skip> skips = new ArrayList<>();
     long bytesSkipped, bytesMaybeLive, bytesUnallocated;
     long unsweptPages, unsweptUnverified, deadObjects, deadBytes, unlinkedPages;
@@ -106,6 +108,7 @@ public final class WalkStats {
     public long bytesUnallocated() { return bytesUnallocated; }
 
     synchronized void page(HeapPage p, Stop why, long stoppedAt, long objs, long start) {
+        ends.add(new Partial(p, why, stoppedAt, objs));
         pagesWalked++;
         bytesWalked += stoppedAt - start;
         for (Skip k : skips) if (k.page() == p) bytesWalked -= k.to() - k.from();
@@ -133,6 +136,7 @@ public final class WalkStats {
         bytesUnallocated += o.bytesUnallocated;
         o.byStop.forEach((k, v) -> byStop.merge(k, v, Long::sum));
         partial.addAll(o.partial);
+        ends.addAll(o.ends);
         unsweptPages += o.unsweptPages;
         unsweptUnverified += o.unsweptUnverified;
         unverified.addAll(o.unverified);
@@ -172,6 +176,9 @@ public final class WalkStats {
     public long objects() { return objects; }
     public long nanos() { return nanos; }
     public Map<Stop, Long> pagesByStop() { return Map.copyOf(byStop); }
+    /** Every walked page with why and where its walk ended (END, TOP, a ZERO tail, or an early stop). */
+    public List<Partial> pageEnds() { return List.copyOf(ends); }
+
     /** Pages not walked to their end, by address. */
     public List<Partial> partialPages() {
         List<Partial> out = new ArrayList<>(partial);

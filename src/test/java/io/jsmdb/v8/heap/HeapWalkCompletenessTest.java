@@ -1,0 +1,95 @@
+package io.jsmdb.v8.heap;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The heap walk covers every old-generation page to its end, checked against the core's own
+ * bytes rather than the walker's word: a page may end early only in a run of zero words that
+ * lasts to the area end, or in an open allocation area whose {start, top, limit} the core holds
+ * and whose limit is the area end; every range stepped over is zeros or such an area. The
+ * walk used to stop at the first open allocation area (a background thread's, or the main
+ * thread's) and leave the live objects after it uncounted, silently: the real programs' cores
+ * have such areas on most versions.
+ */
+class HeapWalkCompletenessTest {
+    static Stream<String> cores() {
+        List<String> out = new ArrayList<>();
+        for (String v : TestCores.VERSIONS) {
+            for (String p : TestCores.REAL_PROGRAMS) for (String k : List.of(TestCores.ABORT, TestCores.GCORE)) out.add(v + " " + p + " " + k);
+            out.add(v + " heap " + TestCores.ABORT);
+            out.add(v + " heap " + TestCores.GCORE);
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cores")
+    void everyOldGenerationPageIsWalkedToItsEnd(String spec) throws Exception {
+        String[] a = spec.split(" ");
+        TestCore tc = TestCores.get(a[0], a[1], a[2]);
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            CoreFile core = t.core();
+            HeapLayout layout = new HeapLayout(t.metadata());
+            HeapPages pages = HeapPages.find(core, t.nodeBinary(), layout);
+            HeapWalker walker = new HeapWalker(core, layout, pages);
+            WalkStats stats = walker.walk(() -> (addr, map, type, size) -> { }, 2, () -> { }, done -> { });
+            List<String> wrong = new ArrayList<>();
+            int oldPages = 0;
+            for (WalkStats.Partial end : stats.pageEnds()) {
+                HeapPage p = end.page();
+                if (p.space().isLarge() || p.space() == HeapPage.Space.NEW || p.space() == HeapPage.Space.READ_ONLY) continue;
+                oldPages++;
+                switch (end.why()) {
+                    case END -> { }
+                    case ZERO -> {
+                        if (!zeros(core, end.stoppedAt(), p.areaEnd())) wrong.add(page(p) + ": stopped at a zero word at " + hex(end.stoppedAt()) + " but non-zero bytes follow");
+                    }
+                    case TOP -> {
+                        long limit = limitOf(pages, p, end.stoppedAt());
+                        if (limit < p.areaEnd()) wrong.add(page(p) + ": stopped at allocation top " + hex(end.stoppedAt()) + " whose area ends at " + hex(limit) + ", before the page");
+                    }
+                    default -> wrong.add(page(p) + ": stopped at " + hex(end.stoppedAt()) + " (" + end.why() + ")");
+                }
+            }
+            for (WalkStats.Skip k : stats.skips()) {
+                switch (k.kind()) {
+                    case ZEROS -> {
+                        if (!zeros(core, k.from(), k.to())) wrong.add(page(k.page()) + ": stepped over non-zero bytes " + hex(k.from()) + ".." + hex(k.to()));
+                    }
+                    case ALLOCATION_AREA -> {
+                        if (limitOf(pages, k.page(), k.from()) != k.to()) wrong.add(page(k.page()) + ": stepped over " + hex(k.from()) + ".." + hex(k.to()) + ", no allocation area of the core");
+                    }
+                    case UNDECODED -> wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
+                }
+            }
+            assertTrue(oldPages > 0, tc.name() + ": no old-generation page");
+            assertTrue(wrong.isEmpty(), tc.name() + ": " + wrong);
+        }
+    }
+
+    /** The limit of the allocation area whose top is at, from the Heap's own or one found in the core; -1 if none. */
+    private static long limitOf(HeapPages pages, HeapPage p, long at) {
+        long[] tops = pages.allocationTops(p.base()), limits = pages.allocationLimits(p.base());
+        for (int i = 0; i < tops.length; i++) if (tops[i] == at) return limits[i];
+        return pages.openAreaLimit(at);
+    }
+
+    private static boolean zeros(CoreFile core, long from, long to) {
+        for (long a = from; a < to; a += 8) if (core.readLong(a) != 0) return false;
+        return true;
+    }
+
+    private static String page(HeapPage p) { return "page " + hex(p.base()) + " (" + p.ownerClass() + ")"; }
+
+    private static String hex(long v) { return Long.toHexString(v); }
+}
