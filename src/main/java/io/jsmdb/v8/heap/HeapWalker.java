@@ -21,13 +21,15 @@ import java.util.function.Supplier;
 /**
  * Walks V8's heap object by object: every page of every space (new space's to-space, old,
  * map, large-object, trusted, read-only; not code), from the area start, each object sized
- * from its map, to the area end or the allocation top. New space: only the to-space pages in
- * list order up to the one being filled, that one up to the new-space top (see {@link NewSpace}). A page stops early at a word that is
- * not a map (stale bytes after an allocation top that was not found, a zero tail, or damage);
- * the rest of such a page is not walked, never guessed, and the page is reported in the
- * statistics. Old-generation pages V8 had not swept yet (a core taken soon after a full GC)
- * still hold the objects that GC found dead: there only objects whose mark bit is set are
- * visited (see {@code unsweptMarks}). Pages are walked in parallel; each thread has its own map cache and visitor.
+ * from its map, to the area end. New space: only the to-space pages in list order up to the one
+ * being filled, that one up to the new-space top (see {@link NewSpace}); bytes after it are
+ * stale. Old-generation pages go on past the gaps inside them (open allocation areas, zero
+ * runs; see {@link #walkPage}); bytes that do not decode as objects are stepped over only where
+ * objects chain exactly from the next start to the page end, and are reported as possibly live
+ * ({@link WalkStats#bytesMaybeLive}), never guessed. Old-generation pages V8 had not swept yet
+ * (a core taken soon after a full GC) still hold the objects that GC found dead: there only
+ * objects whose mark bit is set are visited (see {@code unsweptMarks}). Pages are walked in
+ * parallel; each thread has its own map cache and visitor.
  */
 public final class HeapWalker {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
