@@ -116,17 +116,7 @@ final class JsFormatter {
 
     /** The text of a value (may span lines). Throws for a top-level value that is not a JS value. */
     String format(long value) {
-        JsKind k = heap.kindOf(value);
-        if (k == JsKind.INTERNAL) {
-            throw new HeapException(value, Output.hex(value) + " is a " + heap.typeName(heap.typeOf(value)) + ", not a JavaScript value (see ::v8print)");
-        }
-        indentationLvl = 0;
-        currentDepth = 0;
-        seen.clear();
-        seenCount.clear();
-        circular.clear();
-        stash.clear();
-        String text = formatValue(value, 0, true);
+        String text = formatStashed(value);
         if (stash.isEmpty()) return text;
         StringBuilder sb = new StringBuilder();
         expand(text, sb::append);
