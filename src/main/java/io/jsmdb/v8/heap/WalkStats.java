@@ -42,8 +42,11 @@ public final class WalkStats {
     long nanos;
     final Map<Stop, Long> byStop = new EnumMap<>(Stop.class);
     final List<Partial> partial = new ArrayList<>();
-    /** Where every walked page's walk ended (why and where), for checks of the walk itself. */
-    final List<Partial> ends = new ArrayList<>();
+    /** Where a walked page's walk ended, and why (END, TOP, a ZERO tail, or an early stop). */
+    public record PageEnd(HeapPage page, Stop why, long stoppedAt) {}
+
+    /** Where every walked page's walk ended, for checks of the walk itself. */
+    final List<PageEnd> ends = new ArrayList<>();
     final List<Skip> skips = new ArrayList<>();
     long bytesSkipped, bytesMaybeLive, bytesUnallocated;
     long unsweptPages, unsweptUnverified, deadObjects, deadBytes, unlinkedPages;
@@ -108,7 +111,7 @@ public final class WalkStats {
     public long bytesUnallocated() { return bytesUnallocated; }
 
     synchronized void page(HeapPage p, Stop why, long stoppedAt, long objs, long start) {
-        ends.add(new Partial(p, why, stoppedAt, objs));
+        ends.add(new PageEnd(p, why, stoppedAt));
         pagesWalked++;
         bytesWalked += stoppedAt - start;
         for (Skip k : skips) if (k.page() == p) bytesWalked -= k.to() - k.from();
@@ -177,7 +180,7 @@ public final class WalkStats {
     public long nanos() { return nanos; }
     public Map<Stop, Long> pagesByStop() { return Map.copyOf(byStop); }
     /** Every walked page with why and where its walk ended (END, TOP, a ZERO tail, or an early stop). */
-    public List<Partial> pageEnds() { return List.copyOf(ends); }
+    public List<PageEnd> pageEnds() { return List.copyOf(ends); }
 
     /** Pages not walked to their end, by address. */
     public List<Partial> partialPages() {

@@ -45,7 +45,7 @@ class HeapWalkCompletenessTest {
             WalkStats stats = walker.walk(() -> (addr, map, type, size) -> { }, 2, () -> { }, done -> { });
             List<String> wrong = new ArrayList<>();
             int oldPages = 0;
-            for (WalkStats.Partial end : stats.pageEnds()) {
+            for (WalkStats.PageEnd end : stats.pageEnds()) {
                 HeapPage p = end.page();
                 if (p.space().isLarge() || p.space() == HeapPage.Space.NEW || p.space() == HeapPage.Space.READ_ONLY) continue;
                 oldPages++;
