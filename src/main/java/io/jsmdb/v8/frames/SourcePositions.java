@@ -92,4 +92,10 @@ public final class SourcePositions {
     public static int inliningId(long raw) {
         return (int) (((raw >>> Fallbacks.SOURCE_POSITION_INLINING_ID_SHIFT) & Fallbacks.SOURCE_POSITION_INLINING_ID_MASK) - 1);
     }
+
+    /** A raw SourcePosition with its script offset replaced by another's (its inlining id kept). */
+    public static long withScriptOffsetOf(long raw, long other) {
+        long field = (long) Fallbacks.SOURCE_POSITION_SCRIPT_OFFSET_MASK << Fallbacks.SOURCE_POSITION_SCRIPT_OFFSET_SHIFT;
+        return (raw & ~field) | (other & field);
+    }
 }

@@ -73,9 +73,14 @@ public final class StackWalker {
     }
 
     public StackWalker(CoreFile core, ElfImage node, NativeSymbolizer symbolizer, V8Metadata md) {
+        this(core, node, symbolizer, md, new V8Heap(core, md));
+    }
+
+    /** A walker that decodes frames with this heap model (the target's, shared with the commands). */
+    public StackWalker(CoreFile core, ElfImage node, NativeSymbolizer symbolizer, V8Metadata md, V8Heap heap) {
         this.core = core;
         this.md = md;
-        this.heap = new V8Heap(core, md);
+        this.heap = heap;
         this.codeMap = new CodeMap(node, symbolizer, heap);
         this.cfi = new CfiUnwinder(core, symbolizer);
         tBytecodeArray = heap.typeNamed("BYTECODE_ARRAY_TYPE");
@@ -264,18 +269,22 @@ public final class StackWalker {
                 // Maglev's position table can place a call at a neighbouring statement (a loop
                 // header, the statement before): V8's stack trace reads the position at the
                 // call's bytecode offset, which the call's deopt entry keeps (found from the
-                // safepoint of the return address). Used where nothing is inlined, so that
-                // offset is the frame's own function's.
+                // safepoint of the return address). That offset is the innermost frame's: the
+                // frame's own function's, or the function inlined at the call (the position
+                // table's inlining id says which); the frames it is inlined into keep their
+                // inlining positions (the call sites).
                 long bc = lazy ? exit.bytecodeOffset() : top || tier != JsFrame.Tier.MAGLEV ? -1 : maglevCallBytecodeOffset(code, off);
-                long own = tier == JsFrame.Tier.MAGLEV && bc >= 0 && inlinedFunctionCount(code) == 0 ? bytecodeArrayOf(sfi) : 0;
                 codeOffset = (int) (ret < 0 ? off : ret - (top ? 0 : 1));
-                if (own != 0 && bytecodePositions(own) != null) {
-                    raw = bytecodePositions(own).lookup((int) bc);
-                } else if (ret >= 0) {
-                    SourcePositions t = positions(field(code.code(), codePositions));
-                    raw = t == null ? -1 : t.lookup(codeOffset);
-                    raw = expandInlined(code, raw, sfi, tier, inlined, lazy);
+                SourcePositions t = ret >= 0 ? positions(field(code.code(), codePositions)) : null;
+                raw = t == null ? -1 : t.lookup(codeOffset);
+                if (tier == JsFrame.Tier.MAGLEV && bc >= 0) {
+                    long innermost = raw >= 0 ? inlinedSfi(code, SourcePositions.inliningId(raw))
+                            : inlinedFunctionCount(code) == 0 ? sfi : 0;
+                    long innerBa = innermost == 0 ? 0 : bytecodeArrayOf(innermost == -1 ? sfi : innermost);
+                    long atCall = innerBa == 0 || bytecodePositions(innerBa) == null ? -1 : bytecodePositions(innerBa).lookup((int) bc);
+                    if (atCall >= 0) raw = raw >= 0 ? SourcePositions.withScriptOffsetOf(raw, atCall) : atCall;
                 }
+                raw = expandInlined(code, raw, sfi, tier, inlined, lazy);
             }
             default -> { }
         }
@@ -410,6 +419,24 @@ public final class StackWalker {
         long v = 0;
         for (int k = 0; k < n; k++) v |= (long) (b[at[0]++] & 0xff) << (8 * k);
         return v;
+    }
+
+    /**
+     * The SharedFunctionInfo inlined into optimized code under this inlining id (its
+     * DeoptimizationData's inlining positions and literals): -1 for inlining id -1 (the code's own
+     * function), 0 if unreadable.
+     */
+    private long inlinedSfi(CodeMap.Code code, int id) {
+        if (id < 0) return -1;
+        long dd = field(code.code(), codeDeopt);
+        if (!heap.isHeapObject(dd)) return 0;
+        byte[] inl = byteArray(field(dd, fixedArrayHeader + deoptInlining * 8));
+        long literals = field(dd, fixedArrayHeader + deoptLiterals * 8);
+        int at = id * inliningSize;
+        if (inl == null || at + inliningSize > inl.length) return 0;
+        int fnId = java.nio.ByteBuffer.wrap(inl).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(at + inliningId);
+        long sfi = field(literals, fixedArrayHeader + fnId * 8) & ~Fallbacks.WEAK_HEAP_OBJECT_MASK; // a weak reference
+        return type(sfi) == tSfi ? sfi : 0;
     }
 
     /** The number of functions inlined into optimized code (its DeoptimizationData), -1 if unreadable. */
