@@ -1,24 +1,18 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.v8.heap.HeapLayout;
-import io.jsmdb.v8.heap.HeapPages;
 import io.jsmdb.v8.heap.HeapWalker;
 import io.jsmdb.v8.heap.JsObjectScan;
-import io.jsmdb.v8.heap.V8Heap;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.LongConsumer;
 
 /**
- * The heap census behind {@code ::findjsobjects} and {@code ::jsfunctions}: made by the first of
- * them to run, then kept for the target's lifetime (the session). A scan cut short by Ctrl-C
- * leaves nothing behind, so the next command scans again.
+ * The heap census behind {@code ::findjsobjects} and {@code ::jsfunctions}, as the commands ask
+ * for it: the target makes it on first use (with a progress indicator on a terminal) and keeps
+ * it for the session; a scan cut short by Ctrl-C leaves nothing behind, so the next command
+ * scans again. Here: the progress, the warning about unwalked bytes, one-line failures.
  */
 final class HeapScanCache {
     private HeapScanCache() {}
-
-    private static final Map<NodeTarget, JsObjectScan> SCANS = new WeakHashMap<>();
 
     static int threads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -42,37 +36,18 @@ final class HeapScanCache {
     private static JsObjectScan scan(DcmdContext ctx) throws DcmdException {
         NodeTarget t = ctx.target();
         if (t == null) throw new DcmdException("no core is open");
-        synchronized (SCANS) {
-            JsObjectScan s = SCANS.get(t);
-            if (s != null) return s;
-        }
-        JsObjectScan s;
+        var made = t.heapScanIfMade();
+        if (made.isPresent()) return made.get();
         try (Progress p = ctx.out().progress("scanning the V8 heap")) {
-            HeapWalker w = walker(t);
+            HeapWalker w = t.heapWalker();
             long total = 0;
             for (var page : w.walkablePages()) total += page.areaEnd() - page.areaStart();
             final long all = total;
             LongConsumer progress = done -> p.update(done, all);
-            s = JsObjectScan.run(w, new V8Heap(t.core(), t.metadata()), threads(), ctx::checkCancelled, progress);
+            return t.heapScan(threads(), ctx::checkCancelled, progress);
         } catch (IllegalStateException | io.jsmdb.v8.MissingMetadataException e) {
             throw new DcmdException("cannot walk the V8 heap: " + e.getMessage(), e);
         }
-        synchronized (SCANS) {
-            SCANS.putIfAbsent(t, s);
-            return SCANS.get(t);
-        }
-    }
-
-    /** Drops the target's scan (tests). */
-    static void forget(NodeTarget t) {
-        synchronized (SCANS) {
-            SCANS.remove(t);
-        }
-    }
-
-    static HeapWalker walker(NodeTarget t) {
-        HeapLayout layout = new HeapLayout(t.metadata());
-        return new HeapWalker(t.core(), layout, HeapPages.find(t.core(), t.nodeBinary(), layout));
     }
 
     /** Runs a follow-up walk of the scan with cancellation and progress. */

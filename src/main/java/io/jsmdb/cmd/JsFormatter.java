@@ -80,7 +80,6 @@ final class JsFormatter {
      */
     private record Caches(java.util.Map<Long, String[]> ctor, java.util.Map<Long, String> tag) {}
 
-    private static final java.util.Map<V8Heap, Caches> CACHES = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static final int MAX_CACHED = 100_000;
     private final java.util.Map<Long, String[]> ctorCache;
     private final java.util.Map<Long, String> tagCache;
@@ -101,7 +100,7 @@ final class JsFormatter {
         this.maxItems = maxItems;
         this.maxProperties = maxProperties;
         this.addresses = addresses;
-        Caches c = CACHES.computeIfAbsent(heap, h -> new Caches(new java.util.concurrent.ConcurrentHashMap<>(),
+        Caches c = heap.attachment(Caches.class, () -> new Caches(new java.util.concurrent.ConcurrentHashMap<>(),
                 new java.util.concurrent.ConcurrentHashMap<>()));
         if (c.ctor().size() > MAX_CACHED) c.ctor().clear();
         if (c.tag().size() > MAX_CACHED) c.tag().clear();

@@ -31,7 +31,7 @@ public final class JsFrameDcmd implements Dcmd {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "avn:").expectPositional(0, 0);
         long fp = inv.address().orElseThrow();
         JsFramePrinter.Options o = new JsFramePrinter.Options(args.flag('a'), args.flag('v'), args.intNumber('n', 0));
-        StackWalker w = JsFramePrinter.walker(ctx.target());
+        StackWalker w = ctx.target().stackWalker();
         for (ThreadState t : ctx.target().core().threads()) {
             ctx.checkCancelled();
             List<Frame> frames = w.walk(t);

@@ -11,19 +11,10 @@ import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /** Prints frames in mdb_v8's ::jsstack / ::jsframe form; shared by those dcmds. */
 final class JsFramePrinter {
-    private static final Map<NodeTarget, StackWalker> WALKERS = new WeakHashMap<>();
-
     private JsFramePrinter() {}
-
-    /** The session's stack walker (one per target; it caches decoded objects). */
-    static synchronized StackWalker walker(NodeTarget t) {
-        return WALKERS.computeIfAbsent(t, k -> new StackWalker(k.core(), k.nodeBinary(), k.symbolizer(), k.metadata()));
-    }
 
     /** Options shared by ::jsstack and ::jsframe. */
     record Options(boolean all, boolean verbose, int sourceLines) {}

@@ -5,29 +5,20 @@ import io.jsmdb.node.NodeTarget;
 import io.jsmdb.v8.MissingMetadataException;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.V8Heap;
-import java.util.Map;
-import java.util.WeakHashMap;
 
-/** Shared plumbing of the heap dcmds: one V8Heap per target, and one-line failures. */
+/** Shared plumbing of the heap dcmds: the target's heap model, and one-line failures. */
 final class JsHeapDcmds {
     private JsHeapDcmds() {}
 
-    private static final Map<NodeTarget, V8Heap> HEAPS = new WeakHashMap<>();
-
-    /** The target's heap model (cached per target, so per-map facts are reused across commands). */
-    static synchronized V8Heap heap(DcmdContext ctx) throws DcmdException {
+    /** The target's heap model (one per target, so per-map facts are reused across commands). */
+    static V8Heap heap(DcmdContext ctx) throws DcmdException {
         NodeTarget t = ctx.target();
         if (t == null) throw new DcmdException("no core is open");
-        V8Heap h = HEAPS.get(t);
-        if (h == null) {
-            try {
-                h = new V8Heap(t.core(), t.metadata());
-            } catch (MissingMetadataException e) {
-                throw new DcmdException("cannot decode the V8 heap: " + e.getMessage());
-            }
-            HEAPS.put(t, h);
+        try {
+            return t.heap();
+        } catch (MissingMetadataException e) {
+            throw new DcmdException("cannot decode the V8 heap: " + e.getMessage());
         }
-        return h;
     }
 
     /** The address to work on; a Smi or a word without the heap-object tag is refused in one line. */

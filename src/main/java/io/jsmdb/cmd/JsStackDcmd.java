@@ -42,7 +42,7 @@ public final class JsStackDcmd implements Dcmd {
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "avAn:t:").expectPositional(0, 0);
         JsFramePrinter.Options o = new JsFramePrinter.Options(args.flag('a'), args.flag('v'), args.intNumber('n', 0));
-        StackWalker w = JsFramePrinter.walker(ctx.target());
+        StackWalker w = ctx.target().stackWalker();
         if (args.flag('A')) {
             boolean first = true;
             for (ThreadState t : ctx.target().core().threads()) {

@@ -34,7 +34,7 @@ public final class JsfunctionsDcmd implements Dcmd {
         DcmdArgs args = DcmdArgs.parse(this, inv.args(), "n:s:").expectPositional(0, 0);
         Optional<String> name = args.value('n'), file = args.value('s');
         JsObjectScan scan = HeapScanCache.get(ctx);
-        V8Heap heap = new V8Heap(ctx.target().core(), ctx.target().metadata());
+        V8Heap heap = JsHeapDcmds.heap(ctx);
         Output out = ctx.out();
         if (inv.address().isPresent()) {
             long addr = inv.address().getAsLong();

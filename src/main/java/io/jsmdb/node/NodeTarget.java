@@ -9,6 +9,12 @@ import io.jsmdb.core.LoadedElf;
 import io.jsmdb.core.MappedFile;
 import io.jsmdb.v8.V8Metadata;
 import io.jsmdb.v8.V8Version;
+import io.jsmdb.v8.frames.StackWalker;
+import io.jsmdb.v8.heap.HeapLayout;
+import io.jsmdb.v8.heap.HeapPages;
+import io.jsmdb.v8.heap.HeapWalker;
+import io.jsmdb.v8.heap.JsObjectScan;
+import io.jsmdb.v8.heap.V8Heap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +22,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A Node.js process as a core file shows it: the core, the node binary, the shared
- * libraries, and V8's metadata. The one object every dcmd works on.
+ * libraries, and V8's metadata. The one object every dcmd works on, and the one owner of the
+ * runtime objects built from them (the heap model, the heap's pages and walker, the stack
+ * walker, the heap census): each is built once, on first use, and kept for the target's
+ * lifetime, so commands and tests share what the others decoded.
  */
 public final class NodeTarget implements AutoCloseable {
     private final CoreFile core;
@@ -32,6 +42,13 @@ public final class NodeTarget implements AutoCloseable {
     private final Optional<V8Version> v8Version;
     private final Function<String, Optional<Path>> fileResolver;
     private NativeSymbolizer symbolizer;
+    private V8Heap heap;
+    private HeapLayout heapLayout;
+    private HeapPages heapPages;
+    private StackWalker stackWalker;
+    private JsObjectScan heapScan;
+    /** Held while a census is made, so two commands asking at once make one. */
+    private final Object scanLock = new Object();
 
     private NodeTarget(CoreFile core, ElfImage node, String executablePath, V8Metadata metadata,
                        Optional<NodeVersion> nodeVersion, Optional<V8Version> v8Version,
@@ -187,6 +204,84 @@ public final class NodeTarget implements AutoCloseable {
     public synchronized NativeSymbolizer symbolizer() {
         if (symbolizer == null) symbolizer = new NativeSymbolizer(core, executablePath, node, fileResolver);
         return symbolizer;
+    }
+
+    /**
+     * The V8 heap model (object layout, maps, strings, properties, functions), which caches
+     * per-map facts for the session. Throws MissingMetadataException when the binary lacks
+     * facts it needs.
+     */
+    public synchronized V8Heap heap() {
+        if (heap == null) heap = new V8Heap(core, metadata);
+        return heap;
+    }
+
+    /** The heap's page and object layout facts. */
+    public synchronized HeapLayout heapLayout() {
+        if (heapLayout == null) heapLayout = new HeapLayout(metadata);
+        return heapLayout;
+    }
+
+    /** The heap's pages, found in the core (every space, new and large-object pages included). */
+    public synchronized HeapPages heapPages() {
+        if (heapPages == null) heapPages = HeapPages.find(core, node, heapLayout());
+        return heapPages;
+    }
+
+    /** A walker over every object of the heap's pages (cheap: the pages are found once). */
+    public HeapWalker heapWalker() {
+        return new HeapWalker(core, heapLayout(), heapPages());
+    }
+
+    /** The stack walker (native and JavaScript frames of every thread; it caches its walks). */
+    public synchronized StackWalker stackWalker() {
+        if (stackWalker == null) stackWalker = new StackWalker(core, node, symbolizer(), metadata, heap());
+        return stackWalker;
+    }
+
+    /** The heap census if one was made, without making it. */
+    public synchronized Optional<JsObjectScan> heapScanIfMade() {
+        return Optional.ofNullable(heapScan);
+    }
+
+    /**
+     * The heap census (every object by constructor and shape; see JsObjectScan), made on first
+     * use with this many threads, cancel polled and progress told the bytes walked. A census cut
+     * short (cancel throws) leaves nothing behind, so the next call makes it again.
+     */
+    public JsObjectScan heapScan(int threads, Runnable cancel, LongConsumer progress) {
+        synchronized (scanLock) {
+            synchronized (this) {
+                if (heapScan != null) return heapScan;
+            }
+            JsObjectScan s = JsObjectScan.run(heapWalker(), heap(), threads, cancel, progress);
+            synchronized (this) {
+                heapScan = s;
+            }
+            return s;
+        }
+    }
+
+    /** Forgets the census, so the next heapScan makes a new one (tests measure a census this way). */
+    public synchronized void forgetHeapScan() {
+        heapScan = null;
+    }
+
+    // ---- the heap as a graph (issue 9). Each body below is owned by one branch until merged.
+
+    /** The per-object snapshot model: node kinds, names, self sizes and named references. */
+    public synchronized io.jsmdb.v8.graph.ObjectModel objectModel() {
+        throw new IllegalStateException("objectModel: not merged yet");
+    }
+
+    /** The GC roots of the main isolate. */
+    public synchronized io.jsmdb.v8.graph.RootSource gcRoots() {
+        throw new IllegalStateException("gcRoots: not merged yet");
+    }
+
+    /** The heap as a graph (built once, on first use; cancel polled, progress told bytes walked). */
+    public io.jsmdb.v8.graph.HeapGraph heapGraph(Runnable cancel, LongConsumer progress) {
+        throw new IllegalStateException("heapGraph: not merged yet");
     }
 
     /** One line for banners: "node v20.20.2 (V8 11.3.244.8), core.1234, pid 1234". */

@@ -141,7 +141,7 @@ class FindjsobjectsDcmdTest {
             assertEquals(String.valueOf(nA), run(reg, t, "::findjsobjects -c JsmdbLeakA | ::findjsobjects ! wc -l").out().strip());
 
             // -r: the LeakA instance refers to its payload; the leakA array refers to the instance
-            V8Heap heap = new V8Heap(t.core(), t.metadata());
+            V8Heap heap = t.heap();
             long a = leakA.get(0);
             OptionalLong payload = heap.ownDataProperty(a, "payload");
             assertTrue(payload.isPresent());

@@ -126,7 +126,7 @@ class JsPrintBigValuesTest {
             Matcher m = Pattern.compile("arg1: 0x([0-9a-f]+) \\(JSObject: JsmdbBigRoot\\)").matcher(r.out());
             assertTrue(m.find(), version + ": the root object\n" + r.out() + r.err());
             String root = m.group(1);
-            V8Heap heap = new V8Heap(t.core(), t.metadata());
+            V8Heap heap = t.heap();
             long rootAddr = Long.parseLong(root, 16);
 
             // (1) the 100,000-deep list at -d 1000000: 1000 levels, then a marker; written in pieces

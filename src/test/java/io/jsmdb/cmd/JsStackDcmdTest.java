@@ -42,7 +42,7 @@ class JsStackDcmdTest {
         assertFalse(stack.isEmpty(), tc.name());
         Map<String, Object> crash = (Map<String, Object>) oracle.get("crashSite");
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
-            StackWalker w = JsFramePrinter.walker(t);
+            StackWalker w = t.stackWalker();
             List<Frame> frames = w.walk(t.core().faultingThread().orElseThrow());
             List<JsFrame> js = frames.stream().filter(Frame::isJs).map(Frame::js).toList();
 
@@ -293,7 +293,7 @@ class JsStackDcmdTest {
     void idleGcoreMainThreadIsInTheEventLoop(String version) throws Exception {
         TestCore tc = TestCores.get(version, "heap", TestCores.GCORE);
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
-            StackWalker w = JsFramePrinter.walker(t);
+            StackWalker w = t.stackWalker();
             int pid = ((Number) tc.oracle().get("pid")).intValue();
             var main = t.core().threads().stream().filter(x -> x.tid() == pid).findFirst().orElseThrow();
             List<Frame> frames = w.walk(main);

@@ -126,7 +126,7 @@ class RealProgramsTest {
         assertFalse(stack.isEmpty(), tc.name());
         Map<String, Object> crash = (Map<String, Object>) oracle.get("crashSite");
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
-            StackWalker w = JsFramePrinter.walker(t);
+            StackWalker w = t.stackWalker();
             List<JsFrame> js = w.walk(t.core().faultingThread().orElseThrow()).stream().filter(Frame::isJs).map(Frame::js).toList();
             List<String> problems = new ArrayList<>();
             int at = 0, matched = 0;

@@ -30,6 +30,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Cheap to construct; thread-safe for reads. Per-map facts are cached in a concurrent map.
  */
 public final class V8Heap {
+    /** What users of this heap keep per heap (a core never changes): see attachment. */
+    private final ConcurrentHashMap<Class<?>, Object> attachments = new ConcurrentHashMap<>();
+
+    /**
+     * The value kept with this heap under key, made by make on first use: caches a command layer
+     * derives from the heap (constructor names per map, ...) live and die with the heap, not in
+     * static maps.
+     */
+    public <T> T attachment(Class<T> key, java.util.function.Supplier<? extends T> make) {
+        return key.cast(attachments.computeIfAbsent(key, k -> make.get()));
+    }
+
     /** String::kMaxLength on 64-bit (2^29 - 24). A longer length is corrupt. */
     public static final int MAX_STRING_LENGTH = (1 << 29) - 24;
     /** Most cons/sliced/thin nodes visited for one string. */

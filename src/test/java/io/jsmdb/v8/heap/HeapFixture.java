@@ -30,7 +30,7 @@ public final class HeapFixture {
             TestCore tc = TestCores.get(v, "heap", TestCores.ABORT);
             try {
                 NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of());
-                V8Heap heap = new V8Heap(t.core(), t.metadata());
+                V8Heap heap = t.heap();
                 String marker = (String) tc.oracle().get("valuesMarker");
                 if (marker == null) throw new AssertionError(tc.name() + ": oracle has no valuesMarker (run cores/make-cores)");
                 CommandRunner.Captured r = CommandRunner.runCaptured(DcmdRegistry.standard(), t, "::findjsobjects -c JsmdbValues | ::findjsobjects");

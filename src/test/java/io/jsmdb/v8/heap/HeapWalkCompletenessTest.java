@@ -39,9 +39,9 @@ class HeapWalkCompletenessTest {
         TestCore tc = TestCores.get(a[0], a[1], a[2]);
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
             CoreFile core = t.core();
-            HeapLayout layout = new HeapLayout(t.metadata());
-            HeapPages pages = HeapPages.find(core, t.nodeBinary(), layout);
-            HeapWalker walker = new HeapWalker(core, layout, pages);
+            HeapLayout layout = t.heapLayout();
+            HeapPages pages = t.heapPages();
+            HeapWalker walker = t.heapWalker();
             WalkStats stats = walker.walk(() -> (addr, map, type, size) -> { }, 2, () -> { }, done -> { });
             List<String> wrong = new ArrayList<>();
             int oldPages = 0;
