@@ -269,9 +269,12 @@ public final class NodeTarget implements AutoCloseable {
 
     // ---- the heap as a graph (issue 9). Each body below is owned by one branch until merged.
 
-    /** The per-object snapshot model: node kinds, names, self sizes and named references. */
+    private io.jsmdb.v8.graph.ObjectModel objectModel;
+
+    /** The per-object snapshot model: node kinds, names, self sizes and named references (built once; it caches per-map facts). */
     public synchronized io.jsmdb.v8.graph.ObjectModel objectModel() {
-        throw new IllegalStateException("objectModel: not merged yet");
+        if (objectModel == null) objectModel = new io.jsmdb.v8.graph.V8ObjectModel(heap(), heapPages());
+        return objectModel;
     }
 
     /** The GC roots of the main isolate. */

@@ -704,6 +704,20 @@ public final class Fallbacks {
     static final Fallback GLOBAL_DICTIONARY_PREFIX = stable("GLOBAL_DICTIONARY_PREFIX_SIZE", 2,
             "dictionary.h BaseNameDictionaryShape::kPrefixSize (GlobalDictionaryShape)");
 
+    /**
+     * WeakCell fields (a FinalizationRegistry's registrations): js-weak-refs.tq {@code extern class
+     * WeakCell extends HeapObject { finalization_registry; target; unregister_token; holdings;
+     * prev; next; key_list_prev; key_list_next }}, unchanged V8 9.4-14.6, so target @16 and
+     * unregister_token @24. Not in the metadata; not checked on a core (no fixture registers with
+     * a FinalizationRegistry): the heap snapshot model uses them only to mark those two slots weak.
+     */
+    static final Fallback WEAK_CELL_TARGET = new Fallback("WEAK_CELL_TARGET_OFFSET",
+            "V8 9.4-14.6 (node 16-26), from js-weak-refs.tq; not checked on a core", "js-weak-refs.tq WeakCell field order",
+            m -> java.util.OptionalLong.of(16));
+    static final Fallback WEAK_CELL_UNREGISTER_TOKEN = new Fallback("WEAK_CELL_UNREGISTER_TOKEN_OFFSET",
+            "V8 9.4-14.6 (node 16-26), from js-weak-refs.tq; not checked on a core", "js-weak-refs.tq WeakCell field order",
+            m -> java.util.OptionalLong.of(24));
+
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
         return List.of(JS_ARRAY_LENGTH, SCRIPT_SOURCE, SCRIPT_LINE_OFFSET, SCRIPT_COLUMN_OFFSET, SCRIPT_TYPE, SCRIPT_ID,
@@ -725,6 +739,6 @@ public final class Fallbacks {
                 SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
-                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY);
+                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN);
     }
 }

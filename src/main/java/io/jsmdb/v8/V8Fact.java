@@ -229,6 +229,28 @@ public enum V8Fact {
     /** kHoleNanInt64: the bit pattern of a hole in a FixedDoubleArray. */
     HOLE_NAN_BITS(Fallbacks.HOLE_NAN),
 
+    // ---- the heap snapshot's object model (io.jsmdb.v8.graph). Optional: where a version's
+    // metadata lacks one, that field is reported as a hidden reference instead of a named one.
+    MAP_RAW_TRANSITIONS_OFFSET(true, null, "Map.raw_transitions", "Map.transitions_or_prototype_info"),
+    MAP_DEPENDENT_CODE_OFFSET(true, null, "Map.dependent_code"),
+    JS_GLOBAL_OBJECT_NATIVE_CONTEXT_OFFSET(true, null, "JSGlobalObject.native_context"),
+    JS_GLOBAL_OBJECT_GLOBAL_PROXY_OFFSET(true, null, "JSGlobalObject.global_proxy"),
+    SFI_OUTER_SCOPE_INFO_OR_FEEDBACK_METADATA_OFFSET(true, null, "SharedFunctionInfo.outer_scope_info_or_feedback_metadata",
+            "SharedFunctionInfo.feedback_metadata"),
+    FEEDBACK_CELL_VALUE_OFFSET(true, null, "FeedbackCell.value"),
+    CELL_VALUE_OFFSET(true, null, "Cell.value"),
+    ALLOCATION_SITE_NESTED_SITE_OFFSET(true, null, "AllocationSite.nested_site"),
+    ALLOCATION_SITE_DEPENDENT_CODE_OFFSET(true, null, "AllocationSite.dependent_code"),
+    /**
+     * JSWeakRef::target: js-weak-refs.tq {@code extern class JSWeakRef extends JSObject { target:
+     * Undefined|JSReceiver|Symbol; }}, the first field after the JSObject header. Never in the
+     * metadata; checked on the heap fixture cores of all seven versions (ObjectModelTest: the
+     * weak "target" edge of jsmdbHeap.weakRef is the object the fixture gave it).
+     */
+    JS_WEAK_REF_TARGET_OFFSET(m -> m.find(V8Fact.JS_OBJECT_HEADER_SIZE), "JSWeakRef.target"),
+    WEAK_CELL_TARGET_OFFSET(Fallbacks.WEAK_CELL_TARGET, "WeakCell.target"),
+    WEAK_CELL_UNREGISTER_TOKEN_OFFSET(Fallbacks.WEAK_CELL_UNREGISTER_TOKEN, "WeakCell.unregister_token"),
+
     // ---- stack frames (offsets from the frame pointer)
     FP_CALLER_FP_OFFSET(Fallbacks.CALLER_FP),
     FP_CALLER_PC_OFFSET(Fallbacks.CALLER_PC),

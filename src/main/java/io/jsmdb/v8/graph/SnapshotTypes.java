@@ -1,0 +1,227 @@
+package io.jsmdb.v8.graph;
+
+import io.jsmdb.v8.V8Metadata;
+import io.jsmdb.v8.V8Version;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Per instance type: which body rule of the snapshot model applies, and the node kind and name V8's
+ * heap snapshot gives the types it names by class (V8HeapExplorer::AddEntry, GetSystemEntryType,
+ * GetSystemEntryName). Computed once per type on first use from the type's name in the metadata
+ * (or the binary's type table), so nothing per object.
+ *
+ * <p>Version rules, from V8's heap-snapshot-generator.cc and the node-type totals V8's own
+ * snapshot gives on the heap fixture cores: the "object shape" node type (maps outside read-only
+ * space, descriptor and transition arrays, prototype infos, enum caches) exists from V8 11 (node
+ * 20); before it those are "hidden". V8 9.4 (node 16) calls only Code, SharedFunctionInfo and
+ * Script objects "code"; from V8 10 the compiler's data (bytecode, feedback, scope infos, ...) are
+ * "code" too. Oddballs are "system / Oddball" up to V8 12 and named by their string ("undefined",
+ * "null", "true", "false") from V8 13 (node 24), as V8's snapshots of the fixture show.
+ */
+final class SnapshotTypes {
+    /** The body rule of an instance type. */
+    enum Rule {
+        NOT_A_NODE, JS_OBJECT, JS_FUNCTION, JS_BOUND_FUNCTION, JS_REGEXP, JS_GLOBAL_PROXY, JS_ARRAY_BUFFER, JS_GLOBAL_OBJECT,
+        JS_MAP_OR_SET, JS_WEAK_COLLECTION, JS_PROMISE, JS_GENERATOR, JS_WEAK_REF, JS_VIEW,
+        SEQ_STRING, CONS_STRING, SLICED_STRING, THIN_STRING,
+        SYMBOL, BIGINT, HEAP_NUMBER, ODDBALL, MAP, SFI, SCRIPT, CODE, NATIVE_CONTEXT, CONTEXT,
+        FIXED_ARRAY, EPHEMERON_TABLE, WEAK_ARRAY, WEAK_ARRAY_LIST, DESCRIPTOR_ARRAY, ACCESSOR_PAIR, CELL, FEEDBACK_CELL,
+        PROPERTY_CELL, ALLOCATION_SITE, WEAK_CELL, BYTECODE_ARRAY,
+        /** raw data only (numbers, bytes, doubles, free space): no references */
+        DATA,
+        /** anything else: its tagged words, found by value */
+        OTHER
+    }
+
+    private static final Set<String> CODE_TYPES_V10 = Set.of("ALLOCATION_SITE_TYPE", "ARRAY_BOILERPLATE_DESCRIPTION_TYPE",
+            "BYTECODE_ARRAY_TYPE", "CLOSURE_FEEDBACK_CELL_ARRAY_TYPE", "CODE_TYPE", "CODE_DATA_CONTAINER_TYPE", "FEEDBACK_CELL_TYPE",
+            "FEEDBACK_METADATA_TYPE", "FEEDBACK_VECTOR_TYPE", "INSTRUCTION_STREAM_TYPE", "INTERPRETER_DATA_TYPE", "LOAD_HANDLER_TYPE",
+            "OBJECT_BOILERPLATE_DESCRIPTION_TYPE", "PREPARSE_DATA_TYPE", "REG_EXP_BOILERPLATE_DESCRIPTION_TYPE", "SCOPE_INFO_TYPE",
+            "STORE_HANDLER_TYPE", "TEMPLATE_OBJECT_DESCRIPTION_TYPE");
+    private static final Set<String> SHAPE_TYPES_V11 = Set.of("DESCRIPTOR_ARRAY_TYPE", "STRONG_DESCRIPTOR_ARRAY_TYPE",
+            "TRANSITION_ARRAY_TYPE", "PROTOTYPE_INFO_TYPE", "ENUM_CACHE_TYPE");
+
+    private final V8Metadata md;
+    private final int major;
+    private final Rule[] rules = new Rule[1 << 16];
+    private final NodeType[] nodeTypes = new NodeType[1 << 16];
+    private final String[] systemNames = new String[1 << 16];
+    private final String[] mapNames = new String[1 << 16];
+    private final int firstNonString, specialApi, globalObject, globalProxy, firstFunction, lastFunction, firstContext, lastContext;
+    private final int seqTag, consTag, slicedTag, thinTag, extTag, repMask;
+
+    SnapshotTypes(V8Metadata md) {
+        this.md = md;
+        this.major = md.version().map(V8Version::major).orElse(14);
+        firstNonString = md.firstNonstringType();
+        specialApi = md.specialApiObjectType();
+        globalObject = md.instanceType("JS_GLOBAL_OBJECT_TYPE").orElse(-1);
+        globalProxy = md.instanceType("JS_GLOBAL_PROXY_TYPE").orElse(-1);
+        firstFunction = md.firstJSFunctionType();
+        lastFunction = md.lastJSFunctionType();
+        firstContext = md.firstContextType();
+        lastContext = md.lastContextType();
+        seqTag = md.seqStringTag();
+        consTag = md.consStringTag();
+        slicedTag = md.slicedStringTag();
+        thinTag = md.thinStringTag();
+        extTag = md.externalStringTag();
+        repMask = md.stringRepresentationMask();
+    }
+
+    /** V8's major version (14 when unknown). */
+    int major() { return major; }
+
+    Rule rule(int type) {
+        if (type < 0 || type >= rules.length) return Rule.OTHER;
+        Rule r = rules[type];
+        if (r == null) {
+            r = computeRule(type);
+            rules[type] = r;
+        }
+        return r;
+    }
+
+    private Optional<String> typeName(int type) {
+        return md.instanceTypeName(type);
+    }
+
+    private Rule computeRule(int type) {
+        if (type < firstNonString) {
+            int rep = type & repMask;
+            if (rep == consTag) return Rule.CONS_STRING;
+            if (rep == slicedTag) return Rule.SLICED_STRING;
+            if (rep == thinTag) return Rule.THIN_STRING;
+            return Rule.SEQ_STRING; // sequential and external: characters only
+        }
+        if (type >= firstFunction && type <= lastFunction) return Rule.JS_FUNCTION;
+        if (type >= firstContext && type <= lastContext) {
+            return typeName(type).map("NATIVE_CONTEXT_TYPE"::equals).orElse(false) ? Rule.NATIVE_CONTEXT : Rule.CONTEXT;
+        }
+        String n = typeName(type).orElse("");
+        if (type == globalProxy) return Rule.JS_GLOBAL_PROXY;
+        if (type == globalObject) return Rule.JS_GLOBAL_OBJECT;
+        if (type >= specialApi) {
+            return switch (n) {
+                case "JS_BOUND_FUNCTION_TYPE" -> Rule.JS_BOUND_FUNCTION;
+                case "JS_REG_EXP_TYPE" -> Rule.JS_REGEXP;
+                case "JS_ARRAY_BUFFER_TYPE" -> Rule.JS_ARRAY_BUFFER;
+                case "JS_MAP_TYPE", "JS_SET_TYPE" -> Rule.JS_MAP_OR_SET;
+                case "JS_WEAK_MAP_TYPE", "JS_WEAK_SET_TYPE" -> Rule.JS_WEAK_COLLECTION;
+                case "JS_PROMISE_TYPE" -> Rule.JS_PROMISE;
+                case "JS_GENERATOR_OBJECT_TYPE", "JS_ASYNC_GENERATOR_OBJECT_TYPE", "JS_ASYNC_FUNCTION_OBJECT_TYPE" -> Rule.JS_GENERATOR;
+                case "JS_WEAK_REF_TYPE" -> Rule.JS_WEAK_REF;
+                case "JS_TYPED_ARRAY_TYPE", "JS_DATA_VIEW_TYPE", "JS_RAB_GSAB_DATA_VIEW_TYPE" -> Rule.JS_VIEW;
+                default -> Rule.JS_OBJECT;
+            };
+        }
+        switch (n) {
+            case "FREE_SPACE_TYPE", "FILLER_TYPE" -> { return Rule.NOT_A_NODE; }
+            case "SYMBOL_TYPE" -> { return Rule.SYMBOL; }
+            case "BIG_INT_BASE_TYPE" -> { return Rule.BIGINT; }
+            case "HEAP_NUMBER_TYPE" -> { return Rule.HEAP_NUMBER; }
+            case "ODDBALL_TYPE" -> { return Rule.ODDBALL; }
+            case "MAP_TYPE" -> { return Rule.MAP; }
+            case "SHARED_FUNCTION_INFO_TYPE" -> { return Rule.SFI; }
+            case "SCRIPT_TYPE" -> { return Rule.SCRIPT; }
+            case "CODE_TYPE", "INSTRUCTION_STREAM_TYPE" -> { return Rule.CODE; }
+            case "EPHEMERON_HASH_TABLE_TYPE" -> { return Rule.EPHEMERON_TABLE; }
+            case "WEAK_FIXED_ARRAY_TYPE", "TRUSTED_WEAK_FIXED_ARRAY_TYPE", "PROTECTED_WEAK_FIXED_ARRAY_TYPE" -> { return Rule.WEAK_ARRAY; }
+            case "WEAK_ARRAY_LIST_TYPE" -> { return Rule.WEAK_ARRAY_LIST; }
+            case "DESCRIPTOR_ARRAY_TYPE", "STRONG_DESCRIPTOR_ARRAY_TYPE" -> { return Rule.DESCRIPTOR_ARRAY; }
+            case "ACCESSOR_PAIR_TYPE" -> { return Rule.ACCESSOR_PAIR; }
+            case "CELL_TYPE" -> { return Rule.CELL; }
+            case "FEEDBACK_CELL_TYPE" -> { return Rule.FEEDBACK_CELL; }
+            case "PROPERTY_CELL_TYPE" -> { return Rule.PROPERTY_CELL; }
+            case "ALLOCATION_SITE_TYPE" -> { return Rule.ALLOCATION_SITE; }
+            case "WEAK_CELL_TYPE" -> { return Rule.WEAK_CELL; }
+            case "BYTECODE_ARRAY_TYPE" -> { return Rule.BYTECODE_ARRAY; }
+            case "BYTE_ARRAY_TYPE", "TRUSTED_BYTE_ARRAY_TYPE", "FIXED_DOUBLE_ARRAY_TYPE", "FEEDBACK_METADATA_TYPE", "FOREIGN_TYPE",
+                 "TRUSTED_FOREIGN_TYPE", "PREPARSE_DATA_TYPE" -> { return Rule.DATA; }
+            default -> { }
+        }
+        if (isFixedArrayFamily(n)) return Rule.FIXED_ARRAY;
+        return Rule.OTHER;
+    }
+
+    /** FixedArray and its hash-table subclasses: V8 names their slots by index (ExtractFixedArrayReferences). */
+    private static boolean isFixedArrayFamily(String n) {
+        if (n.equals("FIXED_ARRAY_TYPE")) return true;
+        if (n.startsWith("SMALL_ORDERED_") || n.startsWith("SWISS_")) return false;
+        return n.endsWith("HASH_TABLE_TYPE") || n.endsWith("DICTIONARY_TYPE") || n.startsWith("ORDERED_HASH_")
+                || n.equals("STRING_TABLE_TYPE") || n.equals("REGISTERED_SYMBOL_TABLE_TYPE");
+    }
+
+    /** FixedArray, FixedDoubleArray and ByteArray kinds: V8 names their nodes "" ("(internal array)" in DevTools) unless tagged. */
+    boolean isUnnamedArray(int type) {
+        String n = typeName(type).orElse("");
+        return rule(type) == Rule.FIXED_ARRAY || rule(type) == Rule.EPHEMERON_TABLE || n.equals("FIXED_DOUBLE_ARRAY_TYPE")
+                || n.equals("BYTE_ARRAY_TYPE") || n.equals("OBJECT_BOILERPLATE_DESCRIPTION_TYPE") && major < 12
+                || n.equals("CLOSURE_FEEDBACK_CELL_ARRAY_TYPE") && major < 12 || n.equals("SCRIPT_CONTEXT_TABLE_TYPE") && major < 12;
+    }
+
+    /** The node kind V8 gives an object of a type it names by class (GetSystemEntryType). */
+    NodeType systemType(int type, boolean inReadOnlySpace) {
+        if (type < 0 || type >= nodeTypes.length) return NodeType.HIDDEN;
+        if (typeName(type).map("MAP_TYPE"::equals).orElse(false)) {
+            return major >= 11 && !inReadOnlySpace ? NodeType.OBJECT_SHAPE : NodeType.HIDDEN;
+        }
+        NodeType t = nodeTypes[type];
+        if (t == null) {
+            String n = typeName(type).orElse("");
+            if (major >= 10 && (CODE_TYPES_V10.contains(n) || n.startsWith("UNCOMPILED_DATA_") || n.startsWith("TURBOFAN_"))) {
+                t = NodeType.CODE;
+            } else if (isUnnamedArray(type) || n.equals("FIXED_DOUBLE_ARRAY_TYPE") || n.equals("BYTE_ARRAY_TYPE")) {
+                t = NodeType.ARRAY;
+            } else if (major >= 11 && SHAPE_TYPES_V11.contains(n)) {
+                t = NodeType.OBJECT_SHAPE;
+            } else {
+                t = NodeType.HIDDEN;
+            }
+            nodeTypes[type] = t;
+        }
+        return t;
+    }
+
+    /** "system / ClassName" (GetSystemEntryName), "" for the unnamed arrays. */
+    String systemName(int type) {
+        if (type < 0 || type >= systemNames.length) return "system / Object";
+        String s = systemNames[type];
+        if (s == null) {
+            s = isUnnamedArray(type) ? "" : "system / " + className(type);
+            systemNames[type] = s;
+        }
+        return s;
+    }
+
+    /** A map's name: "system / Map", or "system / Map (SeqOneByteString)" for a string map. */
+    String mapName(int describedType) {
+        if (describedType < 0 || describedType >= mapNames.length || describedType >= firstNonString) return "system / Map";
+        String s = mapNames[describedType];
+        if (s == null) {
+            s = typeName(describedType).map(n -> "system / Map (" + camel(n) + ")").orElse("system / Map");
+            mapNames[describedType] = s;
+        }
+        return s;
+    }
+
+    /** The Torque class name of a type: the metadata's, else the TYPE name in CamelCase. */
+    String className(int type) {
+        Optional<String> c = md.typeClassName(type);
+        if (c.isPresent()) return c.get();
+        return typeName(type).map(SnapshotTypes::camel).orElse("Object");
+    }
+
+    /** "JS_PROXY_TYPE" -> "JSProxy", "SEQ_ONE_BYTE_STRING_TYPE" -> "SeqOneByteString". */
+    static String camel(String typeName) {
+        String n = typeName.endsWith("_TYPE") ? typeName.substring(0, typeName.length() - 5) : typeName;
+        StringBuilder b = new StringBuilder();
+        for (String part : n.split("_")) {
+            if (part.isEmpty()) continue;
+            if (part.equals("JS") || part.equals("API")) b.append(part);
+            else b.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return b.toString();
+    }
+}
