@@ -231,6 +231,9 @@ public final class V8ObjectModel implements ObjectModel {
         int[] mapVals = new int[1 << 12];
         int mapUsed;
         int hiddenIndex;
+        /** The last map's layout: neighbouring objects mostly share a map, so most lookups skip the shared cache. */
+        long lastMap;
+        Layout lastLayout;
     }
 
     @Override
@@ -241,7 +244,7 @@ public final class V8ObjectModel implements ObjectModel {
         // The words the hidden pass looks at: the whole object, except where its body is raw data
         // or where the typed pass names every slot (arrays of any size are not read twice).
         int scanEnd = switch (rule) {
-            case SEQ_STRING, HEAP_NUMBER, BIGINT, DATA, CODE -> 0;
+            case SEQ_STRING, HEAP_NUMBER, BIGINT, DATA -> 0;
             case FIXED_ARRAY, EPHEMERON_TABLE, WEAK_ARRAY -> faHdr;
             case WEAK_ARRAY_LIST -> md.get(V8Fact.WEAK_ARRAY_LIST_HEADER);
             case DESCRIPTOR_ARRAY -> md.descriptorArrayHeaderSize();
@@ -518,7 +521,14 @@ public final class V8ObjectModel implements ObjectModel {
     }
 
     private void properties(Scratch s, long addr, long map, int type, EdgeVisitor out) {
-        Layout l = layout(map);
+        Layout l;
+        if (s.lastMap == map && s.lastLayout != null) {
+            l = s.lastLayout;
+        } else {
+            l = layout(map);
+            s.lastMap = map;
+            s.lastLayout = l;
+        }
         long props = field(addr, oProps);
         if (!l.dictionary) {
             int propLen = -1;
