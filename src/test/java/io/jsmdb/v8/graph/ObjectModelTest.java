@@ -35,7 +35,8 @@ class ObjectModelTest {
     /** What one walk of the heap found: each object's map, type and size (tagged address). */
     record Obj(long map, int type, int size) {}
 
-    record Walked(Map<Long, Obj> objects, long nodes, long edges, Map<String, Long> objectCounts, Map<String, Long> closureCounts) {}
+    record Walked(Map<Long, Obj> objects, long nodes, long edges, Map<String, Long> objectCounts, Map<String, Long> closureCounts,
+                  Map<NodeType, Long> typeTotals) {}
 
     private static final Map<String, Walked> WALKS = new ConcurrentHashMap<>();
 
@@ -46,6 +47,7 @@ class ObjectModelTest {
             ObjectModel m = t.objectModel();
             Map<Long, Obj> objs = new HashMap<>();
             Map<String, Long> objectCounts = new HashMap<>(), closureCounts = new HashMap<>();
+            Map<NodeType, Long> typeTotals = new java.util.EnumMap<>(NodeType.class);
             long[] counts = new long[2];
             long tag = t.metadata().heapObjectTag();
             HeapWalker.Visitor visitor = (addr, map, type, size) -> {
@@ -54,6 +56,7 @@ class ObjectModelTest {
                 counts[0]++;
                 objs.put(a, new Obj(map, type, size));
                 NodeType nt = m.type(a, map, type, size);
+                typeTotals.merge(nt, 1L, Long::sum);
                 if (nt == NodeType.OBJECT) objectCounts.merge(m.name(a, map, type, size), 1L, Long::sum);
                 if (nt == NodeType.CLOSURE) closureCounts.merge(m.name(a, map, type, size), 1L, Long::sum);
                 m.edges(a, map, type, size, (et, name, index, target) -> {
@@ -63,7 +66,7 @@ class ObjectModelTest {
                 });
             };
             t.heapWalker().walk(() -> visitor, 1, () -> {}, b -> {});
-            return new Walked(objs, counts[0], counts[1], objectCounts, closureCounts);
+            return new Walked(objs, counts[0], counts[1], objectCounts, closureCounts, typeTotals);
         });
     }
 
@@ -266,5 +269,31 @@ class ObjectModelTest {
             assertEquals(((Number) counts.get(cls)).longValue(), w.objectCounts().getOrDefault(cls, 0L), o.core().name() + " " + cls);
         }
         assertTrue(w.edges() > 2 * w.nodes(), w.nodes() + " nodes, " + w.edges() + " edges");
+    }
+
+    /**
+     * Nodes per snapshot type against V8's own snapshot of the fixture (oracle heapTypeTotals): the
+     * version rules of SnapshotTypes (which types are "code", "object shape", "hidden") keep each
+     * type within 15 % (or 30 nodes). The heap at the snapshot is not the heap of the core (the
+     * fixture writes its oracle after it), so equality is not expected. Left out: strings (some
+     * live outside the walked pages on node 22-24), arrays (V8 retypes constant pools and other
+     * FixedArrays through their holders, which a per-object model cannot see) and symbols (V8 14
+     * moved the private bit of SymbolFlags: on node 26 about 60 private symbols count as public).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    @SuppressWarnings("unchecked")
+    void typeTotalsNearV8s(String version) {
+        HeapFixture.Opened o = HeapFixture.get(version);
+        Map<String, Object> v8 = (Map<String, Object>) o.core().oracle().get("heapTypeTotals");
+        Map<NodeType, Long> ours = walk(o).typeTotals();
+        List<String> off = new ArrayList<>();
+        for (NodeType t : List.of(NodeType.OBJECT, NodeType.CLOSURE, NodeType.CODE, NodeType.HIDDEN, NodeType.OBJECT_SHAPE,
+                NodeType.REGEXP, NodeType.BIGINT, NodeType.CONCATENATED_STRING, NodeType.SLICED_STRING)) {
+            long want = v8.containsKey(t.snapshotName()) ? ((Number) v8.get(t.snapshotName())).longValue() : 0;
+            long got = ours.getOrDefault(t, 0L);
+            if (Math.abs(got - want) > Math.max(30, want * 15 / 100)) off.add(t.snapshotName() + ": V8 " + want + ", we " + got);
+        }
+        assertEquals(List.of(), off, o.core().name() + " " + ours);
     }
 }
