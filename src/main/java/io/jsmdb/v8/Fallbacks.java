@@ -729,15 +729,16 @@ public final class Fallbacks {
     /**
      * IsolateData::roots_table_ from the Isolate (the Isolate starts with its IsolateData,
      * isolate.h / isolate-data.h): 9.4: 0x70, 10.2: 0x120, 11.3: 0x1f0, 12.4: 0x250, 13.6:
-     * 0x278, 14.1: 0x280, 14.6: 0x2a8 (exact minors verified: the isolate found as the address
-     * most pointed back to from the C++ objects the isolate holds). A cross-check only: GcRoots
+     * 0x280, 14.1: 0x288, 14.6: 0x2b0 (exact minors verified: the isolate found as the address
+     * most pointed back to from the C++ objects the isolate holds, the table as the run of
+     * read-only pointers whose meta_map entry is its own map). A cross-check only: GcRoots
      * finds the isolate by those back-pointers and uses this when they do not decide.
      */
     static final Fallback ISOLATE_ROOTS_TABLE = gated("ISOLATE_ROOTS_TABLE_OFFSET",
-            "9.4: 0x70, 10.2: 0x120, 11.3: 0x1f0, 12.4: 0x250, 13.6: 0x278, 14.1: 0x280, 14.6: 0x2a8 (these builds)",
+            "9.4: 0x70, 10.2: 0x120, 11.3: 0x1f0, 12.4: 0x250, 13.6: 0x280, 14.1: 0x288, 14.6: 0x2b0 (these builds)",
             "isolate-data.h IsolateData::roots_table_offset()",
-            byMinor(new long[][] {{9, 4, 0x70}, {10, 2, 0x120}, {11, 3, 0x1f0}, {12, 4, 0x250}, {13, 6, 0x278},
-                    {14, 1, 0x280}, {14, 6, 0x2a8}}));
+            byMinor(new long[][] {{9, 4, 0x70}, {10, 2, 0x120}, {11, 3, 0x1f0}, {12, 4, 0x250}, {13, 6, 0x280},
+                    {14, 1, 0x288}, {14, 6, 0x2b0}}));
 
     /**
      * GlobalHandles::regular_nodes_ (a NodeSpace<Node>*) from the GlobalHandles object, whose

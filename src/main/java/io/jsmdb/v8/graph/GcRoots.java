@@ -254,39 +254,46 @@ public final class GcRoots implements RootSource {
                     + " or " + Fallbacks.FIRST_SMI_ROOT_NAME);
         }
         int roCount = lastRo + 1;
-        List<Long> ro = new ArrayList<>();
-        for (HeapPage p : pages.pages()) if (p.space() == HeapPage.Space.READ_ONLY) ro.add((long) pages.pages().indexOf(p));
-        long[] roStart = new long[ro.size()], roEnd = new long[ro.size()];
-        for (int i = 0; i < ro.size(); i++) {
-            HeapPage p = pages.pages().get(ro.get(i).intValue());
-            roStart[i] = p.areaStart();
-            roEnd[i] = p.areaEnd();
+        List<HeapPage> roPages = new ArrayList<>();
+        for (HeapPage p : pages.pages()) if (p.space() == HeapPage.Space.READ_ONLY) roPages.add(p);
+        long[] roStart = new long[roPages.size()], roEnd = new long[roPages.size()];
+        for (int i = 0; i < roPages.size(); i++) {
+            roStart[i] = roPages.get(i).areaStart();
+            roEnd[i] = roPages.get(i).areaEnd();
         }
         long h = pages.heap();
         if (h == 0) throw new IllegalStateException("no Heap found (no heap page names one)");
         if (roStart.length == 0) throw new IllegalStateException("no read-only space page in the core");
-        // the run of read-only pointers as long as the read-only list, nearest before the Heap
+        // a run of read-only pointers at least as long as the read-only list, before the Heap; the
+        // table starts where its meta_map entry is the map that is its own map (the word before the
+        // table may point into read-only space too)
+        int meta = indexOf(Fallbacks.META_MAP_ROOT_NAME);
+        if (meta < 0 || meta >= roCount) throw new IllegalStateException("the binary's root names lack " + Fallbacks.META_MAP_ROOT_NAME);
         long found = 0;
         int run = 0;
         long runAt = 0;
-        for (long a = (h - ROOTS_SEARCH_BEFORE_HEAP) & ~7L; a < h; a += 8) {
-            long w;
+        for (long a = (h - ROOTS_SEARCH_BEFORE_HEAP) & ~7L; a <= h && found == 0; a += 8) {
+            boolean inRo;
             try {
-                w = word(a);
+                inRo = a < h && inReadOnly(word(a), roStart, roEnd);
             } catch (RuntimeException e) {
-                run = 0;
+                inRo = false;
+            }
+            if (inRo) {
+                if (run++ == 0) runAt = a;
                 continue;
             }
-            if (inReadOnly(w, roStart, roEnd)) {
-                if (run++ == 0) runAt = a;
-                if (run == roCount) found = runAt;
-            } else {
-                run = 0;
+            for (long start = runAt; run >= roCount && start <= a - 8L * roCount; start += 8) {
+                if (isMetaMap(word(start + 8L * meta))) {
+                    found = start;
+                    break;
+                }
             }
+            run = 0;
         }
         if (found == 0) {
-            throw new IllegalStateException(String.format("no run of %d read-only root pointers in the %#x bytes before the Heap at %#x",
-                    roCount, ROOTS_SEARCH_BEFORE_HEAP, h));
+            throw new IllegalStateException(String.format("no run of %d read-only root pointers with the meta map at %d in the %#x bytes before the Heap at %#x",
+                    roCount, meta, ROOTS_SEARCH_BEFORE_HEAP, h));
         }
         rootsTable = found;
         isolate = isolateBefore(found, h);
@@ -300,6 +307,15 @@ public final class GcRoots implements RootSource {
         for (int i = 0; i < firstSmi; i++) {
             if (!inHeap(table[i])) continue; // V8 skips Smis (and an empty slot is no reference)
             add(i < roCount ? READ_ONLY_ROOTS : STRONG_ROOTS, rootNames[i], table[i], false);
+        }
+    }
+
+    /** The meta map: a map that is its own map. */
+    private boolean isMetaMap(long w) {
+        try {
+            return inHeap(w) && word(w - md.heapObjectTag()) == w;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
