@@ -47,6 +47,7 @@ public final class NodeTarget implements AutoCloseable {
     private HeapPages heapPages;
     private StackWalker stackWalker;
     private JsObjectScan heapScan;
+    private io.jsmdb.v8.graph.GcRoots gcRoots;
     /** Held while a census is made, so two commands asking at once make one. */
     private final Object scanLock = new Object();
 
@@ -277,9 +278,13 @@ public final class NodeTarget implements AutoCloseable {
         return objectModel;
     }
 
-    /** The GC roots of the main isolate. */
+    /**
+     * The GC roots of the main isolate (found once, on first use; what could not be read is in
+     * {@link io.jsmdb.v8.graph.GcRoots#problems()}: the source is a GcRoots).
+     */
     public synchronized io.jsmdb.v8.graph.RootSource gcRoots() {
-        throw new IllegalStateException("gcRoots: not merged yet");
+        if (gcRoots == null) gcRoots = io.jsmdb.v8.graph.GcRoots.find(core, core.threads(), node, metadata, heapPages(), heap(), stackWalker());
+        return gcRoots;
     }
 
     /** The heap as a graph (built once, on first use; cancel polled, progress told bytes walked). */

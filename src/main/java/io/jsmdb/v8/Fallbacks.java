@@ -718,6 +718,135 @@ public final class Fallbacks {
             "V8 9.4-14.6 (node 16-26), from js-weak-refs.tq; not checked on a core", "js-weak-refs.tq WeakCell field order",
             m -> java.util.OptionalLong.of(24));
 
+    // ---- GC roots (issue 9: io.jsmdb.v8.graph.GcRoots) -------------------------------------
+    //
+    // The isolate, its roots table and the off-heap root holders (global handles, eternal
+    // handles, handle scopes, the microtask queue) are C++ objects: no v8dbg_* constant describes
+    // them. GcRoots finds each by a structural signature (pointers back to the isolate, lists
+    // whose links verify) and uses the facts below for the fields inside. Verified on the
+    // stack-abort and heap-gcore cores of all seven builds (GcRootsTest).
+
+    /**
+     * The last entry of READ_ONLY_ROOT_LIST (src/roots/roots.h: the read-only list ends with
+     * DATA_HANDLER_MAPS_LIST's store_handler3_map in V8 9.4-14.6). The roots table is the
+     * RootsTable::root_names_ order: read-only roots [0, this], then the strong mutable roots.
+     */
+    public static final String LAST_READ_ONLY_ROOT_NAME = "store_handler3_map";
+    /**
+     * The first entry of SMI_ROOT_LIST (roots.h, V8 9.4-14.6: last_script_id). The strong
+     * mutable roots end before it; Smi roots are never heap references (V8's snapshot skips them).
+     */
+    public static final String FIRST_SMI_ROOT_NAME = "last_script_id";
+    /** The roots-table entry of the meta map (every map's map), roots.h READ_ONLY_ROOT_LIST. */
+    public static final String META_MAP_ROOT_NAME = "meta_map";
+
+    /**
+     * IsolateData::roots_table_ from the Isolate (the Isolate starts with its IsolateData,
+     * isolate.h / isolate-data.h): 9.4: 0x70, 10.2: 0x120, 11.3: 0x1f0, 12.4: 0x250, 13.6:
+     * 0x280, 14.1: 0x288, 14.6: 0x2b0 (exact minors verified: the isolate found as the address
+     * most pointed back to from the C++ objects the isolate holds, the table as the run of
+     * read-only pointers whose meta_map entry is its own map). A cross-check only: GcRoots
+     * finds the isolate by those back-pointers and uses this when they do not decide.
+     */
+    static final Fallback ISOLATE_ROOTS_TABLE = gated("ISOLATE_ROOTS_TABLE_OFFSET",
+            "9.4: 0x70, 10.2: 0x120, 11.3: 0x1f0, 12.4: 0x250, 13.6: 0x280, 14.1: 0x288, 14.6: 0x2b0 (these builds)",
+            "isolate-data.h IsolateData::roots_table_offset()",
+            byMinor(new long[][] {{9, 4, 0x70}, {10, 2, 0x120}, {11, 3, 0x1f0}, {12, 4, 0x250}, {13, 6, 0x280},
+                    {14, 1, 0x288}, {14, 6, 0x2b0}}));
+
+    /**
+     * GlobalHandles::regular_nodes_ (a NodeSpace<Node>*) from the GlobalHandles object, whose
+     * first word is the Isolate* (global-handles.h): 8 in 9.4 and 11.3-14.6, 16 in 10.2 (an
+     * extra member before it); the traced-node space that 9.4/10.2 also keep there comes later.
+     */
+    static final Fallback GLOBAL_HANDLES_REGULAR_NODES = gated("GLOBAL_HANDLES_REGULAR_NODES_OFFSET",
+            "9.4: 8, 10.2: 16, 11.3-14.6: 8 (exact minors verified)", "global-handles.h GlobalHandles::regular_nodes_",
+            byMinor(new long[][] {{9, 4, 8}, {10, 2, 16}, {11, 3, 8}, {12, 4, 8}, {13, 6, 8}, {14, 1, 8}, {14, 6, 8}}));
+    /**
+     * GlobalHandles::NodeSpace { GlobalHandles* global_handles_; NodeBlock* first_block_;
+     * NodeBlock* first_used_block_; Node* first_free_; size_t blocks_; size_t handles_count_; }
+     * (global-handles.cc, unchanged V8 9.4-14.6): first_used_block_ at 16, blocks_ at 32,
+     * handles_count_ at 40.
+     */
+    public static final int GLOBAL_HANDLES_SPACE_FIRST_USED_BLOCK = 16;
+    public static final int GLOBAL_HANDLES_SPACE_BLOCKS = 32;
+    public static final int GLOBAL_HANDLES_SPACE_HANDLES_COUNT = 40;
+    /**
+     * GlobalHandles::NodeBlock { Node nodes_[kBlockSize = 256]; NodeBlock* next_; GlobalHandles*
+     * global_handles_; NodeSpace* space_; NodeBlock* next_used_; NodeBlock* prev_used_; uint32_t
+     * used_nodes_; } and NodeBase { Address object_; uint16_t class_id_; uint8_t index_; uint8_t
+     * flags_; union { next_free, parameter } data_; } + Node::weak_callback_: 32-byte nodes
+     * (global-handles.cc, V8 9.4-14.6; verified: node i's index_ is i in every block).
+     */
+    public static final int GLOBAL_HANDLE_BLOCK_NODES = 256;
+    public static final int GLOBAL_HANDLE_NODE_SIZE = 32;
+    public static final int GLOBAL_HANDLE_NODE_INDEX = 10;
+    public static final int GLOBAL_HANDLE_NODE_FLAGS = 11;
+    /** Node::data_: the label of a strong (NORMAL) node (AnnotateStrongRetainer), else the weak parameter. */
+    public static final int GLOBAL_HANDLE_NODE_DATA = 16;
+    /** The block trailer after the nodes: global_handles_ at +8, space_ at +16, next_used_ at +24. */
+    public static final int GLOBAL_HANDLE_BLOCK_GLOBAL_HANDLES = 8;
+    public static final int GLOBAL_HANDLE_BLOCK_SPACE = 16;
+    public static final int GLOBAL_HANDLE_BLOCK_NEXT_USED = 24;
+    /** Node::State: FREE = 0, NORMAL = 1 (a strong retainer), WEAK = 2, then pending / near-death. */
+    public static final int GLOBAL_HANDLE_STATE_FREE = 0;
+    public static final int GLOBAL_HANDLE_STATE_NORMAL = 1;
+    /**
+     * Node::NodeState's width in flags_: BitField8<State, 0, 3> in 9.4 and 10.2 (FREE, NORMAL,
+     * WEAK, PENDING, NEAR_DEATH), BitField8<State, 0, 2> from 11 (the young-list bit is bit 2).
+     * Verified: flags 0x31/0x39 (state 1 with weakness and young bits above bit 2) in 10.2, 0x5/0x6
+     * (young bit 2) in 13.6-14.6.
+     */
+    static final Fallback GLOBAL_HANDLE_STATE_MASK = gated("GLOBAL_HANDLE_STATE_MASK",
+            "9.4, 10.2: 7; 11.x-14.x: 3", "global-handles.cc Node::NodeState", split(11, 0, 7, 3));
+
+    /**
+     * EternalHandles { int size_; std::vector<Address*> blocks_; std::vector<int>
+     * young_node_indices_; } with blocks of kSize = 256 slots (eternal-handles.h, V8 9.4-14.6):
+     * size_ at 0, blocks_ {begin, end, capacity} at 8.
+     */
+    public static final int ETERNAL_HANDLES_SIZE = 0;
+    public static final int ETERNAL_HANDLES_BLOCKS = 8;
+    public static final int ETERNAL_HANDLES_BLOCK_SLOTS = 256;
+
+    /**
+     * HandleScopeImplementer { Isolate* isolate_; DetachableVector<Address*> blocks_;
+     * DetachableVector<NativeContext> entered_contexts_; DetachableVector<Context>
+     * saved_contexts_; ... } with DetachableVector { T* data_; size_t capacity_; size_t size_; }
+     * (api/api.h, utils/detachable-vector.h, V8 9.4-14.6): blocks_ at 8, entered_contexts_ at 32,
+     * saved_contexts_ after them (see HANDLE_SCOPE_SAVED_CONTEXTS); each handle block holds
+     * kHandleBlockSize = KB - 2 = 1022 slots
+     * (api.h), the last one used up to Isolate::handle_scope_data_.next (HandleScopeData { next,
+     * limit, level, sealed_level, ... }: limit is the block's end).
+     */
+    public static final int HANDLE_SCOPE_IMPLEMENTER_BLOCKS = 8;
+    public static final int HANDLE_SCOPE_IMPLEMENTER_ENTERED_CONTEXTS = 32;
+    /**
+     * HandleScopeImplementer::saved_contexts_: 80 in V8 9.4-11.3 (a DetachableVector<int8_t>
+     * is_microtask_context_ sits between it and entered_contexts_), 56 from V8 12 (that vector
+     * gone). Verified: on the abort cores the vector at 56 holds bytes in 9.4-11.3 and contexts
+     * (or the null a SaveContext without a context keeps) in 12.4-14.6.
+     */
+    static final Fallback HANDLE_SCOPE_SAVED_CONTEXTS = gated("HANDLE_SCOPE_IMPLEMENTER_SAVED_CONTEXTS_OFFSET",
+            "9.4-11.3: 80; 12.4-14.6: 56", "api.h HandleScopeImplementer::saved_contexts_", split(12, 0, 80, 56));
+    public static final int HANDLE_BLOCK_SLOTS = 1022;
+
+    /**
+     * MicrotaskQueue (execution/microtask-queue.h, a v8::MicrotaskQueue with a vtable): size_ at
+     * 8, capacity_ at 16, start_ at 24, ring_buffer_ at 32 (V8 9.4-14.6); the pending tasks are
+     * ring_buffer_[(start_ + i) % capacity_] for i < size_.
+     */
+    public static final int MICROTASK_QUEUE_SIZE = 8;
+    public static final int MICROTASK_QUEUE_CAPACITY = 16;
+    public static final int MICROTASK_QUEUE_START = 24;
+    public static final int MICROTASK_QUEUE_RING_BUFFER = 32;
+
+    /**
+     * Context::EXTENSION_INDEX (contexts.h: scope_info 0, previous 1, extension 2 in V8
+     * 9.4-14.6): a native context's extension is its JSGlobalObject (Context::global_object()).
+     */
+    public static final int CONTEXT_EXTENSION_INDEX = 2;
+
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
         return List.of(JS_ARRAY_LENGTH, SCRIPT_SOURCE, SCRIPT_LINE_OFFSET, SCRIPT_COLUMN_OFFSET, SCRIPT_TYPE, SCRIPT_ID,
@@ -740,5 +869,8 @@ public final class Fallbacks {
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
                 NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN);
+
+                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY,
+                ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS);
     }
 }

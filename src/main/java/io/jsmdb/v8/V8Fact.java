@@ -305,6 +305,16 @@ public enum V8Fact {
     /** The literal boilerplate object (or transition info Smi) of an AllocationSite. */
     ALLOCATION_SITE_BOILERPLATE_OFFSET(Fallbacks.ALLOCATION_SITE_BOILERPLATE, "AllocationSite.transition_info_or_boilerplate"),
 
+    // ---- GC roots (io.jsmdb.v8.graph.GcRoots)
+    /** IsolateData::roots_table_ from the Isolate (a cross-check; GcRoots finds the isolate itself). */
+    ISOLATE_ROOTS_TABLE_OFFSET(true, Fallbacks.ISOLATE_ROOTS_TABLE),
+    /** GlobalHandles::regular_nodes_ (NodeSpace<Node>*) from the GlobalHandles object. */
+    GLOBAL_HANDLES_REGULAR_NODES_OFFSET(true, Fallbacks.GLOBAL_HANDLES_REGULAR_NODES),
+    /** The mask of GlobalHandles::Node's state in its flags_ byte. */
+    GLOBAL_HANDLE_STATE_MASK(true, Fallbacks.GLOBAL_HANDLE_STATE_MASK),
+    /** HandleScopeImplementer::saved_contexts_ (a DetachableVector) from the implementer. */
+    HANDLE_SCOPE_IMPLEMENTER_SAVED_CONTEXTS_OFFSET(true, Fallbacks.HANDLE_SCOPE_SAVED_CONTEXTS),
+
     // ---- JS frame decoding (io.jsmdb.v8.frames)
     /** BytecodeArray::source_position_table (ByteArray / TrustedByteArray, or undefined while lazy). */
     BYTECODE_ARRAY_SOURCE_POSITION_TABLE_OFFSET(Fallbacks.BYTECODE_ARRAY_SOURCE_POSITIONS, "BytecodeArray.source_position_table"),
