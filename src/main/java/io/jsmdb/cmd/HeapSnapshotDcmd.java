@@ -64,7 +64,7 @@ public final class HeapSnapshotDcmd implements Dcmd {
 
         HeapGraph g = graph(ctx, t);
         HeapSnapshotWriter.Format format = t.v8Version().map(v -> HeapSnapshotWriter.Format.forV8Major(v.major()))
-                .orElse(HeapSnapshotWriter.Format.V8_13);
+                .orElse(HeapSnapshotWriter.Format.forV8Major(14));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long bytes;
         boolean done = false;

@@ -2,6 +2,8 @@ package io.jsmdb.v8.graph;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
@@ -20,22 +22,49 @@ import java.util.function.LongConsumer;
  */
 public final class HeapSnapshotWriter {
     /**
-     * The meta layout of one V8 generation. V8 up to 12.x (node 16..22) writes seven node fields
-     * with trace_node_id; V8 13 and later (node 24..26) six, without it, and adds
-     * "extra_native_bytes" to the snapshot header (both seen in v8.writeHeapSnapshot() files of
-     * node 22.23.3 / V8 12.4 and node 24.21.0 / V8 13.6).
+     * The meta layout of one V8 generation, as v8.writeHeapSnapshot() files of the seven node
+     * builds show it:
+     * <ul>
+     * <li>node fields: seven with trace_node_id up to V8 12 (node 16..22), six without it from
+     *     V8 13 (node 24..26), which also adds "extra_native_bytes" to the snapshot header;</li>
+     * <li>node types: up to "bigint" until V8 10 (node 16, 18); V8 11 (node 20) adds "object
+     *     shape" and "wasm object"; V8 12 and later (node 22..26) have "object shape" only.
+     *     Where a V8 has no "object shape", maps are "hidden" nodes ("system / Map"), and the
+     *     writer writes OBJECT_SHAPE nodes so.</li>
+     * <li>the node_types entry lists after the type names one field kind per other node field
+     *     ("string", then "number"s), except V8 13 (node 24), which dropped trace_node_id from
+     *     node_fields but still lists five "number"s ({@code staleNumber}).</li>
+     * </ul>
      */
-    public record Format(boolean traceNodeId, boolean extraNativeBytes) {
-        public static final Format V8_12 = new Format(true, false);
-        public static final Format V8_13 = new Format(false, true);
-
+    public record Format(boolean traceNodeId, boolean extraNativeBytes, boolean objectShape, boolean wasmObject,
+                         boolean staleNumber) {
         /** The layout V8 of this major version writes. */
         public static Format forV8Major(int major) {
-            return major >= 13 ? V8_13 : V8_12;
+            if (major <= 10) return new Format(true, false, false, false, false);
+            if (major == 11) return new Format(true, false, true, true, false);
+            if (major == 12) return new Format(true, false, true, false, false);
+            if (major == 13) return new Format(false, true, true, false, true);
+            return new Format(false, true, true, false, false);
         }
 
         int nodeFields() {
             return traceNodeId ? 7 : 6;
+        }
+
+        /** The node_types names, in V8's order. */
+        List<String> nodeTypes() {
+            List<String> out = new ArrayList<>();
+            for (NodeType t : NodeType.values()) {
+                if (t == NodeType.OBJECT_SHAPE && !objectShape) continue;
+                out.add(t.snapshotName());
+            }
+            if (wasmObject) out.add("wasm object");
+            return out;
+        }
+
+        /** The number a node of this type is written as. */
+        int typeNumber(int ordinal) {
+            return ordinal == NodeType.OBJECT_SHAPE.ordinal() && !objectShape ? NodeType.HIDDEN.ordinal() : ordinal;
         }
     }
 
@@ -81,12 +110,12 @@ public final class HeapSnapshotWriter {
         ascii("{\"snapshot\":{\"meta\":{\"node_fields\":");
         stringArray(f.traceNodeId ? NODE_FIELDS_7 : NODE_FIELDS_6);
         ascii(",\"node_types\":[[");
-        NodeType[] nts = NodeType.values();
-        for (int i = 0; i < nts.length; i++) {
+        List<String> nts = f.nodeTypes();
+        for (int i = 0; i < nts.size(); i++) {
             if (i > 0) ascii(",");
-            string(nts[i].snapshotName());
+            string(nts.get(i));
         }
-        ascii("],\"string\",\"number\",\"number\",\"number\",\"number\"" + (f.traceNodeId ? ",\"number\"" : "") + "]");
+        ascii("],\"string\",\"number\",\"number\",\"number\",\"number\"" + (f.traceNodeId || f.staleNumber ? ",\"number\"" : "") + "]");
         ascii(",\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],\"edge_types\":[[");
         EdgeType[] ets = EdgeType.values();
         for (int i = 0; i < ets.length; i++) {
@@ -112,7 +141,7 @@ public final class HeapSnapshotWriter {
                 progress.accept(done + n);
             }
             if (n > 0) ascii(",");
-            number(csr != null ? csr.typeOrdinal(n) : g.type(n).ordinal());
+            number(f.typeNumber(csr != null ? csr.typeOrdinal(n) : g.type(n).ordinal()));
             byte_(',');
             number(csr != null ? csr.nameId(n) : own.intern(g.name(n)));
             byte_(',');

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The builder and the writer at a real heap's scale, on the snapshot fixture's cores of every
  * version, with the stand-in {@link ConservativeModel} (independent of the real model and
  * roots): every walked object becomes one node, in address order; edges lead only to nodes;
- * the file is well formed, and memlab loads it where it is installed ({@link Memlab}).
+ * the file is well formed, its meta is the one V8's own snapshot of that process has, and memlab
+ * loads it ({@link Memlab}).
  */
 class GraphOnCoresTest {
     static Stream<String> versions() {
@@ -84,6 +85,10 @@ class GraphOnCoresTest {
             assertEquals(List.of(), f.faults());
             assertEquals(g.nodeCount(), f.nodeCount);
             assertEquals(g.edgeCount(), f.edgeCount);
+            // the layout of V8's own snapshot of the same process: meta and header keys alike
+            SnapshotFile v8 = new SnapshotFile(tc.dir().resolve("v8.heapsnapshot"));
+            assertEquals(v8.snapshot.get("meta"), f.snapshot.get("meta"));
+            assertEquals(v8.snapshot.keySet(), f.snapshot.keySet());
             Memlab.checkLoads(file);
         }
     }
