@@ -35,11 +35,11 @@ import java.util.function.Supplier;
  */
 public final class HeapGraphBuilder {
     /**
-     * Roots reported under this category become SHORTCUT edges of the synthetic root, as V8's
-     * snapshot links its root to each global object (newer V8s: to each native context),
-     * instead of a category under "(GC roots)".
+     * Roots reported under this category (the empty string, GcRoots.SNAPSHOT_ROOT) become
+     * SHORTCUT edges of the synthetic root, as V8's snapshot links its root to each global object
+     * (newer V8s: to each native context), instead of a category under "(GC roots)".
      */
-    public static final String GLOBAL_OBJECTS = "(Global objects)";
+    public static final String GLOBAL_OBJECTS = "";
 
     /** Objects per block between polls of cancel and progress reports in the model passes. */
     private static final int POLL_EVERY = 4096;
