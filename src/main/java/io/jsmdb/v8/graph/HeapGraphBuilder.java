@@ -44,6 +44,19 @@ public final class HeapGraphBuilder {
     /** Objects per block between polls of cancel and progress reports in the model passes. */
     private static final int POLL_EVERY = 4096;
 
+    /**
+     * Names an unnamed node after a reference to it, as V8HeapExplorer::TagObject names the
+     * arrays it extracts ("(object elements)" for the array an "elements" field holds): given
+     * the kind and name of a reference, the name its target takes if its own name is "" and no
+     * earlier reference (in node order) named it; null for none.
+     */
+    @FunctionalInterface
+    public interface Tagger {
+        String tag(EdgeType type, String edgeName);
+
+        Tagger NONE = (t, n) -> null;
+    }
+
     /** A heap walk: {@link HeapWalker#walk}, or a synthetic one in tests. */
     public interface Walk {
         /** Visits every object (untagged address); returns the walk's figures (may be null). */
@@ -81,6 +94,12 @@ public final class HeapGraphBuilder {
      * walk's bytes, then the model passes' share of the objects.
      */
     public static CsrHeapGraph build(Walk walk, long tag, ObjectModel model, RootSource roots, int threads,
+                                     Runnable cancel, LongConsumer progress) {
+        return build(walk, tag, model, Tagger.NONE, roots, threads, cancel, progress);
+    }
+
+    /** As {@link #build(Walk, long, ObjectModel, RootSource, int, Runnable, LongConsumer)}, naming unnamed nodes by tagger. */
+    public static CsrHeapGraph build(Walk walk, long tag, ObjectModel model, Tagger tagger, RootSource roots, int threads,
                                      Runnable cancel, LongConsumer progress) {
         long t0 = System.nanoTime();
         long total = Math.max(1, walk.totalBytes());
@@ -188,7 +207,7 @@ public final class HeapGraphBuilder {
                 e.add(r.weak[j] ? EdgeType.WEAK : EdgeType.INTERNAL, strings.intern(nm), to);
             }
         }
-        EdgeSink sink = new EdgeSink(e, strings, address, firstObject);
+        EdgeSink sink = new EdgeSink(e, strings, address, firstObject, nname, tagger);
         for (int i = 0; i < k; i++) {
             if ((i & (POLL_EVERY - 1)) == 0) {
                 cancel.run();
@@ -259,12 +278,16 @@ public final class HeapGraphBuilder {
         // the last name interned, by identity: models pass the same constant strings again and again
         String lastName;
         int lastId;
+        final int[] nodeName;
+        final Tagger tagger;
 
-        EdgeSink(Edges e, StringTable strings, long[] address, int from) {
+        EdgeSink(Edges e, StringTable strings, long[] address, int from, int[] nodeName, Tagger tagger) {
             this.e = e;
             this.strings = strings;
             this.address = address;
             this.from = from;
+            this.nodeName = nodeName;
+            this.tagger = tagger;
         }
 
         @Override
@@ -287,6 +310,10 @@ public final class HeapGraphBuilder {
                 v = lastId;
             }
             e.add(type, v, to);
+            if (nodeName[to] == 0 && tagger != Tagger.NONE) { // id 0 is ""
+                String t = tagger.tag(type, name);
+                if (t != null && !t.isEmpty()) nodeName[to] = strings.intern(t);
+            }
         }
     }
 

@@ -137,6 +137,28 @@ class HeapGraphBuilderTest {
         assertEquals(1, s.rootsWeak());
     }
 
+    /** An unnamed node takes the tag of the first reference the tagger names (V8's TagObject); named ones keep theirs. */
+    @Test
+    void taggerNamesUnnamedNodes() {
+        ObjectModel unnamedB2 = new ObjectModel() {
+            public boolean isNode(long a, long m, int t, int sz) { return MODEL.isNode(a, m, t, sz); }
+            public NodeType type(long a, long m, int t, int sz) { return MODEL.type(a, m, t, sz); }
+            public String name(long a, long m, int t, int sz) { return a == B2 + TAG ? "" : MODEL.name(a, m, t, sz); }
+            public long selfSize(long a, long m, int t, int sz) { return sz; }
+            public void edges(long a, long m, int t, int sz, EdgeVisitor out) { MODEL.edges(a, m, t, sz, out); }
+        };
+        List<String> asked = new ArrayList<>();
+        HeapGraphBuilder.Tagger tagger = (type, name) -> {
+            asked.add(type + " " + name);
+            return type == EdgeType.INTERNAL && "map".equals(name) ? "(the map)" : null;
+        };
+        CsrHeapGraph g = HeapGraphBuilder.build(walk(), TAG, unnamedB2, tagger, ROOTS, 2, () -> {}, x -> {});
+        assertEquals("(the map)", g.name(7));
+        assertEquals(TEXT, g.name(5), "a named node keeps its name");
+        assertEquals("Thing", g.name(6));
+        assertEquals(List.of("INTERNAL map"), asked, "asked only for references to unnamed nodes, until named");
+    }
+
     @Test
     void cancelStopsTheBuild() {
         RuntimeException stop = new RuntimeException("cancelled");
