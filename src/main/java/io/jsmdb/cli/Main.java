@@ -25,6 +25,7 @@ public final class Main {
 
     private static final String USAGE_TEXT = """
             Usage: jsmdb [options] [NODE] CORE
+                   jsmdb heapsnapshot [NODE] CORE -o FILE   (the heap as a .heapsnapshot)
             Post-mortem analysis of a Node.js core dump, with mdb's commands (::jsstack,
             ::findjsobjects, ::jsprint, ...). NODE is the node binary that dumped CORE;
             without it jsmdb finds the binary the core names.
@@ -105,6 +106,9 @@ public final class Main {
 
     private static int runChecked(String[] args, Io io, TargetOpener opener, Supplier<DcmdRegistry> registry)
             throws UsageError, IOException {
+        if (args.length > 0 && args[0].equals(HeapSnapshotCli.NAME)) {
+            args = HeapSnapshotCli.rewrite(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         Args a = Args.parse(args);
         if (a.help()) {
             return print(io, USAGE_TEXT);

@@ -25,6 +25,7 @@ public final class Dcmds {
                 , new JsfunctionsDcmd()
                 , new JsPrintDcmd(), new JsConstructorDcmd(), new JsClosureDcmd(), new V8TypeDcmd(), new V8PrintDcmd(), new NodeBufferDcmd()
                 , new JsStackDcmd(), new JsFrameDcmd(), new JsSourceDcmd()
+                , new HeapSnapshotDcmd()
         );
     }
 }

@@ -50,6 +50,11 @@ public final class NodeTarget implements AutoCloseable {
     private io.jsmdb.v8.graph.GcRoots gcRoots;
     /** Held while a census is made, so two commands asking at once make one. */
     private final Object scanLock = new Object();
+    private io.jsmdb.v8.graph.CsrHeapGraph heapGraph;
+    /** Held while the graph is built, so two commands asking at once build one. */
+    private final Object graphLock = new Object();
+    /** Walking threads of the graph's heap walk (the model's passes run on the caller's thread). */
+    private static final int GRAPH_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private NodeTarget(CoreFile core, ElfImage node, String executablePath, V8Metadata metadata,
                        Optional<NodeVersion> nodeVersion, Optional<V8Version> v8Version,
@@ -289,7 +294,32 @@ public final class NodeTarget implements AutoCloseable {
 
     /** The heap as a graph (built once, on first use; cancel polled, progress told bytes walked). */
     public io.jsmdb.v8.graph.HeapGraph heapGraph(Runnable cancel, LongConsumer progress) {
-        throw new IllegalStateException("heapGraph: not merged yet");
+        synchronized (graphLock) {
+            synchronized (this) {
+                if (heapGraph != null) return heapGraph;
+            }
+            io.jsmdb.v8.graph.ObjectModel model = objectModel();
+            io.jsmdb.v8.graph.RootSource roots = gcRoots();
+            // the tagger names unnamed arrays after their first reference, as V8's snapshot does
+            // (V8ObjectModel::arrayTag once the model is merged)
+            io.jsmdb.v8.graph.CsrHeapGraph g = io.jsmdb.v8.graph.HeapGraphBuilder.build(
+                    io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()), metadata.heapObjectTag(), model,
+                    io.jsmdb.v8.graph.HeapGraphBuilder.Tagger.NONE, roots, GRAPH_THREADS, cancel, progress);
+            synchronized (this) {
+                heapGraph = g;
+            }
+            return g;
+        }
+    }
+
+    /** The heap graph if it was built, without building it. */
+    public synchronized Optional<io.jsmdb.v8.graph.HeapGraph> heapGraphIfMade() {
+        return Optional.ofNullable(heapGraph);
+    }
+
+    /** The scale of heapGraph's progress: it rises to this (the walk, then the model's passes). */
+    public long heapGraphProgressTotal() {
+        return 2 * io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()).totalBytes();
     }
 
     /** One line for banners: "node v20.20.2 (V8 11.3.244.8), core.1234, pid 1234". */

@@ -28,11 +28,12 @@ public final class TestCores {
 
     /** Fixtures made for every version. */
     public static final List<String> FIXTURES =
-            List.of("stack", "async", "esm", "heap", "deopt", "real-ts", "real-express", "real-acorn", "real-orders");
+            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "real-ts", "real-express", "real-acorn", "real-orders");
 
     /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
     public static final List<String> CORES =
             List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore", "deopt-abort",
+                    "snapshot-abort", "snapshot-gcore",
                     "real-ts-abort", "real-ts-gcore", "real-express-abort", "real-express-gcore",
                     "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore");
 
