@@ -22,6 +22,7 @@ public final class Dcmds {
                 , new V8MetadataDcmd()
                 , new DumpDcmd()
                 , new FindjsobjectsDcmd()
+                , new JsRetainersDcmd()
                 , new JsfunctionsDcmd()
                 , new JsPrintDcmd(), new JsConstructorDcmd(), new JsClosureDcmd(), new V8TypeDcmd(), new V8PrintDcmd(), new NodeBufferDcmd()
                 , new JsStackDcmd(), new JsFrameDcmd(), new JsSourceDcmd()

@@ -14,9 +14,9 @@ import java.util.Optional;
  */
 public final class FindjsobjectsDcmd implements Dcmd {
     @Override public String name() { return "findjsobjects"; }
-    @Override public String usage() { return "[-alrv] [-c CONSTRUCTOR | -p PROPERTY]"; }
+    @Override public String usage() { return "[-alrsv] [-c CONSTRUCTOR | -p PROPERTY]"; }
     @Override public String summary() { return "JavaScript objects grouped by constructor and properties"; }
-    @Override public List<String> options() { return List.of("-a", "-c", "-l", "-p", "-r", "-v"); }
+    @Override public List<String> options() { return List.of("-a", "-c", "-l", "-p", "-r", "-s", "-v"); }
     @Override public AddressMode addressMode() { return AddressMode.OPTIONAL; }
 
     @Override
@@ -37,6 +37,10 @@ public final class FindjsobjectsDcmd implements Dcmd {
                   -c CONS   the representatives of CONS's groups, one per line
                   -p PROP   the representatives of groups with property PROP
                   -l        every instance of every group
+                  -s        two more columns: SHALLOW, the bytes of the row's instances, and
+                            RETAINED, the bytes they keep alive (dominator tree of the whole heap,
+                            as DevTools computes it; an instance another instance of the same row
+                            dominates is counted once). Builds the heap graph on first use
                 ADDR::findjsobjects     every instance of the group ADDR is in
                 ADDR::findjsobjects -r  every heap object holding ADDR, with its constructor:
                                         "ADDR referred to by HOLDER (Route).traveller", "(Array)[3]",
@@ -48,7 +52,7 @@ public final class FindjsobjectsDcmd implements Dcmd {
 
     @Override
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
-        DcmdArgs args = DcmdArgs.parse(this, inv.args(), "ac:lp:rv").expectPositional(0, 0);
+        DcmdArgs args = DcmdArgs.parse(this, inv.args(), "ac:lp:rsv").expectPositional(0, 0);
         boolean all = args.flag('a'), list = args.flag('l'), refs = args.flag('r'), verbose = args.flag('v');
         Optional<String> cons = args.value('c'), prop = args.value('p');
         if (cons.isPresent() && prop.isPresent()) throw DcmdException.usage(this, "cannot specify both -c and -p");
@@ -58,6 +62,10 @@ public final class FindjsobjectsDcmd implements Dcmd {
                     + " to ::findjsobjects -l");
         }
         if (refs && inv.address().isEmpty()) throw new DcmdException("must specify an object to find references: ADDR::findjsobjects -r");
+        boolean sizes = args.flag('s');
+        if (sizes && (inv.address().isPresent() || cons.isPresent() || prop.isPresent() || list || refs)) {
+            throw DcmdException.usage(this, "-s adds columns to the table of groups: it goes without ADDR, -c, -p, -l and -r");
+        }
 
         JsObjectScan scan = HeapScanCache.get(ctx);
         Output out = ctx.out();
@@ -106,6 +114,10 @@ public final class FindjsobjectsDcmd implements Dcmd {
         }
         if (out.addressesPiped()) {
             for (Group g : scan.groups()) if (!g.isMalformed() || all) out.emitAddress(g.representative());
+            return;
+        }
+        if (sizes) {
+            FindjsobjectsSizes.print(ctx, scan, all);
             return;
         }
         if (ctx.firstInLoop()) out.printf("%16s %8s %8s %s%n", "OBJECT", "#OBJECTS", "#PROPS", "CONSTRUCTOR: PROPS");

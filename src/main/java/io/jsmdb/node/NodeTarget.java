@@ -322,6 +322,44 @@ public final class NodeTarget implements AutoCloseable {
         return 2 * io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()).totalBytes();
     }
 
+    // ---- analyses of the heap graph (issue 9, branch "dom"): each made once, on first use
+
+    private io.jsmdb.v8.graph.Dominators dominators;
+    private io.jsmdb.v8.graph.RetainerPaths retainerPaths;
+    /** Held while an analysis is made, so two commands asking at once make one. */
+    private final Object graphAnalysisLock = new Object();
+
+    /**
+     * The dominator tree and retained sizes of {@link #heapGraph} (built first if need be), made on
+     * first use and kept; cancel is polled (it throws; nothing is kept).
+     */
+    public io.jsmdb.v8.graph.Dominators dominators(Runnable cancel, LongConsumer progress) {
+        synchronized (graphAnalysisLock) {
+            synchronized (this) {
+                if (dominators != null) return dominators;
+            }
+            var d = io.jsmdb.v8.graph.Dominators.compute(heapGraph(cancel, progress), cancel);
+            synchronized (this) {
+                dominators = d;
+            }
+            return d;
+        }
+    }
+
+    /** The retainer paths (distances, retainer index) of {@link #heapGraph}, made on first use and kept. */
+    public io.jsmdb.v8.graph.RetainerPaths retainerPaths(Runnable cancel, LongConsumer progress) {
+        synchronized (graphAnalysisLock) {
+            synchronized (this) {
+                if (retainerPaths != null) return retainerPaths;
+            }
+            var r = io.jsmdb.v8.graph.RetainerPaths.compute(heapGraph(cancel, progress), cancel);
+            synchronized (this) {
+                retainerPaths = r;
+            }
+            return r;
+        }
+    }
+
     /** One line for banners: "node v20.20.2 (V8 11.3.244.8), core.1234, pid 1234". */
     public String summary() {
         String nv = nodeVersion.map(v -> "node " + v).orElse("node (version unknown)");
