@@ -65,6 +65,16 @@ class CensusDiffTest {
              NodeTarget t2 = NodeTarget.open(tc.node(), tc.core2(), List.of())) {
             JsObjectScan s1 = t1.heapScan(2, () -> {}, x -> {}), s2 = t2.heapScan(2, () -> {}, x -> {});
 
+            // every group's bytes are whole objects of at least a map, properties and elements word
+            // each (a literal boilerplate taken out of a group takes its own size with it)
+            int word = t1.metadata().pointerSize();
+            for (JsObjectScan s : List.of(s1, s2)) {
+                for (JsObjectScan.Group g : s.groups()) {
+                    assertTrue(g.bytes() % word == 0 && g.bytes() >= 3L * word * g.count(),
+                            tc.name() + ": " + g.constructor() + " " + g.properties() + ": " + g.count() + " objects, " + g.bytes() + " bytes");
+                }
+            }
+
             List<CensusDiff.Row> byName = CensusDiff.of(s1, s2, CensusDiff.By.CONSTRUCTOR);
             for (String cls : CLASSES) {
                 // V8's snapshot agrees with what the fixture holds (else the oracle is no oracle)
