@@ -26,6 +26,7 @@ public final class Main {
     private static final String USAGE_TEXT = """
             Usage: jsmdb [options] [NODE] CORE
                    jsmdb heapsnapshot [NODE] CORE -o FILE   (the heap as a .heapsnapshot)
+                   jsmdb diff [options] [NODE] CORE1 CORE2   (jsmdb diff --help)
             Post-mortem analysis of a Node.js core dump, with mdb's commands (::jsstack,
             ::findjsobjects, ::jsprint, ...). NODE is the node binary that dumped CORE;
             without it jsmdb finds the binary the core names.
@@ -106,6 +107,9 @@ public final class Main {
 
     private static int runChecked(String[] args, Io io, TargetOpener opener, Supplier<DcmdRegistry> registry)
             throws UsageError, IOException {
+        if (args.length > 0 && args[0].equals("diff")) {
+            return DiffCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), io, opener);
+        }
         if (args.length > 0 && args[0].equals(HeapSnapshotCli.NAME)) {
             args = HeapSnapshotCli.rewrite(java.util.Arrays.copyOfRange(args, 1, args.length));
         }
@@ -197,7 +201,7 @@ public final class Main {
     }
 
     /** Prints text and a newline; a failed write (a full disk, a closed fd) is exit 1 with one line. */
-    private static int print(Io io, String text) {
+    static int print(Io io, String text) {
         try {
             io.out().write((text + "\n").getBytes(StandardCharsets.UTF_8));
             io.out().flush();
@@ -263,7 +267,7 @@ public final class Main {
         }
     }
 
-    private static void checkReadable(Path p, String what) throws UsageError {
+    static void checkReadable(Path p, String what) throws UsageError {
         if (p == null) {
             return;
         }
@@ -299,7 +303,7 @@ public final class Main {
         }
     }
 
-    private static String oneLine(String s) {
+    static String oneLine(String s) {
         if (s == null) {
             return "cannot open the target";
         }

@@ -9,6 +9,14 @@ public interface Progress extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The indicator a dcmd's output shows, for work outside a dcmd (the subcommands of the command
+     * line): a line on err, which must be a terminal, drawn after the first second, cleared on close.
+     */
+    static Progress onTerminal(String what, java.io.PrintStream err) {
+        return new StreamOutput.Shown(what, err, () -> {});
+    }
+
     Progress NONE = new Progress() {
         @Override public void update(long done, long total) {}
         @Override public void close() {}

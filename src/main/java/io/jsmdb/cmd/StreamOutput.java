@@ -123,7 +123,7 @@ final class StreamOutput implements Output {
     }
 
     /** A one-line indicator on a terminal's stderr, after the first second. */
-    private static final class Shown implements Progress {
+    static final class Shown implements Progress {
         private static final long DELAY = 1_000_000_000L, INTERVAL = 200_000_000L;
         private final String what;
         private final PrintStream err;

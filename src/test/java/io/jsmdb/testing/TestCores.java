@@ -28,14 +28,14 @@ public final class TestCores {
 
     /** Fixtures made for every version. */
     public static final List<String> FIXTURES =
-            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "real-ts", "real-express", "real-acorn", "real-orders");
+            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "real-ts", "real-express", "real-acorn", "real-orders", "leak");
 
     /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
     public static final List<String> CORES =
             List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore", "deopt-abort",
                     "snapshot-abort", "snapshot-gcore",
                     "real-ts-abort", "real-ts-gcore", "real-express-abort", "real-express-gcore",
-                    "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore");
+                    "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore", "leak-gcore", "oom-abort");
 
     public static final String ABORT = "abort";
     public static final String GCORE = "gcore";
@@ -64,6 +64,20 @@ public final class TestCores {
                 if (!Boolean.TRUE.equals(f.get("isAsync"))) stack.add(f);
             }
             return stack;
+        }
+
+        /**
+         * The second core of a fixture that takes two gcores of one process (leak: {@code core2},
+         * the same process later; {@code core} is the first).
+         */
+        public Path core2() {
+            Path c = dir.resolve("core2");
+            try {
+                if (!Files.isRegularFile(c) || Files.size(c) == 0) throw missing(root(), "test core " + name() + ": no second core " + c);
+            } catch (IOException e) {
+                throw missing(root(), "test core " + name() + ": cannot read " + c + ": " + e);
+            }
+            return c;
         }
 
         /** e.g. "22.23.3 stack-abort", for test names and messages. */

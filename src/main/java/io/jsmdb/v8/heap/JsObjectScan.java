@@ -31,6 +31,7 @@ public final class JsObjectScan {
         private final boolean array;
         private final boolean malformed;
         long count;
+        long bytes;
         long representative; // tagged
 
         Group(int id, Key k) {
@@ -51,6 +52,12 @@ public final class JsObjectScan {
         public boolean isArray() { return array; }
         public boolean isMalformed() { return malformed; }
         public long count() { return count; }
+        /**
+         * The instances' own sizes in bytes, as the walk sized them from their maps (a heap
+         * snapshot's self size, DevTools' shallow size): out-of-object properties and elements are
+         * objects of their own and are not included.
+         */
+        public long bytes() { return bytes; }
         /** Tagged address of the first instance. */
         public long representative() { return representative; }
     }
@@ -268,6 +275,7 @@ public final class JsObjectScan {
                 if (c.counts[id] == 0) continue;
                 Group g = byId.get(id);
                 g.count += c.counts[id];
+                g.bytes += c.bytes[id];
                 long rep = c.reps[id];
                 if (g.representative == 0 || Long.compareUnsigned(rep, g.representative - tag) < 0) g.representative = rep + tag;
             }
@@ -292,6 +300,7 @@ public final class JsObjectScan {
             kept.add(b);
             Group g = byId.get(id);
             g.count--;
+            g.bytes -= instanceSize(b - tag);
             jsObjects--;
             if (g.isArray()) arrays--;
             if (g.isMalformed()) malformedObjects--;
@@ -313,6 +322,20 @@ public final class JsObjectScan {
         fn.forEach((sfi, e) -> fs.add(new FunctionGroup(sfi, e[1] + tag, e[0])));
         fs.sort(Comparator.comparingLong(FunctionGroup::representative));
         functions = List.copyOf(fs);
+    }
+
+    /**
+     * A JavaScript object's size in bytes: its map's instance size (JS objects are never of
+     * variable size; the walker sizes them the same way). 0 when the map cannot be read.
+     */
+    private long instanceSize(long addr) {
+        try {
+            long mapWord = mem.readLong(addr);
+            return (long) mem.readUnsignedByte(mapWord - tag + heap.metadata().mapInstanceSizeInWordsOffset())
+                    * heap.metadata().pointerSize();
+        } catch (MemoryFault e) {
+            return 0;
+        }
     }
 
     private Group group(Key k, boolean create) {
@@ -408,6 +431,7 @@ public final class JsObjectScan {
     private final class Counter implements HeapWalker.Visitor {
         final Classifier c = new Classifier(true);
         long[] counts = new long[256];
+        long[] bytes = new long[256];
         long[] reps = new long[256];
         long js, arrays, functions, malformed;
         final LongIntMap fnIndex = new LongIntMap();
@@ -433,8 +457,10 @@ public final class JsObjectScan {
             if (id >= counts.length) {
                 int n = Math.max(id + 1, counts.length * 2);
                 counts = Arrays.copyOf(counts, n);
+                bytes = Arrays.copyOf(bytes, n);
                 reps = Arrays.copyOf(reps, n);
             }
+            bytes[id] += size;
             if (counts[id]++ == 0 || Long.compareUnsigned(addr, reps[id]) < 0) reps[id] = addr;
             Group g = byId.get(id);
             if (g.array) arrays++;
