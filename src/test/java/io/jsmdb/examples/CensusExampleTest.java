@@ -3,7 +3,7 @@ package io.jsmdb.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jsmdb.testing.TestCore;
+import io.jsmdb.testing.TestCores.TestCore;
 import io.jsmdb.testing.TestCores;
 import java.util.Map;
 import java.util.stream.Stream;
