@@ -240,8 +240,9 @@ public final class RetainerPaths {
             if (graph.edgeType(e) == EdgeType.WEAK) continue;
             int s = source(e);
             if (s == target || distance[s] == NONE) continue;
-            // distance (31 bits), kind rank (2 bits), retainer slot (index into the target's list)
-            keys[k++] = ((long) distance[s] << 32) | ((long) rank(graph.edgeType(e)) << 30) | i;
+            // distance (31 bits; the root's own edges first), kind rank (2 bits), retainer slot
+            long d = s == root ? 0 : distance[s];
+            keys[k++] = (d << 32) | ((long) rank(graph.edgeType(e)) << 30) | i;
         }
         keys = Arrays.copyOf(keys, k);
         Arrays.sort(keys);
@@ -250,8 +251,12 @@ public final class RetainerPaths {
             if (out.size() >= max) break;
             int e = retainerEdge(target, (int) (key & ((1 << 30) - 1)));
             int s = source(e);
-            if (!holders.add(s)) continue;
-            out.add(pathThrough(s, e, target));
+            if (holders.contains(s)) continue;
+            Path p = pathThrough(s, e, target);
+            // a holder the search reached through target itself (a cycle back to it) is no path to it
+            if (p == null) continue;
+            holders.add(s);
+            out.add(p);
         }
         return out;
     }
@@ -264,7 +269,7 @@ public final class RetainerPaths {
         };
     }
 
-    /** The search's path from the root to holder, then the edge to target. */
+    /** The search's path from the root to holder, then the edge to target; null if it passes target. */
     private Path pathThrough(int holder, int lastEdge, int target) {
         int root = graph.rootNode();
         List<Integer> edges = new ArrayList<>();
@@ -276,6 +281,7 @@ public final class RetainerPaths {
             if (e == NONE) break;
             edges.add(e);
             v = source(e);
+            if (v == target) return null;
         }
         int len = edges.size();
         int[] es = new int[len];

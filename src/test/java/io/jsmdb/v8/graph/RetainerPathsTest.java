@@ -142,6 +142,23 @@ class RetainerPathsTest {
     }
 
     @Test
+    void aCycleBackToTheTargetIsNoPath() {
+        TestGraph g = new TestGraph();
+        int gl = global(g);
+        int a = g.object("A", 8), b = g.object("B", 8), nc = g.node(NodeType.HIDDEN, "system / NativeContext", 8);
+        g.property(gl, "a", a).property(a, "b", b).property(b, "a", a);
+        g.internal(gl, "native_context", nc).internal(nc, "global_object", gl);
+        RetainerPaths rp = RetainerPaths.compute(g.build(), NO_CANCEL);
+        HopLabels l = new HopLabels(g, null);
+        List<RetainerPaths.Path> ps = rp.paths(a, 5);
+        assertEquals(1, ps.size(), "b holds a, but the search reached b through a");
+        assertEquals("global \u2192 a", l.summary(ps.getFirst()));
+        List<RetainerPaths.Path> toGlobal = rp.paths(gl, 5);
+        assertEquals(1, toGlobal.size(), "the global object is a user root; its native context is reached through it");
+        assertEquals("global", l.summary(toGlobal.getFirst()));
+    }
+
+    @Test
     void pathsNodesAndEdgesAgree() {
         TestGraph g = new TestGraph();
         int gl = global(g);
