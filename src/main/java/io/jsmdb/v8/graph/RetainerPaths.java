@@ -137,7 +137,9 @@ public final class RetainerPaths {
 
         boolean follows(int holder, int e) {
             NodeType ht = g.type(holder);
-            if (ht == NodeType.HIDDEN && "sloppy_function_map".equals(g.edgeName(e)) && "system / NativeContext".equals(g.name(holder))) {
+            // the edge's kind first: an indexed edge's name would be a new string each time
+            if (ht == NodeType.HIDDEN && g.edgeType(e) == EdgeType.INTERNAL && "sloppy_function_map".equals(g.edgeName(e))
+                    && "system / NativeContext".equals(g.name(holder))) {
                 return false;
             }
             if (ht == NodeType.ARRAY && "(map descriptors)".equals(g.name(holder))) {
