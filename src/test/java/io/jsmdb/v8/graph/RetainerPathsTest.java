@@ -128,6 +128,22 @@ class RetainerPathsTest {
     }
 
     @Test
+    void aNativeContextsSloppyFunctionMapIsNoPath() {
+        TestGraph g = new TestGraph();
+        int gl = global(g);
+        int nc = g.node(NodeType.HIDDEN, "system / NativeContext", 8), map = g.node(NodeType.OBJECT_SHAPE, "system / Map", 80);
+        int a = g.object("A", 8), descs = g.node(NodeType.ARRAY, "(map descriptors)", 40);
+        g.internal(gl, "native_context", nc).internal(nc, "sloppy_function_map", map);
+        g.property(gl, "a", a).internal(a, "map", map).internal(map, "descriptors", descs);
+        RetainerPaths rp = RetainerPaths.compute(g.build(), NO_CANCEL);
+        // the map's own retainers are both listed (as DevTools' pane lists them), but the path to
+        // what the map holds goes the way DevTools measures the map's distance
+        assertEquals(2, rp.paths(map, 5).size());
+        assertEquals("global \u2192 a \u2192 map \u2192 descriptors", new HopLabels(g, null).summary(rp.paths(descs, 1).getFirst()),
+                "DevTools does not measure distances through a native context's sloppy_function_map");
+    }
+
+    @Test
     void collectionsNameMapEntriesFromTheHeap() {
         TestGraph g = new TestGraph();
         int gl = global(g);
