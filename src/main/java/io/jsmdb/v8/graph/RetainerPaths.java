@@ -223,7 +223,9 @@ public final class RetainerPaths {
      * retainer (a different last holder each), nearest retainer first (by distance, then by edge
      * kind: properties, elements, context variables and shortcuts before V8's internal fields and
      * hidden references, then in the graph's order). The first is a shortest path; each other is
-     * the shortest path through its retainer. Empty when no strong path reaches target (see
+     * the shortest path through its retainer (distances as the search measures them: a retainer
+     * reached only through an edge DevTools leaves out of distances counts the longer way). Empty
+     * when no strong path reaches target (see
      * {@link #reach}). The root itself has one path of no edges.
      */
     public List<Path> paths(int target, int max) {
