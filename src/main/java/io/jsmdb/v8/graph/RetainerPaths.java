@@ -137,7 +137,9 @@ public final class RetainerPaths {
 
         boolean follows(int holder, int e) {
             NodeType ht = g.type(holder);
-            if (ht == NodeType.HIDDEN && "sloppy_function_map".equals(g.edgeName(e)) && "system / NativeContext".equals(g.name(holder))) {
+            // the edge's kind first: an indexed edge's name would be a new string each time
+            if (ht == NodeType.HIDDEN && g.edgeType(e) == EdgeType.INTERNAL && "sloppy_function_map".equals(g.edgeName(e))
+                    && "system / NativeContext".equals(g.name(holder))) {
                 return false;
             }
             if (ht == NodeType.ARRAY && "(map descriptors)".equals(g.name(holder))) {
@@ -221,7 +223,9 @@ public final class RetainerPaths {
      * retainer (a different last holder each), nearest retainer first (by distance, then by edge
      * kind: properties, elements, context variables and shortcuts before V8's internal fields and
      * hidden references, then in the graph's order). The first is a shortest path; each other is
-     * the shortest path through its retainer. Empty when no strong path reaches target (see
+     * the shortest path through its retainer (distances as the search measures them: a retainer
+     * reached only through an edge DevTools leaves out of distances counts the longer way). Empty
+     * when no strong path reaches target (see
      * {@link #reach}). The root itself has one path of no edges.
      */
     public List<Path> paths(int target, int max) {
@@ -240,8 +244,9 @@ public final class RetainerPaths {
             if (graph.edgeType(e) == EdgeType.WEAK) continue;
             int s = source(e);
             if (s == target || distance[s] == NONE) continue;
-            // distance (31 bits), kind rank (2 bits), retainer slot (index into the target's list)
-            keys[k++] = ((long) distance[s] << 32) | ((long) rank(graph.edgeType(e)) << 30) | i;
+            // distance (31 bits; the root's own edges first), kind rank (2 bits), retainer slot
+            long d = s == root ? 0 : distance[s];
+            keys[k++] = (d << 32) | ((long) rank(graph.edgeType(e)) << 30) | i;
         }
         keys = Arrays.copyOf(keys, k);
         Arrays.sort(keys);
@@ -250,8 +255,12 @@ public final class RetainerPaths {
             if (out.size() >= max) break;
             int e = retainerEdge(target, (int) (key & ((1 << 30) - 1)));
             int s = source(e);
-            if (!holders.add(s)) continue;
-            out.add(pathThrough(s, e, target));
+            if (holders.contains(s)) continue;
+            Path p = pathThrough(s, e, target);
+            // a holder the search reached through target itself (a cycle back to it) is no path to it
+            if (p == null) continue;
+            holders.add(s);
+            out.add(p);
         }
         return out;
     }
@@ -264,7 +273,7 @@ public final class RetainerPaths {
         };
     }
 
-    /** The search's path from the root to holder, then the edge to target. */
+    /** The search's path from the root to holder, then the edge to target; null if it passes target. */
     private Path pathThrough(int holder, int lastEdge, int target) {
         int root = graph.rootNode();
         List<Integer> edges = new ArrayList<>();
@@ -276,6 +285,7 @@ public final class RetainerPaths {
             if (e == NONE) break;
             edges.add(e);
             v = source(e);
+            if (v == target) return null;
         }
         int len = edges.size();
         int[] es = new int[len];

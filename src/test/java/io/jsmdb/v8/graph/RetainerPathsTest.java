@@ -128,6 +128,22 @@ class RetainerPathsTest {
     }
 
     @Test
+    void aNativeContextsSloppyFunctionMapIsNoPath() {
+        TestGraph g = new TestGraph();
+        int gl = global(g);
+        int nc = g.node(NodeType.HIDDEN, "system / NativeContext", 8), map = g.node(NodeType.OBJECT_SHAPE, "system / Map", 80);
+        int a = g.object("A", 8), descs = g.node(NodeType.ARRAY, "(map descriptors)", 40);
+        g.internal(gl, "native_context", nc).internal(nc, "sloppy_function_map", map);
+        g.property(gl, "a", a).internal(a, "map", map).internal(map, "descriptors", descs);
+        RetainerPaths rp = RetainerPaths.compute(g.build(), NO_CANCEL);
+        // the map's own retainers are both listed (as DevTools' pane lists them), but the path to
+        // what the map holds goes the way DevTools measures the map's distance
+        assertEquals(2, rp.paths(map, 5).size());
+        assertEquals("global \u2192 a \u2192 map \u2192 descriptors", new HopLabels(g, null).summary(rp.paths(descs, 1).getFirst()),
+                "DevTools does not measure distances through a native context's sloppy_function_map");
+    }
+
+    @Test
     void collectionsNameMapEntriesFromTheHeap() {
         TestGraph g = new TestGraph();
         int gl = global(g);
@@ -139,6 +155,23 @@ class RetainerPathsTest {
         assertEquals("global \u2192 reg \u2192 Map entry 3", new HopLabels(g, c).summary(rp.paths(v, 1).getFirst()));
         assertEquals("global \u2192 reg \u2192 table \u2192 {9}", new HopLabels(g, null).summary(rp.paths(v, 1).getFirst()),
                 "a subclass of Map named otherwise is not guessed from the graph alone");
+    }
+
+    @Test
+    void aCycleBackToTheTargetIsNoPath() {
+        TestGraph g = new TestGraph();
+        int gl = global(g);
+        int a = g.object("A", 8), b = g.object("B", 8), nc = g.node(NodeType.HIDDEN, "system / NativeContext", 8);
+        g.property(gl, "a", a).property(a, "b", b).property(b, "a", a);
+        g.internal(gl, "native_context", nc).internal(nc, "global_object", gl);
+        RetainerPaths rp = RetainerPaths.compute(g.build(), NO_CANCEL);
+        HopLabels l = new HopLabels(g, null);
+        List<RetainerPaths.Path> ps = rp.paths(a, 5);
+        assertEquals(1, ps.size(), "b holds a, but the search reached b through a");
+        assertEquals("global \u2192 a", l.summary(ps.getFirst()));
+        List<RetainerPaths.Path> toGlobal = rp.paths(gl, 5);
+        assertEquals(1, toGlobal.size(), "the global object is a user root; its native context is reached through it");
+        assertEquals("global", l.summary(toGlobal.getFirst()));
     }
 
     @Test
