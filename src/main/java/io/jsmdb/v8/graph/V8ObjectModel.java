@@ -163,7 +163,8 @@ public final class V8ObjectModel implements ObjectModel {
                 case JS_FUNCTION -> heap.sfiName(field(addr, md.jsFunctionSharedOffset()));
                 case JS_BOUND_FUNCTION -> "native_bind";
                 case JS_REGEXP -> stringName(field(addr, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET)));
-                case JS_OBJECT, JS_GLOBAL_PROXY, JS_ARRAY_BUFFER, JS_GLOBAL_OBJECT, JS_MAP_OR_SET, JS_WEAK_COLLECTION, JS_PROMISE,
+                case JS_GLOBAL_PROXY, JS_GLOBAL_OBJECT -> heap.globalObjectName(addr).or(() -> heap.constructorName(map)).orElse("Object");
+                case JS_OBJECT, JS_ARRAY_BUFFER, JS_MAP_OR_SET, JS_WEAK_COLLECTION, JS_PROMISE,
                      JS_GENERATOR, JS_WEAK_REF, JS_VIEW -> heap.constructorName(map).orElse("Object");
                 case CONS_STRING -> "(concatenated string)";
                 case SLICED_STRING -> "(sliced string)";

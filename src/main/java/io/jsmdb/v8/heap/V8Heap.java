@@ -67,6 +67,8 @@ public final class V8Heap {
     // tagging
     private final long tagMask, tag, smiMask, smiTagValue;
     private final int smiShift, ptr;
+    /** FunctionTemplateInfo: the constructor of objects an API (C++) template made. */
+    private final int tFunctionTemplateInfo;
     // map
     private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
     private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
@@ -136,6 +138,7 @@ public final class V8Heap {
         tRabDataView = t("JS_RAB_GSAB_DATA_VIEW_TYPE");
         tWrapper = t("JS_PRIMITIVE_WRAPPER_TYPE");
         tProxy = t("JS_PROXY_TYPE");
+        tFunctionTemplateInfo = t("FUNCTION_TEMPLATE_INFO_TYPE");
         tArguments = t("JS_ARGUMENTS_OBJECT_TYPE");
         tGenerator = t("JS_GENERATOR_OBJECT_TYPE");
         tAsyncGenerator = t("JS_ASYNC_GENERATOR_OBJECT_TYPE");
@@ -533,6 +536,40 @@ public final class V8Heap {
     }
 
     /**
+     * The class name of the FunctionTemplateInfo a map's constructor slot holds (objects made
+     * from an API template, as JSReceiver::GetConstructorName names them), if it is a string.
+     * The metadata has no FunctionTemplateInfo field offsets, and its layout moved in every V8
+     * era (templates.tq: class_name after call_code in 9.x, first after TemplateInfo's fields
+     * later); in each the class name is the first of its tagged fields that holds a string (the
+     * fields before it are Smis, lists or undefined), so that is what is read.
+     */
+    private Optional<String> templateClassName(long map) {
+        if (tFunctionTemplateInfo < 0) return Optional.empty();
+        try {
+            long v = map;
+            for (int i = 0; i < MAX_BACK_POINTERS; i++) {
+                v = field(v, oCtor);
+                if (!isHeapObject(v) || typeOf(v) != tMap) break;
+            }
+            if (!isHeapObject(v) || typeOf(v) != tFunctionTemplateInfo) return Optional.empty();
+            int words = Math.min(mapInfo(mapOf(v)).instanceSizeWords(), MAX_TEMPLATE_INFO_WORDS);
+            for (int w = 1; w < words; w++) {
+                long f = field(v, w * ptr);
+                if (isString(f)) {
+                    String n = stringValue(f, 256);
+                    return n.isEmpty() ? Optional.empty() : Optional.of(n);
+                }
+            }
+        } catch (MemoryFault | HeapException e) {
+            // no template name: the caller goes on as V8 does
+        }
+        return Optional.empty();
+    }
+
+    /** FunctionTemplateInfo is about 16 words in every version; a bound on a map's claim. */
+    private static final int MAX_TEMPLATE_INFO_WORDS = 32;
+
+    /**
      * V8's class name for objects with this map, as the heap snapshot names them
      * (JSReceiver::GetConstructorName): the map's constructor's name when the object was made
      * by it directly (new.target is the base, not a prototype map) and that name is not
@@ -547,6 +584,34 @@ public final class V8Heap {
         ctorNames.put(map, c);
         return c;
     }
+
+    /**
+     * The name V8's heap snapshot gives a global object or global proxy: JSReceiver::
+     * GetConstructorName looks for a Symbol.toStringTag data property on the receiver itself
+     * before any "constructor" (the global's constructor is an anonymous API function), and
+     * node defines globalThis[Symbol.toStringTag] = "global". A proxy is read through the
+     * global object behind it (its map's prototype). Empty for other objects or without a tag.
+     */
+    public Optional<String> globalObjectName(long obj) {
+        try {
+            int type = typeOf(obj);
+            long global = type == tGlobalProxy ? field(mapOf(obj), oProto) : obj;
+            if (type != tGlobalProxy && type != tGlobalObject || !isHeapObject(global) || typeOf(global) != tGlobalObject) {
+                return Optional.empty();
+            }
+            for (Property p : properties(global, MAX_GLOBAL_PROPERTIES)) {
+                if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && isString(p.value())) {
+                    return Optional.of(stringValue(p.value(), 256));
+                }
+            }
+        } catch (MemoryFault | HeapException e) {
+            // no tag readable: the caller names it as any object
+        }
+        return Optional.empty();
+    }
+
+    /** A bound on the global object's properties searched for its tag (node has about 150). */
+    private static final int MAX_GLOBAL_PROPERTIES = 100_000;
 
     /** The constructor name of the object obj (prototype objects name their own "constructor"). */
     public Optional<String> constructorNameOf(long obj) {
@@ -565,6 +630,10 @@ public final class V8Heap {
             if (f.isPresent()) {
                 String n = functionDebugName(f.getAsLong());
                 if (!n.isEmpty() && !n.equals("Object")) return Optional.of(n);
+            } else {
+                // an API object (node's global, its C++-backed wraps): the template's class name
+                Optional<String> n = templateClassName(map);
+                if (n.isPresent()) return n;
             }
         }
         // "constructor" on the receiver (prototypes) and up the prototype chain.
