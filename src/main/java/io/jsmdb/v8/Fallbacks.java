@@ -828,6 +828,31 @@ public final class Fallbacks {
     public static final int MICROTASK_QUEUE_RING_BUFFER = 32;
 
     /**
+     * StringTable { std::atomic<Data*> data_; base::Mutex write_mutex_; Isolate* isolate_; } and
+     * its Data { std::unique_ptr<Data> previous_data_; int number_of_elements_; int
+     * number_of_deleted_elements_; const int capacity_; Tagged_t elements_[capacity]; }
+     * (objects/string-table.h/.cc; OffHeapHashTableBase from V8 12, same layout; 8-byte Tagged_t
+     * without pointer compression): data_ at 0; in Data the count at 8, capacity at 16, elements
+     * at 24 (verified: the count equals the heap references among the capacity slots on every
+     * core). Empty and deleted slots hold the Smis 0 and 1.
+     */
+    public static final int STRING_TABLE_DATA = 0;
+    public static final int STRING_TABLE_DATA_COUNT = 8;
+    public static final int STRING_TABLE_DATA_DELETED = 12;
+    public static final int STRING_TABLE_DATA_CAPACITY = 16;
+    public static final int STRING_TABLE_DATA_ELEMENTS = 24;
+
+    /**
+     * Heap::external_string_table_ (heap.h ExternalStringTable { Heap* heap_;
+     * std::vector<Object> young_strings_; std::vector<Object> old_strings_; }, V8 9.4-14.1): two
+     * adjacent vectors {begin, end, capacity}; 14.6 keeps one vector (Heap::ExternalStringTable::
+     * AddString's machine code: {begin, end, capacity} at +0x10, a mutex at +0x28). Offsets from
+     * the scan position; GcRoots finds the vectors by their elements, all external strings.
+     */
+    public static final int EXTERNAL_STRING_TABLE_YOUNG = 8;
+    public static final int EXTERNAL_STRING_TABLE_OLD = 32;
+
+    /**
      * Context::EXTENSION_INDEX (contexts.h: scope_info 0, previous 1, extension 2 in V8
      * 9.4-14.6): a native context's extension is its JSGlobalObject (Context::global_object()).
      */

@@ -62,6 +62,9 @@ public final class GcRoots implements RootSource {
     public static final String HANDLE_SCOPE = "(Handle scope)";
     public static final String STACK_ROOTS = "(Stack roots)";
     public static final String MICRO_TASKS = "(Micro tasks)";
+    /** V8's snapshot visits the string tables with Heap::IterateWeakRoots before it marks roots weak: strong edges. */
+    public static final String INTERNALIZED_STRINGS = "(Internalized strings)";
+    public static final String EXTERNAL_STRINGS = "(External strings)";
     /**
      * Not a GC root category: the edge leads from the snapshot's synthetic root node itself (V8's
      * SetUserGlobalReference: a shortcut to each global object of a native context a strong root
@@ -75,6 +78,8 @@ public final class GcRoots implements RootSource {
     private static final long ISOLATE_BEFORE_ROOTS = 0x1000;
     /** How many bytes of the Isolate are searched for pointers to its C++ holders (0xb3f8-0x100d0 seen). */
     private static final long ISOLATE_FIELDS_BYTES = 0x20000;
+    /** How many bytes of the Heap object are searched for its external string table. */
+    private static final long HEAP_FIELDS_BYTES = 0x8000;
     /** Bounds on lists read from the core. */
     private static final int MAX_BLOCKS = 1 << 16;
     private static final long MAX_STACK_BYTES = 64L << 20;
@@ -135,7 +140,9 @@ public final class GcRoots implements RootSource {
             r.step("eternal handles", () -> r.eternalHandles(fields));
             r.step("handle scopes", () -> r.handleScopes(fields));
             r.step("microtask queue", () -> r.microtasks(binary, fields));
+            r.step("string table", () -> r.stringTable(fields));
         }
+        r.step("external strings", r::externalStrings);
         r.step("stacks", () -> r.stacks(stacks));
         r.step("global objects", r::globalObjects);
         return r;
@@ -655,6 +662,94 @@ public final class GcRoots implements RootSource {
             }
         }
         throw new IllegalStateException("no MicrotaskQueue found among the isolate's pointers");
+    }
+
+    // ---- string tables
+
+    /**
+     * The internalized strings: the isolate's StringTable (off-heap since V8 8.x), every element.
+     * Found as the isolate's pointer to an object whose Data's element count, capacity (a power of
+     * two) and heap references agree exactly (its Isolate* comes after a mutex whose size varies).
+     */
+    private void stringTable(long[] fields) {
+        for (long st : fields) {
+            try {
+                if (!readable(st, 16)) continue;
+                long data = word(st + Fallbacks.STRING_TABLE_DATA);
+                if (!readable(data, Fallbacks.STRING_TABLE_DATA_ELEMENTS)) continue;
+                int n = core.readInt(data + Fallbacks.STRING_TABLE_DATA_COUNT);
+                int deleted = core.readInt(data + Fallbacks.STRING_TABLE_DATA_DELETED);
+                int cap = core.readInt(data + Fallbacks.STRING_TABLE_DATA_CAPACITY);
+                if (n <= 0 || deleted < 0 || cap <= 0 || Integer.bitCount(cap) != 1 || cap > (1 << 26) || (long) n + deleted > cap) continue;
+                long elements = data + Fallbacks.STRING_TABLE_DATA_ELEMENTS;
+                if (!readable(elements, 8L * cap)) continue;
+                // the table's own count must match its heap references exactly
+                int objects = 0;
+                for (int i = 0; i < cap; i++) if (inHeap(word(elements + 8L * i))) objects++;
+                if (objects != n) continue;
+                for (int i = 0; i < cap; i++) {
+                    long v = word(elements + 8L * i);
+                    if (inHeap(v)) add(INTERNALIZED_STRINGS, null, v, false);
+                }
+                how.put("string table", String.format("StringTable %#x: %d strings in %d slots", st, n, cap));
+                return;
+            } catch (RuntimeException e) {
+                // not the StringTable
+            }
+        }
+        throw new IllegalStateException("no StringTable found among the isolate's pointers");
+    }
+
+    /**
+     * Heap::external_string_table_: a vector whose every element is an external string (the young
+     * strings; V8 9.4-14.1 keep the old ones in a second vector after it, 14.6 one vector only).
+     * An empty young vector is skipped: the scan then takes the old one as the first.
+     */
+    private void externalStrings() {
+        long h = pages.heap();
+        for (long a = h; a < h + HEAP_FIELDS_BYTES; a += 8) {
+            try {
+                long[] young = objectVector(a + Fallbacks.EXTERNAL_STRING_TABLE_YOUNG);
+                if (young == null || young.length == 0 || !allExternal(young)) continue;
+                // the second vector (old strings) is gone in 14.6, which keeps one vector
+                long[] old = objectVector(a + Fallbacks.EXTERNAL_STRING_TABLE_OLD);
+                if (old == null || !allExternal(old)) old = new long[0];
+                for (long s : young) add(EXTERNAL_STRINGS, null, s, false);
+                for (long s : old) add(EXTERNAL_STRINGS, null, s, false);
+                how.put("external strings", String.format("ExternalStringTable vectors at Heap+%#x: %d young, %d old", a - h + Fallbacks.EXTERNAL_STRING_TABLE_YOUNG, young.length, old.length));
+                return;
+            } catch (RuntimeException e) {
+                // not the table
+            }
+        }
+        throw new IllegalStateException("no ExternalStringTable found in the Heap");
+    }
+
+    /** A std::vector of tagged heap objects at v ({begin, end, capacity}), or null. */
+    private long[] objectVector(long v) {
+        long b = word(v), e = word(v + 8), c = word(v + 16);
+        if (b == 0 && e == 0 && c == 0) return new long[0];
+        if (b == 0 || (b & 7) != 0 || e < b || c < e || (e - b) / 8 > (1 << 24) || !readable(b, Math.max(8, e - b))) return null;
+        long[] out = new long[(int) ((e - b) / 8)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = word(b + 8L * i);
+            if (!inHeap(out[i])) return null;
+        }
+        return out;
+    }
+
+    private boolean allExternal(long[] v) {
+        for (long s : v) if (!isExternalString(s)) return false;
+        return true;
+    }
+
+    private boolean isExternalString(long s) {
+        try {
+            String t = heap.typeName(heap.typeOf(s));
+            return t.contains("EXTERNAL") && t.contains("STRING");
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     // ---- stacks

@@ -211,7 +211,8 @@ class GcRootsTest {
             assertTrue(counts.getOrDefault(GcRoots.GLOBAL_HANDLES, 0) > 50, c.name());
             assertTrue(counts.getOrDefault(GcRoots.SNAPSHOT_ROOT, 0) >= 1, c.name());
             assertNull(counts.get(GcRoots.STACK_ROOTS), c.name() + ": the idle main thread runs no JavaScript");
-            for (String holder : List.of("roots table", "isolate", "global handles", "eternal handles", "handle scopes", "microtask queue")) {
+            for (String holder : List.of("roots table", "isolate", "global handles", "eternal handles", "handle scopes", "microtask queue",
+                    "string table", "external strings")) {
                 assertTrue(gc.how().containsKey(holder), c.name() + ": " + holder + " not found");
             }
         }
