@@ -713,11 +713,23 @@ public final class Fallbacks {
     // stack-abort and heap-gcore cores of all seven builds (GcRootsTest).
 
     /**
-     * The last entry of READ_ONLY_ROOT_LIST (src/roots/roots.h: the read-only list ends with
-     * DATA_HANDLER_MAPS_LIST's store_handler3_map in V8 9.4-14.6). The roots table is the
-     * RootsTable::root_names_ order: read-only roots [0, this], then the strong mutable roots.
+     * The first strong mutable root: ACCESSOR_INFO_ROOT_LIST's arguments_iterator_accessor opens
+     * STRONG_MUTABLE_IMMOVABLE_ROOT_LIST in every V8 9.4-14.6 (src/roots/roots.h). The roots
+     * table is the RootsTable::root_names_ order: the read-only roots before it (up to
+     * store_handler3_map in 9.4-12.4; 13.6 moved external_map and message_object_map into the
+     * read-only list, 14.x adds cpp_heap_external_map), then the strong mutable roots. Verified
+     * against V8's own heap snapshots: "(Read-only roots)" has 590, 697, 739, 760, 1028, 1042 and
+     * 1049 edges on node 16-26, exactly the entries before this one.
      */
-    public static final String LAST_READ_ONLY_ROOT_NAME = "store_handler3_map";
+    public static final String FIRST_STRONG_MUTABLE_ROOT_NAME = "arguments_iterator_accessor";
+    /**
+     * The name V8's heap snapshot gives the strong roots table's synthetic node (visitors.h
+     * ROOT_ID_LIST, Root::kStrongRootList): "(Strong roots)" in V8 9.4-11.3; V8 12 renamed it
+     * "(Strong root list)" and gave "(Strong roots)" to Heap's list of other strong roots
+     * (StrongRootsEntry). Verified in V8's snapshots of node 16-26.
+     */
+    public static final String STRONG_ROOT_LIST_NAME_BEFORE_12 = "(Strong roots)";
+    public static final String STRONG_ROOT_LIST_NAME_FROM_12 = "(Strong root list)";
     /**
      * The first entry of SMI_ROOT_LIST (roots.h, V8 9.4-14.6: last_script_id). The strong
      * mutable roots end before it; Smi roots are never heap references (V8's snapshot skips them).

@@ -34,8 +34,8 @@ import java.util.OptionalLong;
  * <p>How each holder is found (no v8dbg constant describes these C++ objects):
  * <ul>
  * <li>the roots table: the run of read-only-space pointers, as long as the read-only root list
- *     (RootsTable::root_names_, read from the core, up to {@link Fallbacks#LAST_READ_ONLY_ROOT_NAME}),
- *     in the Isolate before its Heap (HeapPages' Heap*);</li>
+ *     (RootsTable::root_names_, read from the core, up to {@link Fallbacks#FIRST_STRONG_MUTABLE_ROOT_NAME}),
+ *     in the Isolate before its Heap (HeapPages' Heap*), starting where its meta_map entry is its own map;</li>
  * <li>the Isolate: the address just before the roots table that most of the C++ objects the
  *     isolate holds point back to (their first word is the Isolate*), cross-checked with
  *     {@link V8Fact#ISOLATE_ROOTS_TABLE_OFFSET};</li>
@@ -56,12 +56,17 @@ import java.util.OptionalLong;
  */
 public final class GcRoots implements RootSource {
     public static final String READ_ONLY_ROOTS = "(Read-only roots)";
-    public static final String STRONG_ROOTS = "(Strong roots)";
+    /** The strong roots table before V8 12 (see {@link #strongRootsCategory()}). */
+    public static final String STRONG_ROOTS = Fallbacks.STRONG_ROOT_LIST_NAME_BEFORE_12;
+    /** The strong roots table from V8 12. */
+    public static final String STRONG_ROOT_LIST = Fallbacks.STRONG_ROOT_LIST_NAME_FROM_12;
     public static final String GLOBAL_HANDLES = "(Global handles)";
     public static final String ETERNAL_HANDLES = "(Eternal handles)";
     public static final String HANDLE_SCOPE = "(Handle scope)";
     public static final String STACK_ROOTS = "(Stack roots)";
     public static final String MICRO_TASKS = "(Micro tasks)";
+    public static final String STARTUP_OBJECT_CACHE = "(Startup object cache)";
+    public static final String SHAREABLE_OBJECT_CACHE = "(Shareable object cache)";
     /** V8's snapshot visits the string tables with Heap::IterateWeakRoots before it marks roots weak: strong edges. */
     public static final String INTERNALIZED_STRINGS = "(Internalized strings)";
     public static final String EXTERNAL_STRINGS = "(External strings)";
@@ -80,6 +85,8 @@ public final class GcRoots implements RootSource {
     private static final long ISOLATE_FIELDS_BYTES = 0x20000;
     /** How many bytes of the Heap object are searched for its external string table. */
     private static final long HEAP_FIELDS_BYTES = 0x8000;
+    /** The least size of a deserializer object cache (thousands of objects in every node). */
+    private static final int MIN_CACHE_OBJECTS = 100;
     /** Bounds on lists read from the core. */
     private static final int MAX_BLOCKS = 1 << 16;
     private static final long MAX_STACK_BYTES = 64L << 20;
@@ -141,6 +148,7 @@ public final class GcRoots implements RootSource {
             r.step("handle scopes", () -> r.handleScopes(fields));
             r.step("microtask queue", () -> r.microtasks(binary, fields));
             r.step("string table", () -> r.stringTable(fields));
+            r.step("object caches", r::objectCaches);
         }
         r.step("external strings", r::externalStrings);
         r.step("stacks", () -> r.stacks(stacks));
@@ -159,6 +167,11 @@ public final class GcRoots implements RootSource {
     @Override
     public void forEachRoot(RootVisitor out) {
         for (int i = 0; i < count; i++) out.root(category[i], name[i], target[i], weak[i]);
+    }
+
+    /** The category of the strong roots table's entries, as this V8's snapshot names it. */
+    public String strongRootsCategory() {
+        return md.version().map(v -> v.before(12, 0, 0)).orElse(false) ? STRONG_ROOTS : STRONG_ROOT_LIST;
     }
 
     /** The number of roots reported. */
@@ -254,13 +267,12 @@ public final class GcRoots implements RootSource {
 
     private void findRootsTable(ElfImage binary) {
         rootNames = rootNames(binary);
-        int lastRo = indexOf(Fallbacks.LAST_READ_ONLY_ROOT_NAME);
+        int roCount = indexOf(Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME);
         int firstSmi = indexOf(Fallbacks.FIRST_SMI_ROOT_NAME);
-        if (lastRo < 0 || firstSmi <= lastRo) {
-            throw new IllegalStateException("the binary's root names lack " + Fallbacks.LAST_READ_ONLY_ROOT_NAME
+        if (roCount <= 0 || firstSmi <= roCount) {
+            throw new IllegalStateException("the binary's root names lack " + Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME
                     + " or " + Fallbacks.FIRST_SMI_ROOT_NAME);
         }
-        int roCount = lastRo + 1;
         List<HeapPage> roPages = new ArrayList<>();
         for (HeapPage p : pages.pages()) if (p.space() == HeapPage.Space.READ_ONLY) roPages.add(p);
         long[] roStart = new long[roPages.size()], roEnd = new long[roPages.size()];
@@ -304,8 +316,8 @@ public final class GcRoots implements RootSource {
         }
         rootsTable = found;
         isolate = isolateBefore(found, h);
-        how.put("roots table", String.format("%#x: %d read-only roots up to %s, %d strong roots", found, roCount,
-                Fallbacks.LAST_READ_ONLY_ROOT_NAME, firstSmi - roCount));
+        how.put("roots table", String.format("%#x: %d read-only roots, %d strong roots from %s", found, roCount,
+                firstSmi - roCount, Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME));
         long[] table = new long[firstSmi];
         for (int i = 0; i < firstSmi; i++) {
             table[i] = word(found + 8L * i);
@@ -313,7 +325,7 @@ public final class GcRoots implements RootSource {
         }
         for (int i = 0; i < firstSmi; i++) {
             if (!inHeap(table[i])) continue; // V8 skips Smis (and an empty slot is no reference)
-            add(i < roCount ? READ_ONLY_ROOTS : STRONG_ROOTS, rootNames[i], table[i], false);
+            add(i < roCount ? READ_ONLY_ROOTS : strongRootsCategory(), rootNames[i], table[i], false);
         }
     }
 
@@ -662,6 +674,42 @@ public final class GcRoots implements RootSource {
             }
         }
         throw new IllegalStateException("no MicrotaskQueue found among the isolate's pointers");
+    }
+
+    // ---- the deserializer's object caches
+
+    /**
+     * Isolate::startup_object_cache_ and (V8 10+) shared_heap_object_cache_: std::vectors inside
+     * the Isolate, in that order, whose elements are heap objects and whose last element is
+     * undefined (the deserializer's terminator). Found as such vectors among the Isolate's words.
+     */
+    private void objectCaches() {
+        OptionalLong undefined = root("undefined_value");
+        if (undefined.isEmpty()) throw new IllegalStateException("no undefined_value root");
+        List<long[]> caches = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        for (long a = isolate; a < isolate + ISOLATE_FIELDS_BYTES && caches.size() < 2; a += 8) {
+            try {
+                long b = word(a), e = word(a + 8), c = word(a + 16);
+                if (b == 0 || (b & 7) != 0 || e <= b || c < e || (e - b) / 8 < MIN_CACHE_OBJECTS || (e - b) / 8 > (1 << 22)) continue;
+                if (word(e - 8) != undefined.getAsLong()) continue;
+                long[] v = objectVector(a);
+                if (v == null) continue;
+                caches.add(v);
+                at.add(a - isolate);
+                a += 16;
+            } catch (RuntimeException ex) {
+                // not a vector
+            }
+        }
+        if (caches.isEmpty()) throw new IllegalStateException("no startup object cache found in the isolate");
+        String[] names = {STARTUP_OBJECT_CACHE, SHAREABLE_OBJECT_CACHE};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < caches.size(); i++) {
+            for (long o : caches.get(i)) add(names[i], null, o, false);
+            sb.append(String.format("%s%s at isolate+%#x: %d", i == 0 ? "" : ", ", names[i], at.get(i), caches.get(i).length));
+        }
+        how.put("object caches", sb.toString());
     }
 
     // ---- string tables
