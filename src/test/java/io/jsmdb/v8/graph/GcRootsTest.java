@@ -37,6 +37,16 @@ class GcRootsTest {
             "22.23.3", new int[] {760, 96}, "24.21.0", new int[] {1028, 104}, "25.9.0", new int[] {1042, 100},
             "26.12.1", new int[] {1049, 99});
 
+    /**
+     * {eternal handles, startup object cache, shareable object cache} in V8's own snapshot of each
+     * binary: fixed once node has started (node's per-isolate eternals, the deserializer's caches;
+     * V8 9.4 has no shareable cache).
+     */
+    static final Map<String, int[]> V8_FIXED_HOLDERS = Map.of(
+            "16.20.2", new int[] {355, 9178, 0}, "18.20.8", new int[] {385, 4842, 4997}, "20.20.2", new int[] {487, 5790, 5594},
+            "22.23.3", new int[] {553, 4898, 7116}, "24.21.0", new int[] {543, 5320, 7703}, "25.9.0", new int[] {520, 5142, 7328},
+            "26.12.1", new int[] {536, 5216, 8204});
+
     private static List<Root> roots(RootSource s) {
         List<Root> out = new ArrayList<>();
         s.forEachRoot((c, n, t, w) -> out.add(new Root(c, n, t, w)));
@@ -227,6 +237,10 @@ class GcRootsTest {
             assertTrue(counts.getOrDefault(GcRoots.GLOBAL_HANDLES, 0) > 50, c.name());
             assertTrue(counts.getOrDefault(GcRoots.SNAPSHOT_ROOT, 0) >= 1, c.name());
             assertNull(counts.get(GcRoots.STACK_ROOTS), c.name() + ": the idle main thread runs no JavaScript");
+            int[] v8 = V8_FIXED_HOLDERS.get(version);
+            assertEquals(v8[0], counts.getOrDefault(GcRoots.ETERNAL_HANDLES, 0), c.name() + ": eternal handles");
+            assertEquals(v8[1], counts.getOrDefault(GcRoots.STARTUP_OBJECT_CACHE, 0), c.name() + ": startup object cache");
+            assertEquals(v8[2], counts.getOrDefault(GcRoots.SHAREABLE_OBJECT_CACHE, 0), c.name() + ": shareable object cache");
             for (String holder : List.of("roots table", "isolate", "global handles", "eternal handles", "handle scopes", "microtask queue",
                     "string table", "external strings", "object caches")) {
                 assertTrue(gc.how().containsKey(holder), c.name() + ": " + holder + " not found");
