@@ -65,6 +65,7 @@ public final class GcRoots implements RootSource {
     public static final String HANDLE_SCOPE = "(Handle scope)";
     public static final String STACK_ROOTS = "(Stack roots)";
     public static final String MICRO_TASKS = "(Micro tasks)";
+    public static final String BUILTINS = "(Builtins)";
     public static final String STARTUP_OBJECT_CACHE = "(Startup object cache)";
     public static final String SHAREABLE_OBJECT_CACHE = "(Shareable object cache)";
     /** V8's snapshot visits the string tables with Heap::IterateWeakRoots before it marks roots weak: strong edges. */
@@ -149,6 +150,7 @@ public final class GcRoots implements RootSource {
             r.step("microtask queue", () -> r.microtasks(binary, fields));
             r.step("string table", () -> r.stringTable(fields));
             r.step("object caches", r::objectCaches);
+            r.step("builtins", () -> r.builtins(binary));
         }
         r.step("external strings", r::externalStrings);
         r.step("stacks", () -> r.stacks(stacks));
@@ -674,6 +676,63 @@ public final class GcRoots implements RootSource {
             }
         }
         throw new IllegalStateException("no MicrotaskQueue found among the isolate's pointers");
+    }
+
+    // ---- builtins
+
+    /**
+     * IsolateData::builtin_table_: one Code object per builtin (Builtins::kBuiltinCount of them,
+     * from the size of the binary's builtin_metadata[], whose entries name them), found as the run
+     * of that many Code objects among the Isolate's words; then builtin_tier0_table_ (V8 11+), a
+     * copy of the table's first entries elsewhere in the Isolate. V8's snapshot visits both.
+     */
+    private void builtins(ElfImage binary) {
+        Symbol meta = null;
+        for (Symbol s : binary.symbols().withPrefix("_ZN2v88internal12_GLOBAL__N_1")) {
+            if (s.name().endsWith("16builtin_metadataE")) meta = s;
+        }
+        if (meta == null || meta.size() <= 0) throw new IllegalStateException("the binary has no builtin_metadata");
+        long n = meta.size() / Fallbacks.BUILTIN_METADATA_ENTRY_SIZE;
+        if (n <= 0 || n > MAX_BLOCKS) throw new IllegalStateException("builtin_metadata has a size of " + meta.size());
+        int code = heap.typeNamed("CODE_TYPE");
+        long table = 0;
+        for (long a = isolate; a + 8 * n <= isolate + ISOLATE_FIELDS_BYTES && table == 0; a += 8) {
+            if (!isCode(word(a), code) || !isCode(word(a + 8 * (n - 1)), code)) continue;
+            boolean all = true;
+            for (long i = 1; i < n - 1 && all; i++) all = isCode(word(a + 8 * i), code);
+            if (all) table = a;
+        }
+        if (table == 0) throw new IllegalStateException("no run of " + n + " Code objects (the builtin table) in the isolate");
+        String[] names = new String[(int) n];
+        for (int i = 0; i < n; i++) {
+            try {
+                names[i] = cString(word(meta.value() + (long) i * Fallbacks.BUILTIN_METADATA_ENTRY_SIZE), 128);
+            } catch (RuntimeException e) {
+                names[i] = null;
+            }
+            add(BUILTINS, names[i], word(table + 8L * i), false);
+        }
+        // the tier-0 copy: the table's first words again, elsewhere in the isolate
+        int tier0 = 0;
+        long t0 = word(table), t1 = word(table + 8);
+        for (long a = isolate; a < isolate + ISOLATE_FIELDS_BYTES && tier0 == 0; a += 8) {
+            if (a == table || word(a) != t0 || word(a + 8) != t1) continue;
+            int k = 0;
+            while (k < n && word(a + 8L * k) == word(table + 8L * k)) k++;
+            for (int i = 0; i < k; i++) add(BUILTINS, names[i], word(table + 8L * i), false);
+            tier0 = k;
+        }
+        how.put("builtins", String.format("builtin table at isolate+%#x: %d Code objects (builtin_metadata's count)%s", table - isolate, n,
+                tier0 > 0 ? ", and a tier-0 copy of the first " + tier0 : ""));
+    }
+
+    private boolean isCode(long w, int codeType) {
+        if (!inHeap(w)) return false;
+        try {
+            return heap.typeOf(w) == codeType;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     // ---- the deserializer's object caches
