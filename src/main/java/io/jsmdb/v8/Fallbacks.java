@@ -873,6 +873,17 @@ public final class Fallbacks {
     public static final int BUILTIN_METADATA_ENTRY_SIZE = 24;
 
     /**
+     * What the heap snapshot's synthetic root links (a "shortcut" edge, V8HeapExplorer::
+     * SetUserGlobalReference) for each native context a strong root holds: its global object in
+     * V8 9.4-14.1 (node 16-25), the native context itself in 14.6 (node 26). Verified in V8's own
+     * snapshots: node 25's shortcut leads to "global", node 26's to "system / NativeContext"
+     * (whose global_object edge leads to the global). 1 = the native context.
+     */
+    static final Fallback SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT = gated("SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT",
+            "9.4-14.1: 0 (the global object); 14.6: 1 (the native context)", "heap-snapshot-generator.cc SetGcSubrootReference",
+            split(14, 6, 0, 1));
+
+    /**
      * Context::EXTENSION_INDEX (contexts.h: scope_info 0, previous 1, extension 2 in V8
      * 9.4-14.6): a native context's extension is its JSGlobalObject (Context::global_object()).
      */
@@ -900,6 +911,7 @@ public final class Fallbacks {
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
                 NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY,
-                ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS);
+                ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS,
+                SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT);
     }
 }

@@ -49,7 +49,8 @@ import java.util.OptionalLong;
  *     stale words of dead frames (never fewer roots than V8, maybe some more).</li>
  * </ul>
  * Native contexts among the strong roots lead to their global objects, which V8's snapshot links
- * from its synthetic root node: those are reported with the category {@link #SNAPSHOT_ROOT}.
+ * from its synthetic root node (14.6: the native contexts themselves): those are reported with
+ * the category {@link #SNAPSHOT_ROOT}.
  *
  * <p>A core is hostile input: every loop is bounded and each holder that cannot be read becomes
  * one line of {@link #problems()}; the others are still reported.
@@ -73,8 +74,9 @@ public final class GcRoots implements RootSource {
     public static final String EXTERNAL_STRINGS = "(External strings)";
     /**
      * Not a GC root category: the edge leads from the snapshot's synthetic root node itself (V8's
-     * SetUserGlobalReference: a shortcut to each global object of a native context a strong root
-     * holds, the DevTools "Window / global" entries).
+     * SetUserGlobalReference: a shortcut to the global object of each native context a strong root
+     * holds, the DevTools "Window / global" entries; to the native context itself in V8 14.6, see
+     * {@link V8Fact#SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT}). One per native context.
      */
     public static final String SNAPSHOT_ROOT = "";
 
@@ -902,6 +904,7 @@ public final class GcRoots implements RootSource {
         int globalObject = heap.typeNamed("JS_GLOBAL_OBJECT_TYPE");
         if (nativeContext < 0 || globalObject < 0) throw new IllegalStateException("no NATIVE_CONTEXT_TYPE or JS_GLOBAL_OBJECT_TYPE");
         long slot0 = md.get(V8Fact.CONTEXT_HEADER_SIZE) - md.heapObjectTag();
+        boolean linksContext = md.find(V8Fact.SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT).orElse(0) == 1;
         java.util.Set<Long> seen = new java.util.HashSet<>();
         int n = count;
         for (int i = 0; i < n; i++) {
@@ -914,7 +917,7 @@ public final class GcRoots implements RootSource {
                 long g = word(c + slot0 + 8L * Fallbacks.CONTEXT_EXTENSION_INDEX);
                 if (!inHeap(g) || heap.typeOf(g) != globalObject || seen.contains(g)) continue;
                 seen.add(g);
-                add(SNAPSHOT_ROOT, null, g, false);
+                add(SNAPSHOT_ROOT, null, linksContext ? c : g, false);
             } catch (RuntimeException e) {
                 // not a readable object: not a native context
             }
