@@ -727,11 +727,23 @@ public final class Fallbacks {
     // stack-abort and heap-gcore cores of all seven builds (GcRootsTest).
 
     /**
-     * The last entry of READ_ONLY_ROOT_LIST (src/roots/roots.h: the read-only list ends with
-     * DATA_HANDLER_MAPS_LIST's store_handler3_map in V8 9.4-14.6). The roots table is the
-     * RootsTable::root_names_ order: read-only roots [0, this], then the strong mutable roots.
+     * The first strong mutable root: ACCESSOR_INFO_ROOT_LIST's arguments_iterator_accessor opens
+     * STRONG_MUTABLE_IMMOVABLE_ROOT_LIST in every V8 9.4-14.6 (src/roots/roots.h). The roots
+     * table is the RootsTable::root_names_ order: the read-only roots before it (up to
+     * store_handler3_map in 9.4-12.4; 13.6 moved external_map and message_object_map into the
+     * read-only list, 14.x adds cpp_heap_external_map), then the strong mutable roots. Verified
+     * against V8's own heap snapshots: "(Read-only roots)" has 590, 697, 739, 760, 1028, 1042 and
+     * 1049 edges on node 16-26, exactly the entries before this one.
      */
-    public static final String LAST_READ_ONLY_ROOT_NAME = "store_handler3_map";
+    public static final String FIRST_STRONG_MUTABLE_ROOT_NAME = "arguments_iterator_accessor";
+    /**
+     * The name V8's heap snapshot gives the strong roots table's synthetic node (visitors.h
+     * ROOT_ID_LIST, Root::kStrongRootList): "(Strong roots)" in V8 9.4-11.3; V8 12 renamed it
+     * "(Strong root list)" and gave "(Strong roots)" to Heap's list of other strong roots
+     * (StrongRootsEntry). Verified in V8's snapshots of node 16-26.
+     */
+    public static final String STRONG_ROOT_LIST_NAME_BEFORE_12 = "(Strong roots)";
+    public static final String STRONG_ROOT_LIST_NAME_FROM_12 = "(Strong root list)";
     /**
      * The first entry of SMI_ROOT_LIST (roots.h, V8 9.4-14.6: last_script_id). The strong
      * mutable roots end before it; Smi roots are never heap references (V8's snapshot skips them).
@@ -842,6 +854,50 @@ public final class Fallbacks {
     public static final int MICROTASK_QUEUE_RING_BUFFER = 32;
 
     /**
+     * StringTable { std::atomic<Data*> data_; base::Mutex write_mutex_; Isolate* isolate_; } and
+     * its Data { std::unique_ptr<Data> previous_data_; int number_of_elements_; int
+     * number_of_deleted_elements_; const int capacity_; Tagged_t elements_[capacity]; }
+     * (objects/string-table.h/.cc; OffHeapHashTableBase from V8 12, same layout; 8-byte Tagged_t
+     * without pointer compression): data_ at 0; in Data the count at 8, capacity at 16, elements
+     * at 24 (verified: the count equals the heap references among the capacity slots on every
+     * core). Empty and deleted slots hold the Smis 0 and 1.
+     */
+    public static final int STRING_TABLE_DATA = 0;
+    public static final int STRING_TABLE_DATA_COUNT = 8;
+    public static final int STRING_TABLE_DATA_DELETED = 12;
+    public static final int STRING_TABLE_DATA_CAPACITY = 16;
+    public static final int STRING_TABLE_DATA_ELEMENTS = 24;
+
+    /**
+     * Heap::external_string_table_ (heap.h ExternalStringTable { Heap* heap_;
+     * std::vector<Object> young_strings_; std::vector<Object> old_strings_; }, V8 9.4-14.1): two
+     * adjacent vectors {begin, end, capacity}; 14.6 keeps one vector (Heap::ExternalStringTable::
+     * AddString's machine code: {begin, end, capacity} at +0x10, a mutex at +0x28). Offsets from
+     * the scan position; GcRoots finds the vectors by their elements, all external strings.
+     */
+    public static final int EXTERNAL_STRING_TABLE_YOUNG = 8;
+    public static final int EXTERNAL_STRING_TABLE_OLD = 32;
+
+    /**
+     * builtins.cc builtin_metadata[] (a static array of BuiltinMetadata { const char* name;
+     * Builtins::Kind kind; union data; }, 24 bytes each, one per builtin; its symbol's size / 24
+     * is Builtins::kBuiltinCount: 1726 in 9.4, 2182 in 11.3, 2415 in 14.6, the lengths of the
+     * isolate's builtin table on the cores). The name is the entry's first word.
+     */
+    public static final int BUILTIN_METADATA_ENTRY_SIZE = 24;
+
+    /**
+     * What the heap snapshot's synthetic root links (a "shortcut" edge, V8HeapExplorer::
+     * SetUserGlobalReference) for each native context a strong root holds: its global object in
+     * V8 9.4-14.1 (node 16-25), the native context itself in 14.6 (node 26). Verified in V8's own
+     * snapshots: node 25's shortcut leads to "global", node 26's to "system / NativeContext"
+     * (whose global_object edge leads to the global). 1 = the native context.
+     */
+    static final Fallback SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT = gated("SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT",
+            "9.4-14.1: 0 (the global object); 14.6: 1 (the native context)", "heap-snapshot-generator.cc SetGcSubrootReference",
+            split(14, 6, 0, 1));
+
+    /**
      * Context::EXTENSION_INDEX (contexts.h: scope_info 0, previous 1, extension 2 in V8
      * 9.4-14.6): a native context's extension is its JSGlobalObject (Context::global_object()).
      */
@@ -869,6 +925,7 @@ public final class Fallbacks {
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
                 NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN,
-                ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS);
+                ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS,
+                SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT);
     }
 }

@@ -314,6 +314,8 @@ public enum V8Fact {
     GLOBAL_HANDLE_STATE_MASK(true, Fallbacks.GLOBAL_HANDLE_STATE_MASK),
     /** HandleScopeImplementer::saved_contexts_ (a DetachableVector) from the implementer. */
     HANDLE_SCOPE_IMPLEMENTER_SAVED_CONTEXTS_OFFSET(true, Fallbacks.HANDLE_SCOPE_SAVED_CONTEXTS),
+    /** 1 where the snapshot's root links native contexts (14.6), 0 where it links their global objects. */
+    SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT(true, Fallbacks.SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT),
 
     // ---- JS frame decoding (io.jsmdb.v8.frames)
     /** BytecodeArray::source_position_table (ByteArray / TrustedByteArray, or undefined while lazy). */

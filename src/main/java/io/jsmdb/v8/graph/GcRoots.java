@@ -34,8 +34,8 @@ import java.util.OptionalLong;
  * <p>How each holder is found (no v8dbg constant describes these C++ objects):
  * <ul>
  * <li>the roots table: the run of read-only-space pointers, as long as the read-only root list
- *     (RootsTable::root_names_, read from the core, up to {@link Fallbacks#LAST_READ_ONLY_ROOT_NAME}),
- *     in the Isolate before its Heap (HeapPages' Heap*);</li>
+ *     (RootsTable::root_names_, read from the core, up to {@link Fallbacks#FIRST_STRONG_MUTABLE_ROOT_NAME}),
+ *     in the Isolate before its Heap (HeapPages' Heap*), starting where its meta_map entry is its own map;</li>
  * <li>the Isolate: the address just before the roots table that most of the C++ objects the
  *     isolate holds point back to (their first word is the Isolate*), cross-checked with
  *     {@link V8Fact#ISOLATE_ROOTS_TABLE_OFFSET};</li>
@@ -49,23 +49,34 @@ import java.util.OptionalLong;
  *     stale words of dead frames (never fewer roots than V8, maybe some more).</li>
  * </ul>
  * Native contexts among the strong roots lead to their global objects, which V8's snapshot links
- * from its synthetic root node: those are reported with the category {@link #SNAPSHOT_ROOT}.
+ * from its synthetic root node (14.6: the native contexts themselves): those are reported with
+ * the category {@link #SNAPSHOT_ROOT}.
  *
  * <p>A core is hostile input: every loop is bounded and each holder that cannot be read becomes
  * one line of {@link #problems()}; the others are still reported.
  */
 public final class GcRoots implements RootSource {
     public static final String READ_ONLY_ROOTS = "(Read-only roots)";
-    public static final String STRONG_ROOTS = "(Strong roots)";
+    /** The strong roots table before V8 12 (see {@link #strongRootsCategory()}). */
+    public static final String STRONG_ROOTS = Fallbacks.STRONG_ROOT_LIST_NAME_BEFORE_12;
+    /** The strong roots table from V8 12. */
+    public static final String STRONG_ROOT_LIST = Fallbacks.STRONG_ROOT_LIST_NAME_FROM_12;
     public static final String GLOBAL_HANDLES = "(Global handles)";
     public static final String ETERNAL_HANDLES = "(Eternal handles)";
     public static final String HANDLE_SCOPE = "(Handle scope)";
     public static final String STACK_ROOTS = "(Stack roots)";
     public static final String MICRO_TASKS = "(Micro tasks)";
+    public static final String BUILTINS = "(Builtins)";
+    public static final String STARTUP_OBJECT_CACHE = "(Startup object cache)";
+    public static final String SHAREABLE_OBJECT_CACHE = "(Shareable object cache)";
+    /** V8's snapshot visits the string tables with Heap::IterateWeakRoots before it marks roots weak: strong edges. */
+    public static final String INTERNALIZED_STRINGS = "(Internalized strings)";
+    public static final String EXTERNAL_STRINGS = "(External strings)";
     /**
      * Not a GC root category: the edge leads from the snapshot's synthetic root node itself (V8's
-     * SetUserGlobalReference: a shortcut to each global object of a native context a strong root
-     * holds, the DevTools "Window / global" entries).
+     * SetUserGlobalReference: a shortcut to the global object of each native context a strong root
+     * holds, the DevTools "Window / global" entries; to the native context itself in V8 14.6, see
+     * {@link V8Fact#SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT}). One per native context.
      */
     public static final String SNAPSHOT_ROOT = "";
 
@@ -75,6 +86,10 @@ public final class GcRoots implements RootSource {
     private static final long ISOLATE_BEFORE_ROOTS = 0x1000;
     /** How many bytes of the Isolate are searched for pointers to its C++ holders (0xb3f8-0x100d0 seen). */
     private static final long ISOLATE_FIELDS_BYTES = 0x20000;
+    /** How many bytes of the Heap object are searched for its external string table. */
+    private static final long HEAP_FIELDS_BYTES = 0x8000;
+    /** The least size of a deserializer object cache (thousands of objects in every node). */
+    private static final int MIN_CACHE_OBJECTS = 100;
     /** Bounds on lists read from the core. */
     private static final int MAX_BLOCKS = 1 << 16;
     private static final long MAX_STACK_BYTES = 64L << 20;
@@ -135,7 +150,11 @@ public final class GcRoots implements RootSource {
             r.step("eternal handles", () -> r.eternalHandles(fields));
             r.step("handle scopes", () -> r.handleScopes(fields));
             r.step("microtask queue", () -> r.microtasks(binary, fields));
+            r.step("string table", () -> r.stringTable(fields));
+            r.step("object caches", r::objectCaches);
+            r.step("builtins", () -> r.builtins(binary));
         }
+        r.step("external strings", r::externalStrings);
         r.step("stacks", () -> r.stacks(stacks));
         r.step("global objects", r::globalObjects);
         return r;
@@ -152,6 +171,11 @@ public final class GcRoots implements RootSource {
     @Override
     public void forEachRoot(RootVisitor out) {
         for (int i = 0; i < count; i++) out.root(category[i], name[i], target[i], weak[i]);
+    }
+
+    /** The category of the strong roots table's entries, as this V8's snapshot names it. */
+    public String strongRootsCategory() {
+        return md.version().map(v -> v.before(12, 0, 0)).orElse(false) ? STRONG_ROOTS : STRONG_ROOT_LIST;
     }
 
     /** The number of roots reported. */
@@ -247,13 +271,12 @@ public final class GcRoots implements RootSource {
 
     private void findRootsTable(ElfImage binary) {
         rootNames = rootNames(binary);
-        int lastRo = indexOf(Fallbacks.LAST_READ_ONLY_ROOT_NAME);
+        int roCount = indexOf(Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME);
         int firstSmi = indexOf(Fallbacks.FIRST_SMI_ROOT_NAME);
-        if (lastRo < 0 || firstSmi <= lastRo) {
-            throw new IllegalStateException("the binary's root names lack " + Fallbacks.LAST_READ_ONLY_ROOT_NAME
+        if (roCount <= 0 || firstSmi <= roCount) {
+            throw new IllegalStateException("the binary's root names lack " + Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME
                     + " or " + Fallbacks.FIRST_SMI_ROOT_NAME);
         }
-        int roCount = lastRo + 1;
         List<HeapPage> roPages = new ArrayList<>();
         for (HeapPage p : pages.pages()) if (p.space() == HeapPage.Space.READ_ONLY) roPages.add(p);
         long[] roStart = new long[roPages.size()], roEnd = new long[roPages.size()];
@@ -297,8 +320,8 @@ public final class GcRoots implements RootSource {
         }
         rootsTable = found;
         isolate = isolateBefore(found, h);
-        how.put("roots table", String.format("%#x: %d read-only roots up to %s, %d strong roots", found, roCount,
-                Fallbacks.LAST_READ_ONLY_ROOT_NAME, firstSmi - roCount));
+        how.put("roots table", String.format("%#x: %d read-only roots, %d strong roots from %s", found, roCount,
+                firstSmi - roCount, Fallbacks.FIRST_STRONG_MUTABLE_ROOT_NAME));
         long[] table = new long[firstSmi];
         for (int i = 0; i < firstSmi; i++) {
             table[i] = word(found + 8L * i);
@@ -306,7 +329,7 @@ public final class GcRoots implements RootSource {
         }
         for (int i = 0; i < firstSmi; i++) {
             if (!inHeap(table[i])) continue; // V8 skips Smis (and an empty slot is no reference)
-            add(i < roCount ? READ_ONLY_ROOTS : STRONG_ROOTS, rootNames[i], table[i], false);
+            add(i < roCount ? READ_ONLY_ROOTS : strongRootsCategory(), rootNames[i], table[i], false);
         }
     }
 
@@ -657,6 +680,187 @@ public final class GcRoots implements RootSource {
         throw new IllegalStateException("no MicrotaskQueue found among the isolate's pointers");
     }
 
+    // ---- builtins
+
+    /**
+     * IsolateData::builtin_table_: one Code object per builtin (Builtins::kBuiltinCount of them,
+     * from the size of the binary's builtin_metadata[], whose entries name them), found as the run
+     * of that many Code objects among the Isolate's words; then builtin_tier0_table_ (V8 11+), a
+     * copy of the table's first entries elsewhere in the Isolate. V8's snapshot visits both.
+     */
+    private void builtins(ElfImage binary) {
+        Symbol meta = null;
+        for (Symbol s : binary.symbols().withPrefix("_ZN2v88internal12_GLOBAL__N_1")) {
+            if (s.name().endsWith("16builtin_metadataE")) meta = s;
+        }
+        if (meta == null || meta.size() <= 0) throw new IllegalStateException("the binary has no builtin_metadata");
+        long n = meta.size() / Fallbacks.BUILTIN_METADATA_ENTRY_SIZE;
+        if (n <= 0 || n > MAX_BLOCKS) throw new IllegalStateException("builtin_metadata has a size of " + meta.size());
+        int code = heap.typeNamed("CODE_TYPE");
+        long table = 0;
+        for (long a = isolate; a + 8 * n <= isolate + ISOLATE_FIELDS_BYTES && table == 0; a += 8) {
+            if (!isCode(word(a), code) || !isCode(word(a + 8 * (n - 1)), code)) continue;
+            boolean all = true;
+            for (long i = 1; i < n - 1 && all; i++) all = isCode(word(a + 8 * i), code);
+            if (all) table = a;
+        }
+        if (table == 0) throw new IllegalStateException("no run of " + n + " Code objects (the builtin table) in the isolate");
+        String[] names = new String[(int) n];
+        for (int i = 0; i < n; i++) {
+            try {
+                names[i] = cString(word(meta.value() + (long) i * Fallbacks.BUILTIN_METADATA_ENTRY_SIZE), 128);
+            } catch (RuntimeException e) {
+                names[i] = null;
+            }
+            add(BUILTINS, names[i], word(table + 8L * i), false);
+        }
+        // the tier-0 copy: the table's first words again, elsewhere in the isolate
+        int tier0 = 0;
+        long t0 = word(table), t1 = word(table + 8);
+        for (long a = isolate; a < isolate + ISOLATE_FIELDS_BYTES && tier0 == 0; a += 8) {
+            if (a == table || word(a) != t0 || word(a + 8) != t1) continue;
+            int k = 0;
+            while (k < n && word(a + 8L * k) == word(table + 8L * k)) k++;
+            for (int i = 0; i < k; i++) add(BUILTINS, names[i], word(table + 8L * i), false);
+            tier0 = k;
+        }
+        how.put("builtins", String.format("builtin table at isolate+%#x: %d Code objects (builtin_metadata's count)%s", table - isolate, n,
+                tier0 > 0 ? ", and a tier-0 copy of the first " + tier0 : ""));
+    }
+
+    private boolean isCode(long w, int codeType) {
+        if (!inHeap(w)) return false;
+        try {
+            return heap.typeOf(w) == codeType;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---- the deserializer's object caches
+
+    /**
+     * Isolate::startup_object_cache_ and (V8 10+) shared_heap_object_cache_: std::vectors inside
+     * the Isolate, in that order, whose elements are heap objects and whose last element is
+     * undefined (the deserializer's terminator). Found as such vectors among the Isolate's words.
+     */
+    private void objectCaches() {
+        OptionalLong undefined = root("undefined_value");
+        if (undefined.isEmpty()) throw new IllegalStateException("no undefined_value root");
+        List<long[]> caches = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        for (long a = isolate; a < isolate + ISOLATE_FIELDS_BYTES && caches.size() < 2; a += 8) {
+            try {
+                long b = word(a), e = word(a + 8), c = word(a + 16);
+                if (b == 0 || (b & 7) != 0 || e <= b || c < e || (e - b) / 8 < MIN_CACHE_OBJECTS || (e - b) / 8 > (1 << 22)) continue;
+                if (word(e - 8) != undefined.getAsLong()) continue;
+                long[] v = objectVector(a);
+                if (v == null) continue;
+                caches.add(v);
+                at.add(a - isolate);
+                a += 16;
+            } catch (RuntimeException ex) {
+                // not a vector
+            }
+        }
+        if (caches.isEmpty()) throw new IllegalStateException("no startup object cache found in the isolate");
+        String[] names = {STARTUP_OBJECT_CACHE, SHAREABLE_OBJECT_CACHE};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < caches.size(); i++) {
+            for (long o : caches.get(i)) add(names[i], null, o, false);
+            sb.append(String.format("%s%s at isolate+%#x: %d", i == 0 ? "" : ", ", names[i], at.get(i), caches.get(i).length));
+        }
+        how.put("object caches", sb.toString());
+    }
+
+    // ---- string tables
+
+    /**
+     * The internalized strings: the isolate's StringTable (off-heap since V8 8.x), every element.
+     * Found as the isolate's pointer to an object whose Data's element count, capacity (a power of
+     * two) and heap references agree exactly (its Isolate* comes after a mutex whose size varies).
+     */
+    private void stringTable(long[] fields) {
+        for (long st : fields) {
+            try {
+                if (!readable(st, 16)) continue;
+                long data = word(st + Fallbacks.STRING_TABLE_DATA);
+                if (!readable(data, Fallbacks.STRING_TABLE_DATA_ELEMENTS)) continue;
+                int n = core.readInt(data + Fallbacks.STRING_TABLE_DATA_COUNT);
+                int deleted = core.readInt(data + Fallbacks.STRING_TABLE_DATA_DELETED);
+                int cap = core.readInt(data + Fallbacks.STRING_TABLE_DATA_CAPACITY);
+                if (n <= 0 || deleted < 0 || cap <= 0 || Integer.bitCount(cap) != 1 || cap > (1 << 26) || (long) n + deleted > cap) continue;
+                long elements = data + Fallbacks.STRING_TABLE_DATA_ELEMENTS;
+                if (!readable(elements, 8L * cap)) continue;
+                // the table's own count must match its heap references exactly
+                int objects = 0;
+                for (int i = 0; i < cap; i++) if (inHeap(word(elements + 8L * i))) objects++;
+                if (objects != n) continue;
+                for (int i = 0; i < cap; i++) {
+                    long v = word(elements + 8L * i);
+                    if (inHeap(v)) add(INTERNALIZED_STRINGS, null, v, false);
+                }
+                how.put("string table", String.format("StringTable %#x: %d strings in %d slots", st, n, cap));
+                return;
+            } catch (RuntimeException e) {
+                // not the StringTable
+            }
+        }
+        throw new IllegalStateException("no StringTable found among the isolate's pointers");
+    }
+
+    /**
+     * Heap::external_string_table_: a vector whose every element is an external string (the young
+     * strings; V8 9.4-14.1 keep the old ones in a second vector after it, 14.6 one vector only).
+     * An empty young vector is skipped: the scan then takes the old one as the first.
+     */
+    private void externalStrings() {
+        long h = pages.heap();
+        for (long a = h; a < h + HEAP_FIELDS_BYTES; a += 8) {
+            try {
+                long[] young = objectVector(a + Fallbacks.EXTERNAL_STRING_TABLE_YOUNG);
+                if (young == null || young.length == 0 || !allExternal(young)) continue;
+                // the second vector (old strings) is gone in 14.6, which keeps one vector
+                long[] old = objectVector(a + Fallbacks.EXTERNAL_STRING_TABLE_OLD);
+                if (old == null || !allExternal(old)) old = new long[0];
+                for (long s : young) add(EXTERNAL_STRINGS, null, s, false);
+                for (long s : old) add(EXTERNAL_STRINGS, null, s, false);
+                how.put("external strings", String.format("ExternalStringTable vectors at Heap+%#x: %d young, %d old", a - h + Fallbacks.EXTERNAL_STRING_TABLE_YOUNG, young.length, old.length));
+                return;
+            } catch (RuntimeException e) {
+                // not the table
+            }
+        }
+        throw new IllegalStateException("no ExternalStringTable found in the Heap");
+    }
+
+    /** A std::vector of tagged heap objects at v ({begin, end, capacity}), or null. */
+    private long[] objectVector(long v) {
+        long b = word(v), e = word(v + 8), c = word(v + 16);
+        if (b == 0 && e == 0 && c == 0) return new long[0];
+        if (b == 0 || (b & 7) != 0 || e < b || c < e || (e - b) / 8 > (1 << 24) || !readable(b, Math.max(8, e - b))) return null;
+        long[] out = new long[(int) ((e - b) / 8)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = word(b + 8L * i);
+            if (!inHeap(out[i])) return null;
+        }
+        return out;
+    }
+
+    private boolean allExternal(long[] v) {
+        for (long s : v) if (!isExternalString(s)) return false;
+        return true;
+    }
+
+    private boolean isExternalString(long s) {
+        try {
+            String t = heap.typeName(heap.typeOf(s));
+            return t.contains("EXTERNAL") && t.contains("STRING");
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     // ---- stacks
 
     private void stacks(StackWalker walker) {
@@ -700,6 +904,7 @@ public final class GcRoots implements RootSource {
         int globalObject = heap.typeNamed("JS_GLOBAL_OBJECT_TYPE");
         if (nativeContext < 0 || globalObject < 0) throw new IllegalStateException("no NATIVE_CONTEXT_TYPE or JS_GLOBAL_OBJECT_TYPE");
         long slot0 = md.get(V8Fact.CONTEXT_HEADER_SIZE) - md.heapObjectTag();
+        boolean linksContext = md.find(V8Fact.SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT).orElse(0) == 1;
         java.util.Set<Long> seen = new java.util.HashSet<>();
         int n = count;
         for (int i = 0; i < n; i++) {
@@ -712,7 +917,7 @@ public final class GcRoots implements RootSource {
                 long g = word(c + slot0 + 8L * Fallbacks.CONTEXT_EXTENSION_INDEX);
                 if (!inHeap(g) || heap.typeOf(g) != globalObject || seen.contains(g)) continue;
                 seen.add(g);
-                add(SNAPSHOT_ROOT, null, g, false);
+                add(SNAPSHOT_ROOT, null, linksContext ? c : g, false);
             } catch (RuntimeException e) {
                 // not a readable object: not a native context
             }

@@ -27,6 +27,30 @@ class GcRootsTest {
 
     record Root(String category, String name, long target, boolean weak) {}
 
+    /**
+     * {read-only roots, strong roots} in V8's own heap snapshot of each binary (the edges of its
+     * "(Read-only roots)" and "(Strong roots)" / "(Strong root list)" nodes, written by
+     * v8.writeHeapSnapshot() in a fixture run of that node). The roots table is fixed per binary.
+     */
+    static final Map<String, int[]> V8_ROOTS_TABLE = Map.of(
+            "16.20.2", new int[] {590, 76}, "18.20.8", new int[] {697, 81}, "20.20.2", new int[] {739, 85},
+            "22.23.3", new int[] {760, 96}, "24.21.0", new int[] {1028, 104}, "25.9.0", new int[] {1042, 100},
+            "26.12.1", new int[] {1049, 99});
+
+    /**
+     * {eternal handles, startup object cache, shareable object cache} in V8's own snapshot of each
+     * binary: fixed once node has started (node's per-isolate eternals, the deserializer's caches;
+     * V8 9.4 has no shareable cache).
+     */
+    static final Map<String, int[]> V8_FIXED_HOLDERS = Map.of(
+            "16.20.2", new int[] {355, 9178, 0}, "18.20.8", new int[] {385, 4842, 4997}, "20.20.2", new int[] {487, 5790, 5594},
+            "22.23.3", new int[] {553, 4898, 7116}, "24.21.0", new int[] {543, 5320, 7703}, "25.9.0", new int[] {520, 5142, 7328},
+            "26.12.1", new int[] {536, 5216, 8204});
+
+    /** Edges of "(Builtins)" in V8's own snapshot: every builtin, then (V8 11+) the tier-0 table's copies. */
+    static final Map<String, Integer> V8_BUILTINS = Map.of("16.20.2", 1726, "18.20.8", 2064, "20.20.2", 2189,
+            "22.23.3", 2311, "24.21.0", 2391, "25.9.0", 2148, "26.12.1", 2422);
+
     private static List<Root> roots(RootSource s) {
         List<Root> out = new ArrayList<>();
         s.forEachRoot((c, n, t, w) -> out.add(new Root(c, n, t, w)));
@@ -59,10 +83,16 @@ class GcRootsTest {
 
         // the main global object: the one holding jsmdbValues, linked from the snapshot root
         List<Long> mains = new ArrayList<>();
+        int extension = o.target().metadata().get(io.jsmdb.v8.V8Fact.CONTEXT_HEADER_SIZE) + 8 * io.jsmdb.v8.Fallbacks.CONTEXT_EXTENSION_INDEX;
         for (Root r : roots) {
             if (!r.category().equals(GcRoots.SNAPSHOT_ROOT)) continue;
-            assertEquals("JS_GLOBAL_OBJECT_TYPE", h.typeName(h.typeOf(r.target())), name);
-            if (h.ownDataProperty(r.target(), "jsmdbValues").orElse(0) == o.values()) mains.add(r.target());
+            long g = r.target();
+            if (version.startsWith("26.")) { // V8 14.6's snapshot links the native context, whose extension is the global
+                assertEquals("NATIVE_CONTEXT_TYPE", h.typeName(h.typeOf(g)), name);
+                g = h.field(g, extension);
+            }
+            assertEquals("JS_GLOBAL_OBJECT_TYPE", h.typeName(h.typeOf(g)), name);
+            if (h.ownDataProperty(g, "jsmdbValues").orElse(0) == o.values()) mains.add(g);
         }
         assertEquals(1, mains.size(), name + ": global objects holding jsmdbValues");
         long global = mains.getFirst();
@@ -75,8 +105,7 @@ class GcRootsTest {
             } catch (RuntimeException e) {
                 continue;
             }
-            long ext = h.field(r.target(), o.target().metadata().get(io.jsmdb.v8.V8Fact.CONTEXT_HEADER_SIZE)
-                    + 8 * io.jsmdb.v8.Fallbacks.CONTEXT_EXTENSION_INDEX);
+            long ext = h.field(r.target(), extension);
             if (ext == global) contextRooted = true;
         }
         assertTrue(contextRooted, name + ": the main native context is a strong root");
@@ -103,12 +132,18 @@ class GcRootsTest {
         // GetStrongGcSubrootName: a strong root still holding empty_fixed_array is named "empty_fixed_array")
         int strong = 0;
         for (Root r : roots) {
-            if (!r.category().equals(GcRoots.READ_ONLY_ROOTS) && !r.category().equals(GcRoots.STRONG_ROOTS)) continue;
+            if (!r.category().equals(GcRoots.READ_ONLY_ROOTS) && !r.category().equals(gc.strongRootsCategory())) continue;
             assertNotNull(r.name(), name + ": " + r);
             assertEquals(r.target(), gc.root(r.name()).orElseThrow(), name + ": " + r);
-            if (r.category().equals(GcRoots.STRONG_ROOTS)) strong++;
+            if (r.category().equals(gc.strongRootsCategory())) strong++;
         }
-        assertTrue(strong > 50, name + ": " + strong + " strong roots");
+        // V8's own heap snapshots of these binaries (v8.writeHeapSnapshot) have exactly this many
+        // edges under "(Read-only roots)" and "(Strong roots)" / "(Strong root list)"
+        int[] v8 = V8_ROOTS_TABLE.get(version);
+        assertEquals(v8[0], gc.countsByCategory().get(GcRoots.READ_ONLY_ROOTS), name + ": read-only roots");
+        assertEquals(v8[1], strong, name + ": strong roots");
+        assertEquals(version.compareTo("20") < 0 ? "(Strong roots)" : version.startsWith("20.") ? "(Strong roots)" : "(Strong root list)",
+                gc.strongRootsCategory(), name);
         // every root targets an object start (a heap pointer whose map word is a Map)
         for (Root r : roots) assertTrue(gc.isObjectStart(r.target()), name + ": " + r);
         // eternal handles: node keeps its per-isolate strings and templates there
@@ -147,7 +182,11 @@ class GcRootsTest {
         }
     }
 
-    /** A corrupt isolate: every word of it points at itself. Nothing throws, nothing hangs, the problems are named. */
+    /**
+     * A corrupt isolate: every word of it after the roots table points at itself (so every holder
+     * the isolate points to "is" the isolate, every list links to itself), or the roots table is
+     * unreadable. Nothing throws, nothing hangs, the problems are named in one line each.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void corruptIsolate(String version) throws Exception {
@@ -165,7 +204,7 @@ class GcRootsTest {
         assertEquals(good.countsByCategory().get(GcRoots.READ_ONLY_ROOTS), bad.countsByCategory().get(GcRoots.READ_ONLY_ROOTS));
         for (String p : bad.problems()) assertFalse(p.contains("\n"), p);
 
-        // the global handles' blocks loop back to themselves and every node word is garbage
+        // the roots table unreadable: no read-only or strong roots, a one-line problem, the rest still tried
         AddressSpace unreadable = new Patched(t.core(), good.rootsTable() - 64, good.rootsTable() + 4096, a -> {
             throw new MemoryFault(a, 8, "patched out");
         });
@@ -211,7 +250,13 @@ class GcRootsTest {
             assertTrue(counts.getOrDefault(GcRoots.GLOBAL_HANDLES, 0) > 50, c.name());
             assertTrue(counts.getOrDefault(GcRoots.SNAPSHOT_ROOT, 0) >= 1, c.name());
             assertNull(counts.get(GcRoots.STACK_ROOTS), c.name() + ": the idle main thread runs no JavaScript");
-            for (String holder : List.of("roots table", "isolate", "global handles", "eternal handles", "handle scopes", "microtask queue")) {
+            int[] v8 = V8_FIXED_HOLDERS.get(version);
+            assertEquals(v8[0], counts.getOrDefault(GcRoots.ETERNAL_HANDLES, 0), c.name() + ": eternal handles");
+            assertEquals(v8[1], counts.getOrDefault(GcRoots.STARTUP_OBJECT_CACHE, 0), c.name() + ": startup object cache");
+            assertEquals(v8[2], counts.getOrDefault(GcRoots.SHAREABLE_OBJECT_CACHE, 0), c.name() + ": shareable object cache");
+            assertEquals(V8_BUILTINS.get(version), counts.getOrDefault(GcRoots.BUILTINS, 0), c.name() + ": builtins");
+            for (String holder : List.of("roots table", "isolate", "global handles", "eternal handles", "handle scopes", "microtask queue",
+                    "string table", "external strings", "object caches", "builtins")) {
                 assertTrue(gc.how().containsKey(holder), c.name() + ": " + holder + " not found");
             }
         }
