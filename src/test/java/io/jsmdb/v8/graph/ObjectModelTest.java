@@ -296,4 +296,32 @@ class ObjectModelTest {
         }
         assertEquals(List.of(), off, o.core().name() + " " + ours);
     }
+
+    /**
+     * A core is hostile input: an object given with the wrong instance type or size, or an address
+     * the core lacks, yields what could be read; the model never throws and never reports a Smi.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void wrongTypesAndAddressesNeverThrow(String version) {
+        HeapFixture.Opened o = HeapFixture.get(version);
+        ObjectModel m = o.target().objectModel();
+        Obj v = obj(o, o.values());
+        long[] addrs = {o.values(), prop(o, o.values(), "arrayObjects"), prop(o, o.values(), "stringCons"), 0x1001L, 0x7ffffffff001L, v.map()};
+        EdgeVisitor check = (t, n, i, target) -> assertEquals(1, target & 3, "strong-tagged target");
+        Set<Integer> types = new java.util.TreeSet<>(List.of(-1, 0, 65535, 70000));
+        for (Obj x : walk(o).objects().values()) types.add(x.type()); // every instance type of the heap: every body rule
+        for (long a : addrs) {
+            for (int type : types) {
+                for (int size : new int[] {8, v.size(), 1 << 16}) {
+                    m.isNode(a, v.map(), type, size);
+                    m.type(a, v.map(), type, size);
+                    m.name(a, v.map(), type, size);
+                    m.selfSize(a, v.map(), type, size);
+                    m.edges(a, v.map(), type, size, check);
+                }
+            }
+        }
+    }
 }
+
