@@ -718,6 +718,16 @@ public final class Fallbacks {
             "V8 9.4-14.6 (node 16-26), from js-weak-refs.tq; not checked on a core", "js-weak-refs.tq WeakCell field order",
             m -> java.util.OptionalLong.of(24));
 
+    /**
+     * The SymbolFlags bits (name.tq) that make a symbol private as V8's heap snapshot sees it
+     * (Symbol::is_private: "private symbol" nodes). To V8 14.1 a private name (a class's #field)
+     * sets is_private and is_private_name (flags 0x11 on the heap fixture cores of node 16-25), so
+     * bit 0 says it; in V8 14.6 a private name's flags read 2 (node 26), and V8's snapshot of the
+     * fixture counts those as private too (its "symbol" total is ours less exactly them): bits 0-1.
+     */
+    static final Fallback SYMBOL_PRIVATE = gated("SYMBOL_FLAGS_PRIVATE_MASK", "1 to V8 14.1 (verified 9.4-14.1), 3 from 14.6 (verified 14.6)",
+            "name.tq SymbolFlags", split(14, 6, 1, 3));
+
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
         return List.of(JS_ARRAY_LENGTH, SCRIPT_SOURCE, SCRIPT_LINE_OFFSET, SCRIPT_COLUMN_OFFSET, SCRIPT_TYPE, SCRIPT_ID,
@@ -739,6 +749,6 @@ public final class Fallbacks {
                 SCOPE_TYPE_FUNCTION, SCOPE_INFO_RECEIVER_INFO, SCOPE_INFO_MODULE_COUNT, BUILTIN_EXIT_TARGET, BUILTIN_EXIT_ARGC, BUILTIN_EXIT_EXTRA, BUILTIN_EXIT_RECEIVER,
                 API_EXIT_TARGET, API_EXIT_ARGC, API_EXIT_ARGC_IS_SMI, API_EXIT_RECEIVER,
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
-                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN);
+                NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN, SYMBOL_PRIVATE);
     }
 }
