@@ -902,6 +902,15 @@ public final class Fallbacks {
      * 9.4-14.6): a native context's extension is its JSGlobalObject (Context::global_object()).
      */
     public static final int CONTEXT_EXTENSION_INDEX = 2;
+    /**
+     * The SymbolFlags bits (name.tq) that make a symbol private as V8's heap snapshot sees it
+     * (Symbol::is_private: "private symbol" nodes). To V8 14.1 a private name (a class's #field)
+     * sets is_private and is_private_name (flags 0x11 on the heap fixture cores of node 16-25), so
+     * bit 0 says it; in V8 14.6 a private name's flags read 2 (node 26), and V8's snapshot of the
+     * fixture counts those as private too (its "symbol" total is ours less exactly them): bits 0-1.
+     */
+    static final Fallback SYMBOL_PRIVATE = gated("SYMBOL_FLAGS_PRIVATE_MASK", "1 to V8 14.1 (verified 9.4-14.1), 3 from 14.6 (verified 14.6)",
+            "name.tq SymbolFlags", split(14, 6, 1, 3));
 
     /** Every fallback rule, for listings. */
     public static List<Fallback> all() {
@@ -926,6 +935,6 @@ public final class Fallbacks {
                 GLOBAL_DICTIONARY_PREFIX, PROPERTY_CELL_DETAILS, SCOPE_INFO_MAX_INLINED_LOCALS, HASH_TABLE_CAPACITY,
                 NAME_TO_INDEX_PREFIX, NAME_TO_INDEX_ENTRY, WEAK_CELL_TARGET, WEAK_CELL_UNREGISTER_TOKEN,
                 ISOLATE_ROOTS_TABLE, GLOBAL_HANDLES_REGULAR_NODES, GLOBAL_HANDLE_STATE_MASK, HANDLE_SCOPE_SAVED_CONTEXTS,
-                SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT);
+                SNAPSHOT_ROOT_LINKS_NATIVE_CONTEXT, SYMBOL_PRIVATE);
     }
 }

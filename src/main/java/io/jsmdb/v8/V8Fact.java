@@ -250,6 +250,8 @@ public enum V8Fact {
     JS_WEAK_REF_TARGET_OFFSET(m -> m.find(V8Fact.JS_OBJECT_HEADER_SIZE), "JSWeakRef.target"),
     WEAK_CELL_TARGET_OFFSET(Fallbacks.WEAK_CELL_TARGET, "WeakCell.target"),
     WEAK_CELL_UNREGISTER_TOKEN_OFFSET(Fallbacks.WEAK_CELL_UNREGISTER_TOKEN, "WeakCell.unregister_token"),
+    /** The SymbolFlags bits of a symbol the heap snapshot calls private (see Fallbacks.SYMBOL_PRIVATE). */
+    SYMBOL_FLAGS_PRIVATE_MASK(Fallbacks.SYMBOL_PRIVATE),
 
     // ---- stack frames (offsets from the frame pointer)
     FP_CALLER_FP_OFFSET(Fallbacks.CALLER_FP),

@@ -190,9 +190,10 @@ public final class V8ObjectModel implements ObjectModel {
         return heap.isHeapObject(s) && heap.isStringType(heap.typeOf(s)) ? heap.readString(s, STRING_NAME_LIMIT).text() : "";
     }
 
+    /** Symbol::is_private as the snapshot sees it (private names included; see V8Fact.SYMBOL_FLAGS_PRIVATE_MASK). */
     private boolean isPrivateSymbol(long sym) {
         try {
-            return heap.isPrivateSymbol(sym);
+            return (mem.readInt(sym - tag + md.get(V8Fact.SYMBOL_FLAGS_OFFSET)) & md.get(V8Fact.SYMBOL_FLAGS_PRIVATE_MASK)) != 0;
         } catch (MemoryFault e) {
             return false;
         }
