@@ -62,10 +62,20 @@ public final class HeapSnapshotDcmd implements Dcmd {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new DcmdException(Strings.escape(name) + ": no such directory: " + Strings.escape(dir.toString()));
 
+        // Written where v8.writeHeapSnapshot would write: through a symbolic link to its target;
+        // to a device or FIFO (/dev/null, a pipe) directly, as it is not a file to replace.
+        Path target = file;
+        try {
+            if (Files.isSymbolicLink(file) && Files.exists(file)) target = file.toRealPath();
+        } catch (IOException e) {
+            throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
+        }
+        boolean direct = Files.exists(target) && !Files.isRegularFile(target);
+
         HeapGraph g = graph(ctx, t);
         HeapSnapshotWriter.Format format = t.v8Version().map(v -> HeapSnapshotWriter.Format.forV8Major(v.major()))
                 .orElse(HeapSnapshotWriter.Format.forV8Major(14));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = direct ? target : target.resolveSibling(target.getFileName() + ".tmp");
         long bytes;
         boolean done = false;
         try {
@@ -75,12 +85,12 @@ public final class HeapSnapshotDcmd implements Dcmd {
                 bytes = HeapSnapshotWriter.write(g, format, new FunctionLocations(t.heap()), out, ctx::checkCancelled,
                         n -> p.update(n, total));
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!direct) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;
         } catch (IOException e) {
             throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
         } finally {
-            if (!done) {
+            if (!done && !direct) {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException e) {
