@@ -66,7 +66,13 @@ public final class HeapSnapshotDcmd implements Dcmd {
         // to a device or FIFO (/dev/null, a pipe) directly, as it is not a file to replace.
         Path target = file;
         try {
-            if (Files.isSymbolicLink(file) && Files.exists(file)) target = file.toRealPath();
+            // a dangling link too: the file is made where it points (at most 40 links, as the kernel's ELOOP)
+            for (int i = 0; Files.isSymbolicLink(target); i++) {
+                if (i == 40) throw new DcmdException(Strings.escape(name) + ": too many levels of symbolic links");
+                Path to = Files.readSymbolicLink(target);
+                Path parent = target.toAbsolutePath().getParent();
+                target = parent == null ? to : parent.resolve(to);
+            }
         } catch (IOException e) {
             throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
         }
