@@ -84,6 +84,17 @@ public final class HeapSnapshotDcmd implements Dcmd {
         Path tmp = direct ? target : target.resolveSibling(target.getFileName() + ".tmp");
         long bytes;
         boolean done = false;
+        // Ctrl-C in a batch run (or SIGTERM) ends the JVM rather than the command: the hook removes
+        // the partial file then; an interactive Ctrl-C cancels the command and the finally below does
+        final Path partial = tmp;
+        Thread cleanup = new Thread(() -> {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // the process is ending; nothing else to do
+            }
+        }, "jsmdb-heapsnapshot-cleanup");
+        if (!direct) Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             try (Progress p = ctx.out().progress("writing " + name);
                  OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -96,6 +107,13 @@ public final class HeapSnapshotDcmd implements Dcmd {
         } catch (IOException e) {
             throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
         } finally {
+            if (!direct) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook removes the file
+                }
+            }
             if (!done && !direct) {
                 try {
                     Files.deleteIfExists(tmp);
