@@ -169,7 +169,9 @@ class HeapSnapshotTest {
 
     private static synchronized void record(TestCore tc, String what, String text) {
         Path out = Path.of(System.getProperty("user.dir"), "target", "heapsnapshot.tsv");
-        String line = String.join("\t", tc.version(), tc.fixture() + "-" + tc.kind(), what, text) + "\n";
+        StringBuilder clean = new StringBuilder(); // names from the heap may hold tabs and line breaks
+        text.codePoints().forEach(c -> clean.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : Character.toString(c)));
+        String line = String.join("\t", tc.version(), tc.fixture() + "-" + tc.kind(), what, clean.toString()) + "\n";
         try {
             Files.writeString(out, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
