@@ -62,12 +62,39 @@ public final class HeapSnapshotDcmd implements Dcmd {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new DcmdException(Strings.escape(name) + ": no such directory: " + Strings.escape(dir.toString()));
 
+        // Written where v8.writeHeapSnapshot would write: through a symbolic link to its target;
+        // to a device or FIFO (/dev/null, a pipe) directly, as it is not a file to replace.
+        Path target = file;
+        try {
+            // a dangling link too: the file is made where it points (at most 40 links, as the kernel's ELOOP)
+            for (int i = 0; Files.isSymbolicLink(target); i++) {
+                if (i == 40) throw new DcmdException(Strings.escape(name) + ": too many levels of symbolic links");
+                Path to = Files.readSymbolicLink(target);
+                Path parent = target.toAbsolutePath().getParent();
+                target = parent == null ? to : parent.resolve(to);
+            }
+        } catch (IOException e) {
+            throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
+        }
+        boolean direct = Files.exists(target) && !Files.isRegularFile(target);
+
         HeapGraph g = graph(ctx, t);
         HeapSnapshotWriter.Format format = t.v8Version().map(v -> HeapSnapshotWriter.Format.forV8Major(v.major()))
                 .orElse(HeapSnapshotWriter.Format.forV8Major(14));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = direct ? target : target.resolveSibling(target.getFileName() + ".tmp");
         long bytes;
         boolean done = false;
+        // Ctrl-C in a batch run (or SIGTERM) ends the JVM rather than the command: the hook removes
+        // the partial file then; an interactive Ctrl-C cancels the command and the finally below does
+        final Path partial = tmp;
+        Thread cleanup = new Thread(() -> {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // the process is ending; nothing else to do
+            }
+        }, "jsmdb-heapsnapshot-cleanup");
+        if (!direct) Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             try (Progress p = ctx.out().progress("writing " + name);
                  OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -75,12 +102,19 @@ public final class HeapSnapshotDcmd implements Dcmd {
                 bytes = HeapSnapshotWriter.write(g, format, new FunctionLocations(t.heap()), out, ctx::checkCancelled,
                         n -> p.update(n, total));
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!direct) Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;
         } catch (IOException e) {
             throw new DcmdException("cannot write " + Strings.escape(name) + ": " + ioReason(e), e);
         } finally {
-            if (!done) {
+            if (!direct) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook removes the file
+                }
+            }
+            if (!done && !direct) {
                 try {
                     Files.deleteIfExists(tmp);
                 } catch (IOException e) {

@@ -301,10 +301,9 @@ public final class NodeTarget implements AutoCloseable {
             io.jsmdb.v8.graph.ObjectModel model = objectModel();
             io.jsmdb.v8.graph.RootSource roots = gcRoots();
             // the tagger names unnamed arrays after their first reference, as V8's snapshot does
-            // (V8ObjectModel::arrayTag once the model is merged)
             io.jsmdb.v8.graph.CsrHeapGraph g = io.jsmdb.v8.graph.HeapGraphBuilder.build(
                     io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()), metadata.heapObjectTag(), model,
-                    io.jsmdb.v8.graph.HeapGraphBuilder.Tagger.NONE, roots, GRAPH_THREADS, cancel, progress);
+                    io.jsmdb.v8.graph.V8ObjectModel::arrayTag, roots, GRAPH_THREADS, cancel, progress);
             synchronized (this) {
                 heapGraph = g;
             }
