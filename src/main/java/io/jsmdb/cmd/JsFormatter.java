@@ -5,6 +5,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Strings;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -316,7 +317,7 @@ final class JsFormatter {
     }
 
     private String formatString(long v) {
-        V8Heap.JsString s = heap.readString(v, maxChars);
+        V8Strings.JsString s = heap.strings().readString(v, maxChars);
         String text = s.text();
         String trailer = "";
         if (s.truncated()) {
@@ -346,8 +347,8 @@ final class JsFormatter {
     }
 
     private String symbolText(long sym) {
-        Optional<V8Heap.JsString> d = heap.symbolDescription(sym, maxChars);
-        return "Symbol(" + d.map(V8Heap.JsString::text).orElse("") + ")";
+        Optional<V8Strings.JsString> d = heap.strings().symbolDescription(sym, maxChars);
+        return "Symbol(" + d.map(V8Strings.JsString::text).orElse("") + ")";
     }
 
     private String primitive(long v, JsKind k) {
@@ -470,7 +471,7 @@ final class JsFormatter {
                     privates.add(p);
                     continue;
                 }
-                if (p.symbol() && heap.isPrivateSymbol(p.key())) continue;
+                if (p.symbol() && heap.strings().isPrivateSymbol(p.key())) continue;
                 if (!p.enumerable()) continue;
                 if (p.symbol()) symbols.add(new Key(p.name(), true, -1, p, null));
                 else keys.add(new Key(p.name(), false, -1, p, null));
@@ -737,7 +738,7 @@ final class JsFormatter {
             Optional<V8Heap.Property> n = own(fn, "name");
             if (n.isPresent() && !n.get().accessor()) {
                 long v = n.get().value();
-                return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.readString(v, 1024).text() : "");
+                return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.strings().readString(v, 1024).text() : "");
             }
             JsKind k = heap.kindOf(fn);
             if (k == JsKind.BOUND_FUNCTION) {
@@ -829,7 +830,7 @@ final class JsFormatter {
     private String toStringTag(long obj, JsKind k) {
         try {
             for (V8Heap.Property p : allProps(obj, V8Heap.MAX_PROPERTY_NAMES)) {
-                if (!p.symbol() || heap.isPrivateSymbol(p.key()) || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
+                if (!p.symbol() || heap.strings().isPrivateSymbol(p.key()) || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
                 if (p.enumerable()) return "";
                 return tagValue(p, obj, k);
             }
@@ -858,7 +859,7 @@ final class JsFormatter {
     private String tagValue(V8Heap.Property p, long obj, JsKind k) {
         if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
         long v = p.value();
-        return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.readString(v, 1024).text(), false) : "";
+        return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.strings().readString(v, 1024).text(), false) : "";
     }
 
     // ================================================================ functions, boxed primitives, errors
@@ -944,7 +945,7 @@ final class JsFormatter {
 
     private Optional<String> stringValue(long v) {
         try {
-            if (v != 0 && heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING) return Optional.of(heap.readString(v, maxChars).text());
+            if (v != 0 && heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING) return Optional.of(heap.strings().readString(v, maxChars).text());
         } catch (MemoryFault | HeapException e) {
             return Optional.empty();
         }
@@ -976,7 +977,7 @@ final class JsFormatter {
         String stack;
         Optional<V8Heap.Property> ownStack = own(err, "stack");
         if (info.stack().isPresent()) {
-            stack = heap.readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
+            stack = heap.strings().readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
         } else if (ownStack.isPresent() && !ownStack.get().accessor() && !isTruthyString(ownStack.get().value())) {
             stack = errorToString(err); // error.stack = undefined (or another falsy value)
         } else if (info.stackFrames() >= 0) {
@@ -1172,7 +1173,7 @@ final class JsFormatter {
 
     /** A private class field, as DevTools shows it: "#name: value". */
     private String formatPrivate(V8Heap.Property p, int recurseTimes) {
-        String name = heap.symbolDescription(p.key(), 1024).map(V8Heap.JsString::text).orElse("#?");
+        String name = heap.strings().symbolDescription(p.key(), 1024).map(V8Strings.JsString::text).orElse("#?");
         indentationLvl += 2;
         String str = formatValue(p.value(), recurseTimes, false);
         indentationLvl -= 2;
@@ -1436,7 +1437,7 @@ final class JsFormatter {
             if (privateName) {
                 if (q.symbol() && heap.isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
             } else if (symbol) {
-                if (q.symbol() && !heap.isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
+                if (q.symbol() && !heap.strings().isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
             } else if (!q.symbol() && q.name().equals(name)) {
                 return q.value();
             }

@@ -10,6 +10,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Strings;
 import java.util.List;
 
 /** Prints frames in mdb_v8's ::jsstack / ::jsframe form; shared by those dcmds. */
@@ -151,7 +152,7 @@ final class JsFramePrinter {
                 case FALSE: return "false";
                 case HOLE: return "<hole>";
                 case STRING: {
-                    V8Heap.JsString str = heap.readString(value, 80);
+                    V8Strings.JsString str = heap.strings().readString(value, 80);
                     return "\"" + str.text() + (str.truncated() ? "...\"" : "\"");
                 }
                 case HEAP_NUMBER: return String.format("0x%x (HeapNumber: %s)", value, JsNumbers.format(heap.numberValue(value)));

@@ -6,7 +6,6 @@ import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,10 +41,6 @@ public final class V8Heap {
         return key.cast(attachments.computeIfAbsent(key, k -> make.get()));
     }
 
-    /** String::kMaxLength on 64-bit (2^29 - 24). A longer length is corrupt. */
-    public static final int MAX_STRING_LENGTH = (1 << 29) - 24;
-    /** Most cons/sliced/thin nodes visited for one string. */
-    public static final int MAX_STRING_NODES = 1 << 20;
     /** Most back pointers followed from a map to its constructor. */
     public static final int MAX_BACK_POINTERS = 4096;
     /** Most prototypes followed. */
@@ -64,9 +59,11 @@ public final class V8Heap {
     private final ConcurrentHashMap<Long, MapInfo> maps = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Optional<String>> ctorNames = new ConcurrentHashMap<>();
 
-    // tagging
-    private final long tagMask, tag, smiMask, smiTagValue;
-    private final int smiShift, ptr;
+    // tagging (tag and ptr are read by the families)
+    private final long tagMask, smiMask, smiTagValue;
+    final long tag;
+    private final int smiShift;
+    final int ptr;
     // map
     private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
     private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
@@ -78,6 +75,9 @@ public final class V8Heap {
             tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor, tAccessorPair,
             tAccessorInfo;
     private final int[] tUncompiled;
+
+    // the families (see their class comments); made last in the constructor, they read this heap's facts
+    private final V8Strings strings;
 
     public V8Heap(AddressSpace mem, V8Metadata md) {
         this.mem = mem;
@@ -152,6 +152,7 @@ public final class V8Heap {
         tFunctionLast = md.lastJSFunctionType();
         tUncompiled = new int[] {t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE"),
                 t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE")};
+        strings = new V8Strings(this);
     }
 
     private int t(String name) {
@@ -161,6 +162,9 @@ public final class V8Heap {
 
     public AddressSpace memory() { return mem; }
     public V8Metadata metadata() { return md; }
+
+    /** Strings and symbols: text of every representation, lengths, symbol descriptions. */
+    public V8Strings strings() { return strings; }
 
     // ================================================================ tagging
 
@@ -177,10 +181,10 @@ public final class V8Heap {
     /** The tagged word of the field at byte offset off of heap object obj. */
     public long field(long obj, int off) { return mem.readLong(obj - tag + off); }
 
-    private int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
-    private int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
-    private int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
-    private int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
+    int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
+    int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
+    int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
+    int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
 
     /** A Smi field's value; HeapException if the word is not a Smi. */
     public long smiField(long obj, int off, String what) {
@@ -351,7 +355,7 @@ public final class V8Heap {
     }
 
     /** True if obj is a heap object with a valid map of instance type type. Never throws. */
-    private boolean hasType(long obj, int type) {
+    boolean hasType(long obj, int type) {
         try {
             return isHeapObject(obj) && typeOf(obj) == type;
         } catch (MemoryFault | HeapException e) {
@@ -359,7 +363,7 @@ public final class V8Heap {
         }
     }
 
-    private boolean isUndefinedOrHole(long tagged) {
+    boolean isUndefinedOrHole(long tagged) {
         try {
             if (!isHeapObject(tagged)) return false;
             JsKind k = kindOf(tagged);
@@ -376,7 +380,7 @@ public final class V8Heap {
         return mem.readDouble(tagged - tag + md.heapNumberValueOffset());
     }
 
-    private boolean isNumber(long tagged) {
+    boolean isNumber(long tagged) {
         return isSmi(tagged) || (isHeapObject(tagged) && typeOf(tagged) == tHeapNumber);
     }
 
@@ -398,116 +402,13 @@ public final class V8Heap {
         return negative ? v.negate() : v;
     }
 
-    /** A Symbol's description: a string, or empty for Symbol(). */
-    public Optional<JsString> symbolDescription(long sym, int maxChars) {
-        long d = field(sym, md.symbolNameOffset());
-        if (isHeapObject(d) && isStringType(typeOf(d))) return Optional.of(readString(d, maxChars));
-        return Optional.empty();
-    }
 
-    /** Private symbols (V8's internal property keys) are hidden from JavaScript. */
-    public boolean isPrivateSymbol(long sym) {
-        return (i32(sym, md.get(V8Fact.SYMBOL_FLAGS_OFFSET)) & 1) != 0;
-    }
 
-    // ================================================================ strings
 
-    /** A string's text, maybe cut: {@code length} is the full length. */
-    public record JsString(String text, int length, boolean truncated) {}
 
-    /** The length of a string object (validated against String::kMaxLength). */
-    public int stringLength(long s) {
-        int len = i32(s, md.stringLengthOffset());
-        if (len < 0 || len > MAX_STRING_LENGTH) {
-            throw new HeapException(s, String.format("string 0x%x has an absurd length %d", s, len));
-        }
-        return len;
-    }
 
-    /**
-     * Reads at most maxChars characters of a string of any representation (sequential, cons,
-     * sliced, thin, external; one- or two-byte), without recursion: cons trees of any depth are
-     * walked with an explicit, bounded stack.
-     */
-    public JsString readString(long s, int maxChars) {
-        int type = typeOf(s);
-        if (!isStringType(type)) throw new HeapException(s, String.format("0x%x is not a string (%s)", s, typeName(type)));
-        int total = stringLength(s);
-        int want = Math.min(total, Math.max(0, maxChars));
-        StringBuilder out = new StringBuilder(Math.min(want, 1 << 16));
-        ArrayDeque<long[]> stack = new ArrayDeque<>();
-        stack.push(new long[] {s, 0, want});
-        int nodes = 0;
-        int repMask = md.stringRepresentationMask();
-        while (!stack.isEmpty() && out.length() < want) {
-            if (++nodes > MAX_STRING_NODES) throw new HeapException(s, String.format("string 0x%x has more than %d parts", s, MAX_STRING_NODES));
-            long[] e = stack.pop();
-            long p = e[0];
-            int from = (int) e[1], to = (int) e[2];
-            if (from >= to) continue;
-            int pt = typeOf(p);
-            if (!isStringType(pt)) throw new HeapException(p, String.format("part 0x%x of string 0x%x is not a string", p, s));
-            int plen = stringLength(p);
-            if (to > plen) throw new HeapException(p, String.format("string 0x%x: part 0x%x is shorter (%d) than its parent says", s, p, plen));
-            boolean oneByte = md.isOneByteString(pt);
-            int rep = pt & repMask;
-            if (rep == md.seqStringTag()) {
-                int off = oneByte ? md.seqOneByteCharsOffset() : md.seqTwoByteCharsOffset();
-                appendChars(out, p - tag + off, from, to, oneByte);
-            } else if (rep == md.consStringTag()) {
-                long first = field(p, md.consStringFirstOffset());
-                long second = field(p, md.consStringSecondOffset());
-                int flen = stringLength(first);
-                if (to > flen) stack.push(new long[] {second, Math.max(0, from - flen), to - flen});
-                if (from < flen) stack.push(new long[] {first, from, Math.min(to, flen)});
-            } else if (rep == md.slicedStringTag()) {
-                long parent = field(p, md.slicedStringParentOffset());
-                long off = smiField(p, md.slicedStringOffsetOffset(), "sliced string offset");
-                if (off < 0 || off > MAX_STRING_LENGTH) throw new HeapException(p, "sliced string with an absurd offset " + off);
-                stack.push(new long[] {parent, from + off, to + off});
-            } else if (rep == md.thinStringTag()) {
-                stack.push(new long[] {field(p, md.thinStringActualOffset()), from, to});
-            } else if (rep == md.externalStringTag()) {
-                long data = field(p, md.externalStringResourceDataOffset());
-                if (data == 0 || (pt & 0x10) != 0) {
-                    throw new HeapException(p, String.format("external string 0x%x keeps no cached data pointer", p));
-                }
-                appendChars(out, data, from, to, oneByte);
-            } else {
-                throw new HeapException(p, String.format("string 0x%x has an unknown representation %d", p, rep));
-            }
-            if (out.length() > want) out.setLength(want);
-        }
-        return new JsString(out.toString(), total, want < total);
-    }
 
-    private void appendChars(StringBuilder out, long addr, int from, int to, boolean oneByte) {
-        int n = to - from;
-        final int chunk = 1 << 16;
-        for (int done = 0; done < n; done += chunk) {
-            int m = Math.min(chunk, n - done);
-            if (oneByte) {
-                byte[] b = mem.readBytes(addr + from + done, m);
-                for (byte x : b) out.append((char) (x & 0xff));
-            } else {
-                byte[] b = mem.readBytes(addr + 2L * (from + done), 2 * m);
-                for (int i = 0; i < m; i++) out.append((char) ((b[2 * i] & 0xff) | ((b[2 * i + 1] & 0xff) << 8)));
-            }
-        }
-    }
 
-    /** A short string (names, keys) whole, or HeapException. */
-    public String stringValue(long s, int maxChars) {
-        return readString(s, maxChars).text();
-    }
-
-    private boolean isString(long tagged) {
-        try {
-            return isHeapObject(tagged) && isStringType(typeOf(tagged));
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
-    }
 
     // ================================================================ constructors
 
@@ -664,7 +565,7 @@ public final class V8Heap {
             } else {
                 value = field(descs, base + md.propDescValue() * ptr);
             }
-            if (!includePrivate && isSymbolKey(key) && isPrivateSymbol(key)) continue;
+            if (!includePrivate && isSymbolKey(key) && strings.isPrivateSymbol(key)) continue;
             out.add(new Property(name, key, value, isSymbolKey(key), accessor, enumerable(details)));
         }
         return out;
@@ -728,8 +629,8 @@ public final class V8Heap {
         try {
             if (!isSymbolKey(key)) return false;
             boolean flagsKnown = md.version().map(v -> v.major() < 14).orElse(true);
-            if (flagsKnown && !isPrivateSymbol(key)) return false;
-            Optional<JsString> d = symbolDescription(key, 256);
+            if (flagsKnown && !strings.isPrivateSymbol(key)) return false;
+            Optional<V8Strings.JsString> d = strings.symbolDescription(key, 256);
             return d.isPresent() && d.get().text().startsWith("#");
         } catch (MemoryFault | HeapException e) {
             return false;
@@ -737,7 +638,7 @@ public final class V8Heap {
     }
 
     private boolean isPrivateKey(long key) {
-        return isSymbolKey(key) && isPrivateSymbol(key);
+        return isSymbolKey(key) && strings.isPrivateSymbol(key);
     }
 
     private int propertyArrayLength(long props) {
@@ -759,9 +660,9 @@ public final class V8Heap {
         try {
             if (isSmi(key)) return Long.toString(smiValue(key));
             int kt = typeOf(key);
-            if (isStringType(kt)) return readString(key, 1024).text();
+            if (isStringType(kt)) return strings.readString(key, 1024).text();
             if (kt == tSymbol) {
-                return "Symbol(" + symbolDescription(key, 256).map(JsString::text).orElse("") + ")";
+                return "Symbol(" + strings.symbolDescription(key, 256).map(V8Strings.JsString::text).orElse("") + ")";
             }
             if (kt == tHeapNumber) return JsNumbers.format(numberValue(key));
         } catch (MemoryFault | HeapException e) {
@@ -879,7 +780,7 @@ public final class V8Heap {
     /** An own property keyed by a private symbol whose description is name (e.g. "error_stack_symbol"). */
     public OptionalLong privateSymbolProperty(long obj, String name) {
         for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
-            if (p.symbol() && p.name().equals("Symbol(" + name + ")") && isPrivateSymbol(p.key())) return OptionalLong.of(p.value());
+            if (p.symbol() && p.name().equals("Symbol(" + name + ")") && strings.isPrivateSymbol(p.key())) return OptionalLong.of(p.value());
         }
         return OptionalLong.empty();
     }
@@ -1032,10 +933,10 @@ public final class V8Heap {
     /** SharedFunctionInfo::Name: the name string, or the function name kept in its ScopeInfo. */
     public String sfiName(long sfi) {
         long v = field(sfi, md.sfiNameOrScopeInfoOffset());
-        if (isString(v)) return readString(v, 1024).text();
+        if (strings.isString(v)) return strings.readString(v, 1024).text();
         if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
             ScopeLayout sl = scopeLayout(v);
-            if (sl != null && isString(sl.functionName)) return readString(sl.functionName, 1024).text();
+            if (sl != null && strings.isString(sl.functionName)) return strings.readString(sl.functionName, 1024).text();
         }
         return "";
     }
@@ -1046,10 +947,10 @@ public final class V8Heap {
             long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
             if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
                 long n = field(data, md.get(V8Fact.UNCOMPILED_DATA_INFERRED_NAME_OFFSET));
-                if (isString(n)) return readString(n, 1024).text();
+                if (strings.isString(n)) return strings.readString(n, 1024).text();
             }
             ScopeLayout sl = scopeLayoutOf(sfi);
-            if (sl != null && isString(sl.inferredName)) return readString(sl.inferredName, 1024).text();
+            if (sl != null && strings.isString(sl.inferredName)) return strings.readString(sl.inferredName, 1024).text();
         } catch (MemoryFault | HeapException e) {
             return "";
         }
@@ -1236,15 +1137,15 @@ public final class V8Heap {
     /** A Script's name (file name or URL); empty when it has none (eval code, new Function). */
     public Optional<String> scriptName(long script) {
         long sn = field(script, md.scriptNameOffset());
-        if (!isString(sn)) return Optional.empty();
-        String s = readString(sn, 4096).text();
+        if (!strings.isString(sn)) return Optional.empty();
+        String s = strings.readString(sn, 4096).text();
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
     /** A Script's source text, at most maxChars; empty when it is not a string. */
-    public Optional<JsString> scriptSource(long script, int maxChars) {
+    public Optional<V8Strings.JsString> scriptSource(long script, int maxChars) {
         long src = field(script, md.scriptSourceOffset());
-        return isString(src) ? Optional.of(readString(src, maxChars)) : Optional.empty();
+        return strings.isString(src) ? Optional.of(strings.readString(src, maxChars)) : Optional.empty();
     }
 
     /** Where eval code came from: the SharedFunctionInfo that called eval, and the call's position (-1 if unknown). */
@@ -1289,7 +1190,7 @@ public final class V8Heap {
         }
         if (line < 0) {
             if (pos > 64 << 20) return null;
-            Optional<JsString> src = scriptSource(script, pos);
+            Optional<V8Strings.JsString> src = scriptSource(script, pos);
             if (src.isEmpty() || pos > src.get().length()) return null;
             String text = src.get().text();
             line = 0;
@@ -1318,7 +1219,7 @@ public final class V8Heap {
      */
     public List<String[]> sourceLines(long script, int from, int to) {
         List<String[]> out = new ArrayList<>();
-        Optional<JsString> src = scriptSource(script, 64 << 20);
+        Optional<V8Strings.JsString> src = scriptSource(script, 64 << 20);
         if (src.isEmpty()) return out;
         String text = src.get().text();
         long lineOffset = smiOr(field(script, md.scriptLineOffsetOffset()), 0);
@@ -1387,7 +1288,7 @@ public final class V8Heap {
             long nameObj = names[i];
             String name;
             try {
-                name = isString(nameObj) ? readString(nameObj, 256).text() : null;
+                name = strings.isString(nameObj) ? strings.readString(nameObj, 256).text() : null;
             } catch (HeapException | MemoryFault e) {
                 name = null; // one corrupted name does not hide the other variables
             }
@@ -1417,7 +1318,7 @@ public final class V8Heap {
         for (long e = 0; e < capacity; e++) {
             long at = hdr + (start + e * entrySize) * ptr;
             long key = field(table, (int) at);
-            if (!isString(key)) continue; // undefined (empty) or the hole (deleted)
+            if (!strings.isString(key)) continue; // undefined (empty) or the hole (deleted)
             long index = field(table, (int) at + ptr);
             if (!isSmi(index)) continue;
             long i = smiValue(index);
@@ -1458,7 +1359,7 @@ public final class V8Heap {
 
     public RegExpInfo regExp(long obj, int maxChars) {
         long src = field(obj, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET));
-        String source = isString(src) ? readString(src, maxChars).text() : "?";
+        String source = strings.isString(src) ? strings.readString(src, maxChars).text() : "?";
         long fw = field(obj, md.get(V8Fact.JS_REGEXP_FLAGS_OFFSET));
         StringBuilder f = new StringBuilder();
         if (isSmi(fw)) {
@@ -1631,17 +1532,17 @@ public final class V8Heap {
         OptionalLong stack = OptionalLong.empty();
         int frames = -1;
         OptionalLong st = ownDataProperty(obj, "stack");
-        if (st.isPresent() && isString(st.getAsLong())) stack = st;
+        if (st.isPresent() && strings.isString(st.getAsLong())) stack = st;
         if (stack.isEmpty()) {
             for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
-                if (!p.symbol() || !isPrivateSymbol(p.key())) continue;
+                if (!p.symbol() || !strings.isPrivateSymbol(p.key())) continue;
                 long v = p.value();
                 long f = v;
-                if (isHeapObject(v) && !isString(v) && typeOf(v) != tFixedArray && !isJSObjectType(typeOf(v))) {
+                if (isHeapObject(v) && !strings.isString(v) && typeOf(v) != tFixedArray && !isJSObjectType(typeOf(v))) {
                     f = field(v, ptr); // ErrorStackData { call_site_infos_or_formatted_stack, ... }
                 }
-                if (isString(f)) {
-                    String text = readString(f, 256).text();
+                if (strings.isString(f)) {
+                    String text = strings.readString(f, 256).text();
                     if (text.contains("\n    at ") || text.endsWith("\n")) {
                         stack = OptionalLong.of(f);
                         break;

@@ -58,7 +58,7 @@ public final class HeapFixture {
             if (heap.ownDataProperty(obj, "smi").orElse(0) != (42L << t.metadata().smiShift())) return false;
             var m = heap.ownDataProperty(obj, "marker");
             if (m.isEmpty() || heap.kindOf(m.getAsLong()) != JsKind.STRING) return false;
-            V8Heap.JsString s = heap.readString(m.getAsLong(), marker.length() + 1);
+            V8Strings.JsString s = heap.strings().readString(m.getAsLong(), marker.length() + 1);
             return !s.truncated() && s.text().equals(marker);
         } catch (MemoryFault | HeapException e) {
             return false;

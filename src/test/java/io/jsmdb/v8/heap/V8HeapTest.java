@@ -81,15 +81,15 @@ class V8HeapTest {
         assertEquals(JsKind.FALSE, h.kindOf(field(o, "no")));
         assertEquals(BigInteger.TWO.pow(200), h.bigIntValue(field(o, "bigintBig"), 100));
         assertEquals(BigInteger.TWO.pow(70).negate().subtract(BigInteger.ONE), h.bigIntValue(field(o, "bigintNegative"), 100));
-        assertEquals("desc", h.symbolDescription(field(o, "symbol"), 100).orElseThrow().text());
+        assertEquals("desc", h.strings().symbolDescription(field(o, "symbol"), 100).orElseThrow().text());
         Map<String, Object> vals = values(o);
         for (Map.Entry<String, Object> e : vals.entrySet()) {
             Map<String, Object> d = (Map<String, Object>) e.getValue();
             if (!"string".equals(d.get("kind"))) continue;
             long s = field(o, e.getKey());
             int length = ((Number) d.get("length")).intValue();
-            assertEquals(length, h.stringLength(s), e.getKey());
-            V8Heap.JsString js = h.readString(s, 1 << 22);
+            assertEquals(length, h.strings().stringLength(s), e.getKey());
+            V8Strings.JsString js = h.strings().readString(s, 1 << 22);
             assertFalse(js.truncated(), e.getKey());
             if (d.containsKey("value")) {
                 assertEquals(d.get("value"), js.text(), o.core().name() + " " + e.getKey());
@@ -98,7 +98,7 @@ class V8HeapTest {
                 assertEquals(pattern.repeat(length / pattern.length() + 1).substring(0, length), js.text(), e.getKey());
             }
         }
-        V8Heap.JsString cut = h.readString(field(o, "stringDeepCons"), 10);
+        V8Strings.JsString cut = h.strings().readString(field(o, "stringDeepCons"), 10);
         assertEquals("deep012345", cut.text());
         assertTrue(cut.truncated());
     }
@@ -153,8 +153,8 @@ class V8HeapTest {
         Map<String, Object> err = (Map<String, Object>) values(o).get("errorStackRead");
         V8Heap.ErrorInfo read = h.error(field(o, "errorStackRead"));
         assertTrue(read.stack().isPresent(), o.core().name() + ": no formatted stack");
-        assertEquals(err.get("stack"), h.readString(read.stack().getAsLong(), 1 << 16).text());
-        assertEquals("jsmdb error with its stack read", h.readString(read.message().orElseThrow(), 100).text());
+        assertEquals(err.get("stack"), h.strings().readString(read.stack().getAsLong(), 1 << 16).text());
+        assertEquals("jsmdb error with its stack read", h.strings().readString(read.message().orElseThrow(), 100).text());
         V8Heap.ErrorInfo unread = h.error(field(o, "error"));
         assertTrue(unread.stack().isEmpty() && unread.stackFrames() > 0, o.core().name() + ": " + unread);
 
@@ -177,7 +177,7 @@ class V8HeapTest {
         }
 
         // the marker HeapFixture found the instance by
-        assertEquals(o.core().oracle().get("valuesMarker"), h.readString(field(o, "marker"), 100).text());
+        assertEquals(o.core().oracle().get("valuesMarker"), h.strings().readString(field(o, "marker"), 100).text());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,7 +189,7 @@ class V8HeapTest {
         // the same memory, with the string's length field made absurd
         long lengthAt = h.untag(s) + o.target().metadata().stringLengthOffset();
         V8Heap bad = new V8Heap(new PatchedMemory(o.target().core(), lengthAt, 0x7ffffff0), o.target().metadata());
-        HeapException e = assertThrows(HeapException.class, () -> bad.readString(s, 100));
+        HeapException e = assertThrows(HeapException.class, () -> bad.strings().readString(s, 100));
         assertTrue(e.getMessage().contains("absurd length"), e.getMessage());
         // a map word pointing at a non-map
         long mapAt = h.untag(o.values());
