@@ -5,6 +5,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Properties;
 import io.jsmdb.v8.heap.V8Strings;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -438,36 +439,36 @@ final class JsFormatter {
     }
 
     /** One key to print: a named property (string or symbol key) or an element (index). */
-    private record Key(String name, boolean symbol, long index, V8Heap.Property prop, V8Heap.Element element) {
+    private record Key(String name, boolean symbol, long index, V8Properties.Property prop, V8Properties.Element element) {
         boolean isIndex() { return prop == null; }
     }
 
     /** An object's own keys as util.inspect lists them, and the private fields jsmdb adds. */
-    private record Keys(List<Key> keys, List<V8Heap.Property> privates, String more) {}
+    private record Keys(List<Key> keys, List<V8Properties.Property> privates, String more) {}
 
     private Keys keysOf(long holder, boolean withIndices, boolean strings) {
         List<Key> keys = new ArrayList<>();
         List<Key> symbols = new ArrayList<>();
-        List<V8Heap.Property> privates = new ArrayList<>();
+        List<V8Properties.Property> privates = new ArrayList<>();
         String more = null;
         if (withIndices) {
-            V8Heap.Elements el = heap.elements(holder, maxProperties);
-            for (V8Heap.Element e : el.items()) {
-                if (e.type() == V8Heap.Element.Type.HOLE) continue;
+            V8Properties.Elements el = heap.properties().elements(holder, maxProperties);
+            for (V8Properties.Element e : el.items()) {
+                if (e.type() == V8Properties.Element.Type.HOLE) continue;
                 keys.add(new Key(Long.toString(e.index()), false, e.index(), null, e));
             }
             if (el.truncated()) more = "... more elements (limit " + maxProperties + ")";
         }
         if (strings) {
             // one more than shown, to know whether to say so; -l 2147483647 must not overflow to none
-            List<V8Heap.Property> props = allProps(holder, (int) Math.min(Integer.MAX_VALUE, (long) maxProperties + 1));
+            List<V8Properties.Property> props = allProps(holder, (int) Math.min(Integer.MAX_VALUE, (long) maxProperties + 1));
             int n = 0;
-            for (V8Heap.Property p : props) {
+            for (V8Properties.Property p : props) {
                 if (n++ >= maxProperties) {
                     more = "... more properties (limit " + maxProperties + ")";
                     break;
                 }
-                if (p.symbol() && heap.isPrivateName(p.key())) {
+                if (p.symbol() && heap.properties().isPrivateName(p.key())) {
                     privates.add(p);
                     continue;
                 }
@@ -504,7 +505,7 @@ final class JsFormatter {
 
         switch (k) {
             case ARRAY -> {
-                V8Heap.Elements el = arrayElements(h);
+                V8Properties.Elements el = arrayElements(h);
                 long len = el == null ? 0 : el.length();
                 String prefix = (!"Array".equals(constructor) || !tag.isEmpty()) ? prefix(constructor, tag, "Array", "(" + len + ")") : "";
                 keys = keysOf(h, false, true);
@@ -615,7 +616,7 @@ final class JsFormatter {
             }
         }
         for (Key key : keys.keys) output.add(formatProperty(key, recurseTimes, extrasType));
-        for (V8Heap.Property p : keys.privates) output.add(formatPrivate(p, recurseTimes));
+        for (V8Properties.Property p : keys.privates) output.add(formatPrivate(p, recurseTimes));
         if (keys.more != null) output.add(keys.more);
         Integer ref = circular.get(v);
         if (ref != null) base = base.isEmpty() ? "<ref *" + ref + ">" : "<ref *" + ref + "> " + base;
@@ -703,7 +704,7 @@ final class JsFormatter {
     /** The object whose own properties (private keys included) were read last, and how many were asked for. */
     private long propsOf;
     private int propsMax;
-    private List<V8Heap.Property> propsRead;
+    private List<V8Properties.Property> propsRead;
 
     /**
      * Own properties of obj, private keys included, at least max of them when it has them.
@@ -711,18 +712,18 @@ final class JsFormatter {
      * Symbol.toStringTag lookup and the keys shown read a dictionary-mode object once, not
      * three times (each read scans its whole dictionary).
      */
-    private List<V8Heap.Property> allProps(long obj, int max) {
-        int want = Math.max(max, V8Heap.MAX_PROPERTY_NAMES);
+    private List<V8Properties.Property> allProps(long obj, int max) {
+        int want = Math.max(max, V8Properties.MAX_PROPERTY_NAMES);
         if (propsRead != null && propsOf == obj && propsMax >= want) return propsRead;
-        propsRead = heap.properties(obj, want, true);
+        propsRead = heap.properties().properties(obj, want, true);
         propsOf = obj;
         propsMax = want;
         return propsRead;
     }
 
     /** An own property (data or accessor) of obj named name (a string key). */
-    private Optional<V8Heap.Property> own(long obj, String name) {
-        for (V8Heap.Property p : allProps(obj, V8Heap.MAX_PROPERTY_NAMES)) {
+    private Optional<V8Properties.Property> own(long obj, String name) {
+        for (V8Properties.Property p : allProps(obj, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.symbol() && p.name().equals(name)) return Optional.of(p);
         }
         return Optional.empty();
@@ -735,7 +736,7 @@ final class JsFormatter {
     private String functionName(long fn) {
         StringBuilder bound = new StringBuilder();
         for (int i = 0; i < MAX_CHAIN; i++) { // a bound function's target may be bound too (never a cycle, unless the core lies)
-            Optional<V8Heap.Property> n = own(fn, "name");
+            Optional<V8Properties.Property> n = own(fn, "name");
             if (n.isPresent() && !n.get().accessor()) {
                 long v = n.get().value();
                 return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.strings().readString(v, 1024).text() : "");
@@ -796,7 +797,7 @@ final class JsFormatter {
             for (long p = protoOf(obj); isObject(p) && chain.size() < MAX_CHAIN; p = protoOf(p)) chain.add(p);
             long o = obj;
             for (int i = 0; i <= chain.size(); i++) {
-                Optional<V8Heap.Property> c = own(o, "constructor");
+                Optional<V8Properties.Property> c = own(o, "constructor");
                 if (c.isPresent() && !c.get().accessor()) {
                     long fn = c.get().value();
                     if (heap.isHeapObject(fn) && (heap.kindOf(fn) == JsKind.FUNCTION || heap.kindOf(fn) == JsKind.BOUND_FUNCTION)) {
@@ -829,7 +830,7 @@ final class JsFormatter {
      */
     private String toStringTag(long obj, JsKind k) {
         try {
-            for (V8Heap.Property p : allProps(obj, V8Heap.MAX_PROPERTY_NAMES)) {
+            for (V8Properties.Property p : allProps(obj, V8Properties.MAX_PROPERTY_NAMES)) {
                 if (!p.symbol() || heap.strings().isPrivateSymbol(p.key()) || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
                 if (p.enumerable()) return "";
                 return tagValue(p, obj, k);
@@ -841,7 +842,7 @@ final class JsFormatter {
             long o = proto;
             found:
             for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
-                for (V8Heap.Property p : heap.properties(o, V8Heap.MAX_PROPERTY_NAMES)) {
+                for (V8Properties.Property p : heap.properties().properties(o, V8Properties.MAX_PROPERTY_NAMES)) {
                     if (!p.symbol() || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
                     // %TypedArray%.prototype's getter gives the type name; other getters are not run
                     tag = p.accessor() ? "\0typed" : tagValue(p, obj, k);
@@ -856,7 +857,7 @@ final class JsFormatter {
         }
     }
 
-    private String tagValue(V8Heap.Property p, long obj, JsKind k) {
+    private String tagValue(V8Properties.Property p, long obj, JsKind k) {
         if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
         long v = p.value();
         return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.strings().readString(v, 1024).text(), false) : "";
@@ -867,7 +868,7 @@ final class JsFormatter {
     private String functionBase(long fn, JsKind k, String constructor, String tag) {
         if (k == JsKind.FUNCTION && heap.isClassConstructor(fn)) {
             String name = "";
-            Optional<V8Heap.Property> own = own(fn, "name");
+            Optional<V8Properties.Property> own = own(fn, "name");
             if (own.isPresent()) name = functionName(fn);
             StringBuilder base = new StringBuilder("class ").append(name.isEmpty() ? "(anonymous)" : raw(name, false));
             if (!"Function".equals(constructor) && constructor != null) base.append(" [").append(constructor).append("]");
@@ -936,7 +937,7 @@ final class JsFormatter {
     private long lookup(long obj, String name) {
         long o = obj;
         for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
-            Optional<V8Heap.Property> p = own(o, name);
+            Optional<V8Properties.Property> p = own(o, name);
             if (p.isPresent()) return p.get().accessor() ? 0 : p.get().value();
             o = protoOf(o);
         }
@@ -975,7 +976,7 @@ final class JsFormatter {
     private String formatError(long err, String constructor, String tag, Keys keys) {
         V8Heap.ErrorInfo info = heap.error(err);
         String stack;
-        Optional<V8Heap.Property> ownStack = own(err, "stack");
+        Optional<V8Properties.Property> ownStack = own(err, "stack");
         if (info.stack().isPresent()) {
             stack = heap.strings().readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
         } else if (ownStack.isPresent() && !ownStack.get().accessor() && !isTruthyString(ownStack.get().value())) {
@@ -1042,42 +1043,42 @@ final class JsFormatter {
      * The elements util.inspect may show: maxItems entries, reading past holes (a run of holes
      * is one entry) up to a bound, past which a long run of holes is counted as holes.
      */
-    private V8Heap.Elements arrayElements(long arr) {
+    private V8Properties.Elements arrayElements(long arr) {
         long limit = Math.min(Integer.MAX_VALUE - 1, (long) maxItems + 1 + MAX_HOLES_READ);
         // read page by page, and only until more than maxItems values are had (formatArray
         // shows no more): a packed 2,000,000-element array at -l 100 reads 101 elements
         int first = (int) Math.min(limit, Math.min((long) maxItems + 1, ARRAY_PAGE));
-        V8Heap.Elements page = heap.elements(arr, 0, first);
+        V8Properties.Elements page = heap.properties().elements(arr, 0, first);
         if (page.items().size() < first) return page;
         // dictionary elements are found in one pass over the dictionary, not by page: all at once
-        if (page.dictionary()) return first == limit ? page : heap.elements(arr, 0, (int) limit);
-        List<V8Heap.Element> items = new ArrayList<>(page.items());
-        long values = items.stream().filter(e -> e.type() != V8Heap.Element.Type.HOLE).count();
+        if (page.dictionary()) return first == limit ? page : heap.properties().elements(arr, 0, (int) limit);
+        List<V8Properties.Element> items = new ArrayList<>(page.items());
+        long values = items.stream().filter(e -> e.type() != V8Properties.Element.Type.HOLE).count();
         while (values <= maxItems && items.size() < limit) {
             long start = items.getLast().index() + 1;
             int want = (int) Math.min(limit - items.size(), ARRAY_PAGE);
-            page = heap.elements(arr, start, want);
-            for (V8Heap.Element e : page.items()) {
+            page = heap.properties().elements(arr, start, want);
+            for (V8Properties.Element e : page.items()) {
                 items.add(e);
-                if (e.type() != V8Heap.Element.Type.HOLE) values++;
+                if (e.type() != V8Properties.Element.Type.HOLE) values++;
             }
             if (page.items().size() < want) break;
         }
-        return new V8Heap.Elements(page.length(), items, false, page.truncated());
+        return new V8Properties.Elements(page.length(), items, false, page.truncated());
     }
 
     /** Elements read at once from a fast array. */
     private static final int ARRAY_PAGE = 4096;
 
     /** formatArray / formatSpecialArray: at most maxItems entries, runs of holes as "<N empty items>". */
-    private List<String> formatArray(V8Heap.Elements el, int recurseTimes) {
+    private List<String> formatArray(V8Properties.Elements el, int recurseTimes) {
         List<String> output = new ArrayList<>();
         long valLen = el.length();
         long len = Math.min(maxItems, valLen);
         long index = 0;
-        for (V8Heap.Element e : el.items()) {
+        for (V8Properties.Element e : el.items()) {
             if (output.size() >= len) break;
-            if (e.type() == V8Heap.Element.Type.HOLE) continue;
+            if (e.type() == V8Properties.Element.Type.HOLE) continue;
             if (e.index() != index) {
                 long empty = e.index() - index;
                 output.add("<" + empty + " empty item" + (empty > 1 ? "s" : "") + ">");
@@ -1100,7 +1101,7 @@ final class JsFormatter {
         return "... " + remaining + " more item" + (remaining > 1 ? "s" : "");
     }
 
-    private String element(V8Heap.Element e, int recurseTimes) {
+    private String element(V8Properties.Element e, int recurseTimes) {
         indentationLvl += 2;
         try {
             return switch (e.type()) {
@@ -1146,7 +1147,7 @@ final class JsFormatter {
         if (key.isIndex()) {
             str = element(key.element, recurseTimes);
         } else if (key.prop.accessor()) {
-            str = switch (heap.accessorKind(key.prop.value())) {
+            str = switch (heap.properties().accessorKind(key.prop.value())) {
                 case GETTER -> "[Getter]";
                 case SETTER -> "[Setter]";
                 case GETTER_SETTER -> "[Getter/Setter]";
@@ -1172,7 +1173,7 @@ final class JsFormatter {
     }
 
     /** A private class field, as DevTools shows it: "#name: value". */
-    private String formatPrivate(V8Heap.Property p, int recurseTimes) {
+    private String formatPrivate(V8Properties.Property p, int recurseTimes) {
         String name = heap.strings().symbolDescription(p.key(), 1024).map(V8Strings.JsString::text).orElse("#?");
         indentationLvl += 2;
         String str = formatValue(p.value(), recurseTimes, false);
@@ -1268,12 +1269,12 @@ final class JsFormatter {
         try {
             JsKind k = heap.kindOf(arrayValue);
             if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.view(arrayValue).length();
-            V8Heap.Elements el = heap.elements(arrayValue, output.size());
+            V8Properties.Elements el = heap.properties().elements(arrayValue, output.size());
             if (el.items().size() < Math.min(output.size(), el.length())) return false;
             for (int i = 0; i < output.size() && i < el.items().size(); i++) {
-                V8Heap.Element e = el.items().get(i);
-                if (e.index() != i || e.type() == V8Heap.Element.Type.HOLE) return false;
-                if (e.type() == V8Heap.Element.Type.DOUBLE) continue;
+                V8Properties.Element e = el.items().get(i);
+                if (e.index() != i || e.type() == V8Properties.Element.Type.HOLE) return false;
+                if (e.type() == V8Properties.Element.Type.DOUBLE) continue;
                 JsKind ek = heap.kindOf(e.value());
                 if (ek != JsKind.SMI && ek != JsKind.HEAP_NUMBER && ek != JsKind.BIGINT) return false;
             }
@@ -1432,10 +1433,10 @@ final class JsFormatter {
         if (name.matches("\\d+") && name.length() < 10) return index(v, Long.parseLong(name));
         boolean symbol = name.startsWith("Symbol(") && name.endsWith(")");
         boolean privateName = name.startsWith("#");
-        for (V8Heap.Property q : heap.properties(v, V8Heap.MAX_PROPERTY_NAMES, true)) {
+        for (V8Properties.Property q : heap.properties().properties(v, V8Properties.MAX_PROPERTY_NAMES, true)) {
             if (q.accessor()) continue;
             if (privateName) {
-                if (q.symbol() && heap.isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
+                if (q.symbol() && heap.properties().isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
             } else if (symbol) {
                 if (q.symbol() && !heap.strings().isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
             } else if (!q.symbol() && q.name().equals(name)) {
@@ -1449,9 +1450,9 @@ final class JsFormatter {
         JsKind k = heap.kindOf(v);
         if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no element " + idx);
         // one element read directly: [49999999] of a 50M-element array reads one word, not 50M
-        V8Heap.Element el = heap.elementAt(v, idx).orElseThrow(() -> new IllegalArgumentException(Output.hex(v) + " has no element " + idx));
-        if (el.type() == V8Heap.Element.Type.TAGGED) return el.value();
+        V8Properties.Element el = heap.properties().elementAt(v, idx).orElseThrow(() -> new IllegalArgumentException(Output.hex(v) + " has no element " + idx));
+        if (el.type() == V8Properties.Element.Type.TAGGED) return el.value();
         throw new IllegalArgumentException("element " + idx + " of " + Output.hex(v) + " is "
-                + (el.type() == V8Heap.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
+                + (el.type() == V8Properties.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
     }
 }

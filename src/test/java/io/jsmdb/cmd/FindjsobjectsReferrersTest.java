@@ -68,7 +68,7 @@ class FindjsobjectsReferrersTest {
         long traveller = only(o, "JsmdbRefTraveller");
         long route = holder(o, traveller, "\\(" + d.get("holder") + "\\)\\." + d.get("name"));
         assertEquals(d.get("holder"), h.constructorNameOf(route).orElseThrow(), name);
-        assertEquals(traveller, h.ownDataProperty(route, (String) d.get("name")).orElseThrow(), name);
+        assertEquals(traveller, h.properties().ownDataProperty(route, (String) d.get("name")).orElseThrow(), name);
 
         // Map and Set entries: the JSMap/JSSet is the holder (not its table), and the entry number
         // is the live entry's place in iteration order (a deleted entry before the key does not count)
@@ -122,7 +122,7 @@ class FindjsobjectsReferrersTest {
         assertNotEquals(0L, held, name + ": no object with bigClosure is held by the global: " + roots);
 
         // the WeakMap / WeakSet entries are named, and marked weak
-        long weakKey = h.ownDataProperty(o.values(), "weakKey").orElseThrow();
+        long weakKey = h.properties().ownDataProperty(o.values(), "weakKey").orElseThrow();
         String weak = run(o, String.format("%x::findjsobjects -r", weakKey));
         for (String line : List.of(String.format("%x referred to by %x (JsmdbValues).weakKey", weakKey, o.values()),
                 "(WeakMap entry key 0, weak)", "(WeakSet entry 0, weak)", ", variable weakKey)")) {

@@ -222,7 +222,7 @@ public final class Referrers {
                 // a PropertyCell of no global object found above (or a cell of another kind): by its name
                 for (long cell : cells) {
                     try {
-                        String name = heap.keyName(heap.field(cell, heap.metadata().get(V8Fact.PROPERTY_CELL_NAME_OFFSET)));
+                        String name = heap.properties().keyName(heap.field(cell, heap.metadata().get(V8Fact.PROPERTY_CELL_NAME_OFFSET)));
                         out.add(new Reference(cell, Kind.INTERNAL, heap.typeName(propertyCell), name, false, -1, List.of(), 0));
                     } catch (MemoryFault | HeapException e) {
                         // unreadable cell
@@ -241,11 +241,11 @@ public final class Referrers {
         private List<Reference> jsObject(long obj, int type) {
             List<Reference> refs = new ArrayList<>();
             String holderName = holderName(obj, type);
-            for (V8Heap.Property p : heap.properties(obj, Integer.MAX_VALUE, true)) {
+            for (V8Properties.Property p : heap.properties().properties(obj, Integer.MAX_VALUE, true)) {
                 if (p.value() == target) refs.add(new Reference(obj, Kind.PROPERTY, holderName, p.name(), p.symbol(), -1, List.of(), 0));
             }
-            for (V8Heap.Element e : heap.elements(obj, MAX_ELEMENTS).items()) {
-                if (e.type() == V8Heap.Element.Type.TAGGED && e.value() == target) {
+            for (V8Properties.Element e : heap.properties().elements(obj, MAX_ELEMENTS).items()) {
+                if (e.type() == V8Properties.Element.Type.TAGGED && e.value() == target) {
                     refs.add(new Reference(obj, Kind.ELEMENT, holderName, null, false, e.index(), List.of(), 0));
                 }
             }

@@ -7,7 +7,6 @@ import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -45,8 +44,6 @@ public final class V8Heap {
     public static final int MAX_BACK_POINTERS = 4096;
     /** Most prototypes followed. */
     public static final int MAX_PROTOTYPE_CHAIN = 64;
-    /** Most property names {@link #propertyNames} returns. */
-    public static final int MAX_PROPERTY_NAMES = 1024;
     /** Most BigInt digits (64-bit words) decoded. */
     public static final int MAX_BIGINT_DIGITS = 1 << 14;
 
@@ -64,20 +61,21 @@ public final class V8Heap {
     final long tag;
     private final int smiShift;
     final int ptr;
-    // map
-    private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
-    private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
-    // types
-    private final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
+    // map (package-private: the families read them)
+    final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
+    final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
+    // types (package-private: the families read them)
+    final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
             tPropertyArray, tNameDict, tGlobalDict, tNumberDict, tDescArray, tStrongDescArray, tScopeInfo, tSfi, tScript,
             tJsArray, tBound, tDate, tRegExp, tError, tJsMap, tJsSet, tWeakMap, tWeakSet, tPromise, tArrayBuffer, tTypedArray,
             tDataView, tRabDataView, tWrapper, tProxy, tArguments, tGenerator, tAsyncGenerator, tAsyncFunction, tGlobalObject,
             tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor, tAccessorPair,
             tAccessorInfo;
-    private final int[] tUncompiled;
+    final int[] tUncompiled;
 
     // the families (see their class comments); made last in the constructor, they read this heap's facts
     private final V8Strings strings;
+    private final V8Properties properties;
 
     public V8Heap(AddressSpace mem, V8Metadata md) {
         this.mem = mem;
@@ -153,6 +151,7 @@ public final class V8Heap {
         tUncompiled = new int[] {t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE"),
                 t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE")};
         strings = new V8Strings(this);
+        properties = new V8Properties(this);
     }
 
     private int t(String name) {
@@ -165,6 +164,9 @@ public final class V8Heap {
 
     /** Strings and symbols: text of every representation, lengths, symbol descriptions. */
     public V8Strings strings() { return strings; }
+
+    /** Own properties (fast and dictionary mode), keys and accessors, and elements of every kind. */
+    public V8Properties properties() { return properties; }
 
     // ================================================================ tagging
 
@@ -474,7 +476,7 @@ public final class V8Heap {
             long holder = receiver;
             for (int depth = 0; depth < MAX_PROTOTYPE_CHAIN; depth++) {
                 if (holder != 0) {
-                    OptionalLong ctor = ownDataProperty(holder, "constructor");
+                    OptionalLong ctor = properties.ownDataProperty(holder, "constructor");
                     if (ctor.isPresent() && isHeapObject(ctor.getAsLong()) && isJSFunctionType(typeOf(ctor.getAsLong()))) {
                         String n = functionDebugName(ctor.getAsLong());
                         if (!n.isEmpty()) return Optional.of(n);
@@ -492,417 +494,29 @@ public final class V8Heap {
         return Optional.of("Object");
     }
 
-    // ================================================================ properties
 
-    /**
-     * One own property.
-     *
-     * @param name     the key as text (a symbol key reads "Symbol(desc)")
-     * @param key      the key object (tagged)
-     * @param value    the value (tagged); for accessors the AccessorPair / AccessorInfo
-     * @param accessor   an accessor property (getter/setter)
-     * @param enumerable not DONT_ENUM (what Object.keys and util.inspect list)
-     */
-    public record Property(String name, long key, long value, boolean symbol, boolean accessor, boolean enumerable) {
-        public Property(String name, long key, long value, boolean symbol, boolean accessor) {
-            this(name, key, value, symbol, accessor, true);
-        }
-    }
 
-    /** Own named properties in order (fast: descriptor order; dictionary: enumeration order), at most max. */
-    public List<Property> properties(long obj, int max) {
-        return properties(obj, max, false);
-    }
 
-    /** As {@link #properties(long, int)}; includePrivate also returns V8's private-symbol keyed ones. */
-    public List<Property> properties(long obj, int max, boolean includePrivate) {
-        MapInfo mi = mapInfoOf(obj);
-        if (!isJSObjectType(mi.instanceType)) return List.of();
-        List<Property> out = new ArrayList<>();
-        long props = field(obj, md.jsObjectPropertiesOffset());
-        if (isDictionaryMap(mi.map)) {
-            if (!isHeapObject(props)) return out;
-            int pt = typeOf(props);
-            if (pt == tNameDict) dictionaryProperties(props, max, includePrivate, out);
-            else if (pt == tGlobalDict) globalDictionaryProperties(props, max, includePrivate, out);
-            return out;
-        }
-        int nod = numberOfOwnDescriptors(mi.map);
-        if (nod == 0) return out;
-        long descs = field(mi.map, oDescs);
-        int dt = typeOf(descs);
-        if (dt != tDescArray && dt != tStrongDescArray) {
-            throw new HeapException(descs, String.format("descriptors 0x%x of map 0x%x are a %s", descs, mi.map, typeName(dt)));
-        }
-        int nDescs = i16(descs, md.get(V8Fact.DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS_OFFSET));
-        int n = Math.min(nod, Math.max(0, nDescs));
-        int header = md.descriptorArrayHeaderSize();
-        int stride = md.propDescSize() * ptr;
-        int inobj = mi.inobjectProperties();
-        int propArrayLen = -1;
-        for (int i = 0; i < n && out.size() < max; i++) {
-            int base = header + i * stride;
-            long key = field(descs, base + md.propDescKey() * ptr);
-            long detailsWord = field(descs, base + md.propDescDetails() * ptr);
-            if (!isSmi(detailsWord)) continue;
-            long details = smiValue(detailsWord);
-            String name = keyName(key);
-            if (name == null) continue; // private symbol
-            if (name.isEmpty() && !includePrivate && isPrivateKey(key)) continue;
-            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
-            long location = (details & md.propLocationMask()) >>> md.propLocationShift();
-            long value;
-            if (location == md.propLocationField()) {
-                int index = (int) ((details & md.propIndexMask()) >>> md.propIndexShift());
-                if (index < inobj) {
-                    value = field(obj, (mi.instanceSizeWords - (inobj - index)) * ptr);
-                } else {
-                    if (propArrayLen < 0) propArrayLen = propertyArrayLength(props);
-                    int j = index - inobj;
-                    if (j >= propArrayLen) continue;
-                    value = field(props, md.fixedArrayHeaderSize() + j * ptr);
-                }
-            } else {
-                value = field(descs, base + md.propDescValue() * ptr);
-            }
-            if (!includePrivate && isSymbolKey(key) && strings.isPrivateSymbol(key)) continue;
-            out.add(new Property(name, key, value, isSymbolKey(key), accessor, enumerable(details)));
-        }
-        return out;
-    }
 
-    /** PropertyDetails' attributes lack DONT_ENUM (the same bits in descriptors, dictionaries and property cells). */
-    private boolean enumerable(long details) {
-        long attrs = (details & md.get(V8Fact.PROP_ATTRIBUTES_MASK)) >>> md.get(V8Fact.PROP_ATTRIBUTES_SHIFT);
-        return (attrs & md.get(V8Fact.PROP_ATTRIBUTES_DONT_ENUM)) == 0;
-    }
 
-    /** What an accessor property's value holds, as JavaScript sees it. */
-    public enum AccessorKind {
-        /** an AccessorPair with a getter only */
-        GETTER,
-        /** an AccessorPair with a setter only */
-        SETTER,
-        /** an AccessorPair with both */
-        GETTER_SETTER,
-        /** an AccessorInfo: a native (C++) accessor, which JavaScript sees as a data property */
-        NATIVE,
-        /** neither (corrupted or unknown) */
-        UNKNOWN
-    }
 
-    /** The kind of accessor held by an accessor property's value (an AccessorPair or AccessorInfo). Never throws. */
-    public AccessorKind accessorKind(long value) {
-        try {
-            if (!isHeapObject(value)) return AccessorKind.UNKNOWN;
-            int type = typeOf(value);
-            if (type == tAccessorInfo) return AccessorKind.NATIVE;
-            if (type != tAccessorPair) return AccessorKind.UNKNOWN;
-            // A missing component is null (or undefined / a Smi in some versions): only a callable counts.
-            boolean get = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_GETTER_OFFSET)));
-            boolean set = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_SETTER_OFFSET)));
-            if (get && set) return AccessorKind.GETTER_SETTER;
-            if (get) return AccessorKind.GETTER;
-            if (set) return AccessorKind.SETTER;
-            return AccessorKind.UNKNOWN;
-        } catch (MemoryFault | HeapException e) {
-            return AccessorKind.UNKNOWN;
-        }
-    }
 
-    private boolean isAccessorComponent(long v) {
-        if (!isHeapObject(v)) return false;
-        int type = typeOf(v);
-        // a JSFunction, or a FunctionTemplateInfo of an API accessor (any non-oddball heap object)
-        return type != tOddball;
-    }
 
-    /**
-     * A private name (a class's {@code #field}): a private symbol whose description starts
-     * with '#' (V8 names them by their source text). V8's own private symbols
-     * (error_stack_symbol, node's *_private_symbol) never start with '#'. V8 14 (Node 26)
-     * changed SymbolFlags (a private name's flags read 2 there, a registered symbol's 8, so
-     * bit 0 no longer says "private"): there the description alone decides, which a
-     * non-enumerable key Symbol('#x') made by a program would also pass. Never throws.
-     */
-    public boolean isPrivateName(long key) {
-        try {
-            if (!isSymbolKey(key)) return false;
-            boolean flagsKnown = md.version().map(v -> v.major() < 14).orElse(true);
-            if (flagsKnown && !strings.isPrivateSymbol(key)) return false;
-            Optional<V8Strings.JsString> d = strings.symbolDescription(key, 256);
-            return d.isPresent() && d.get().text().startsWith("#");
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
-    }
 
-    private boolean isPrivateKey(long key) {
-        return isSymbolKey(key) && strings.isPrivateSymbol(key);
-    }
 
-    private int propertyArrayLength(long props) {
-        if (!isHeapObject(props)) return 0;
-        int pt = typeOf(props);
-        if (pt == tPropertyArray) {
-            return (int) (smiField(props, md.fixedArrayLengthOffset(), "property array length") & md.get(V8Fact.PROPERTY_ARRAY_LENGTH_MASK));
-        }
-        if (pt == tFixedArray) return (int) Math.max(0, smiField(props, md.fixedArrayLengthOffset(), "length"));
-        return 0;
-    }
 
-    private boolean isSymbolKey(long key) {
-        return hasType(key, tSymbol);
-    }
 
-    /** A property key as text: the string, "Symbol(desc)", a number's text; "" for unreadable keys. */
-    public String keyName(long key) {
-        try {
-            if (isSmi(key)) return Long.toString(smiValue(key));
-            int kt = typeOf(key);
-            if (isStringType(kt)) return strings.readString(key, 1024).text();
-            if (kt == tSymbol) {
-                return "Symbol(" + strings.symbolDescription(key, 256).map(V8Strings.JsString::text).orElse("") + ")";
-            }
-            if (kt == tHeapNumber) return JsNumbers.format(numberValue(key));
-        } catch (MemoryFault | HeapException e) {
-            return "";
-        }
-        return "";
-    }
 
-    private void dictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
-        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
-        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_DICTIONARY_PREFIX_SIZE);
-        int es = md.get(V8Fact.NAME_DICTIONARY_ENTRY_SIZE);
-        if (capacity < 0 || start + (long) capacity * es > length) {
-            throw new HeapException(dict, String.format("dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
-        }
-        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        // The first max in enumeration order, kept in a bounded heap: an object used as a map
-        // with millions of keys costs memory for what is shown only, and only those keys' names are read.
-        FirstN entries = new FirstN(max);
-        for (int i = 0; i < capacity; i++) {
-            int at = md.fixedArrayHeaderSize() + (start + i * es) * ptr;
-            long key = field(dict, at);
-            if (isUndefinedOrHole(key)) continue;
-            long dw = field(dict, at + 2 * ptr);
-            long details = isSmi(dw) ? smiValue(dw) : 0;
-            if (!entries.wants(details >>> storageShift)) continue;
-            if (!includePrivate && isPrivateKey(key)) continue;
-            entries.add(details >>> storageShift, key, field(dict, at + ptr), details);
-        }
-        for (long[] e : entries.sorted()) {
-            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
-        }
-    }
 
-    /**
-     * The n entries with the smallest order keys among those offered, each {order, a, b, c}:
-     * a max-heap of at most n, so memory follows what is kept, not what is offered.
-     */
-    static final class FirstN {
-        private final int n;
-        private final java.util.PriorityQueue<long[]> heap;
 
-        FirstN(int n) {
-            this.n = Math.max(0, n);
-            this.heap = new java.util.PriorityQueue<>(Math.min(this.n, 1024) + 1, (x, y) -> Long.compare(y[0], x[0]));
-        }
 
-        /** Whether an entry of this order would be kept (cheap: decide before reading more). */
-        boolean wants(long order) {
-            return heap.size() < n || (n > 0 && order < heap.peek()[0]);
-        }
 
-        void add(long order, long a, long b, long c) {
-            if (!wants(order)) return;
-            heap.add(new long[] {order, a, b, c});
-            if (heap.size() > n) heap.poll();
-        }
 
-        int size() { return heap.size(); }
 
-        /** The kept entries by ascending order. */
-        List<long[]> sorted() {
-            List<long[]> all = new ArrayList<>(heap);
-            all.sort(Comparator.comparingLong(e -> e[0]));
-            return all;
-        }
-    }
 
-    private void globalDictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
-        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
-        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.GLOBAL_DICTIONARY_PREFIX_SIZE);
-        if (capacity < 0 || start + (long) capacity > length) {
-            throw new HeapException(dict, String.format("global dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
-        }
-        // entries are PropertyCells in hash order; their details give kind and enumeration order
-        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        FirstN entries = new FirstN(max);
-        for (int i = 0; i < capacity; i++) {
-            long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
-            if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
-            if (!hasType(cell, tPropertyCell)) continue; // a corrupted cell loses its own property only
-            long key = field(cell, md.get(V8Fact.PROPERTY_CELL_NAME_OFFSET));
-            if (!includePrivate && isPrivateKey(key)) continue;
-            long value = field(cell, md.get(V8Fact.PROPERTY_CELL_VALUE_OFFSET));
-            if (isHole(value)) continue;
-            long dw = field(cell, md.get(V8Fact.PROPERTY_CELL_DETAILS_OFFSET));
-            long details = isSmi(dw) ? smiValue(dw) : 0;
-            entries.add(details >>> storageShift, key, value, details);
-        }
-        for (long[] e : entries.sorted()) {
-            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
-        }
-    }
 
-    /** Own named property names in order, for grouping objects; at most {@link #MAX_PROPERTY_NAMES}. */
-    public List<String> propertyNames(long obj) {
-        List<Property> ps = properties(obj, MAX_PROPERTY_NAMES);
-        List<String> out = new ArrayList<>(ps.size());
-        for (Property p : ps) out.add(p.name());
-        return out;
-    }
 
-    /** The value of an own data property with this (string) name. */
-    public OptionalLong ownDataProperty(long obj, String name) {
-        for (Property p : properties(obj, MAX_PROPERTY_NAMES)) {
-            if (!p.accessor() && !p.symbol() && p.name().equals(name)) return OptionalLong.of(p.value());
-        }
-        return OptionalLong.empty();
-    }
 
-    /** An own property keyed by a private symbol whose description is name (e.g. "error_stack_symbol"). */
-    public OptionalLong privateSymbolProperty(long obj, String name) {
-        for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
-            if (p.symbol() && p.name().equals("Symbol(" + name + ")") && strings.isPrivateSymbol(p.key())) return OptionalLong.of(p.value());
-        }
-        return OptionalLong.empty();
-    }
-
-    // ================================================================ elements
-
-    /** One element: a tagged value, a raw double (double arrays), or a hole. */
-    public record Element(long index, long value, double number, Type type) {
-        public enum Type { TAGGED, DOUBLE, HOLE }
-    }
-
-    /**
-     * Integer-indexed elements, at most max (holes included, dictionary elements sorted by
-     * index).
-     *
-     * @param length     the array's length (JSArray) or the backing store's
-     * @param dictionary slow (dictionary) elements
-     */
-    public record Elements(long length, List<Element> items, boolean dictionary, boolean truncated) {}
-
-    public Elements elements(long obj, int max) {
-        return elements(obj, 0, max);
-    }
-
-    /**
-     * As {@link #elements(long, int)}, from index start on: a printer pages through a big array
-     * this way (memory follows the page, not the array), and one element is read in constant
-     * time (fast elements) or one pass without keeping entries (dictionary elements).
-     */
-    public Elements elements(long obj, long start, int max) {
-        MapInfo mi = mapInfoOf(obj);
-        if (!isJSObjectType(mi.instanceType)) return new Elements(0, List.of(), false, false);
-        long store = field(obj, md.jsObjectElementsOffset());
-        long arrayLength = -1;
-        if (mi.instanceType == tJsArray) {
-            long lw = field(obj, md.jsArrayLengthOffset());
-            double d = isNumber(lw) ? numberValue(lw) : -1;
-            if (d < 0 || d > 4294967295.0 || d != Math.floor(d)) throw new HeapException(obj, String.format("array 0x%x has an invalid length", obj));
-            arrayLength = (long) d;
-        }
-        return elementsOf(obj, store, arrayLength, Math.max(0, start), max, 0);
-    }
-
-    /** The element at index idx, if the object has one (a hole is an element of type HOLE). */
-    public Optional<Element> elementAt(long obj, long idx) {
-        if (idx < 0) return Optional.empty();
-        for (Element e : elements(obj, idx, 1).items()) {
-            if (e.index() == idx) return Optional.of(e);
-        }
-        return Optional.empty();
-    }
-
-    private Elements elementsOf(long obj, long store, long arrayLength, long start, int max, int depth) {
-        List<Element> items = new ArrayList<>();
-        if (!isHeapObject(store)) return new Elements(Math.max(arrayLength, 0), items, false, false);
-        int st = typeOf(store);
-        int hdr = md.fixedArrayHeaderSize();
-        if (st == tFixedArray || st == tFixedDoubleArray) {
-            long len = smiField(store, md.fixedArrayLengthOffset(), "elements length");
-            if (len < 0 || len > (1L << 31)) throw new HeapException(store, "elements with an absurd length " + len);
-            long n = arrayLength >= 0 ? Math.min(arrayLength, len) : len;
-            long holeBits = md.find(V8Fact.HOLE_NAN_BITS).orElse(0);
-            for (long i = start; i < n && items.size() < max; i++) {
-                long w = mem.readLong(untag(store) + hdr + i * ptr); // long offsets: beyond 2^28 elements an int wraps
-                if (st == tFixedDoubleArray) {
-                    if (w == holeBits) items.add(new Element(i, 0, 0, Element.Type.HOLE));
-                    else items.add(new Element(i, 0, Double.longBitsToDouble(w), Element.Type.DOUBLE));
-                } else if (isHole(w)) {
-                    items.add(new Element(i, w, 0, Element.Type.HOLE));
-                } else {
-                    items.add(new Element(i, w, 0, Element.Type.TAGGED));
-                }
-            }
-            long total = arrayLength >= 0 ? arrayLength : len;
-            return new Elements(total, items, false, start + items.size() < total);
-        }
-        if (st == tNumberDict) {
-            int capacity = (int) smiField(store, hdr + 2 * ptr, "dictionary capacity");
-            long length = smiField(store, md.fixedArrayLengthOffset(), "dictionary length");
-            int dictStart = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NUMBER_DICTIONARY_PREFIX_SIZE);
-            int es = md.get(V8Fact.NUMBER_DICTIONARY_ENTRY_SIZE);
-            if (capacity < 0 || dictStart + (long) capacity * es > length) {
-                throw new HeapException(store, String.format("element dictionary 0x%x: capacity %d does not fit its length %d", store, capacity, length));
-            }
-            // the first max entries from index first on, in a bounded heap (memory follows max)
-            FirstN kept = new FirstN(max);
-            long last = -1, beyond = 0;
-            for (int i = 0; i < capacity; i++) {
-                int at = hdr + (dictStart + i * es) * ptr;
-                long key = field(store, at);
-                if (isUndefinedOrHole(key) || !isNumber(key)) continue;
-                long index = (long) numberValue(key);
-                last = Math.max(last, index);
-                if (index < start) continue;
-                beyond++;
-                if (kept.wants(index)) kept.add(index, field(store, at + ptr), 0, 0);
-            }
-            for (long[] e : kept.sorted()) items.add(new Element(e[0], e[1], 0, Element.Type.TAGGED));
-            long total = arrayLength >= 0 ? arrayLength : last + 1;
-            return new Elements(total, items, true, beyond > items.size());
-        }
-        if (st == tSloppyArgs && depth == 0) {
-            long args = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET));
-            Elements base = elementsOf(obj, args, arrayLength, start, max, 1);
-            long mapped = smiField(store, md.fixedArrayLengthOffset(), "mapped arguments count");
-            long context = field(store, md.fixedArrayHeaderSize());
-            List<Element> merged = new ArrayList<>();
-            for (Element e : base.items()) {
-                Element r = e;
-                if (e.index() < mapped && e.index() < 1024) {
-                    long m = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET) + ptr + (int) e.index() * ptr);
-                    if (isSmi(m) && !isHole(m)) {
-                        long slot = smiValue(m);
-                        r = new Element(e.index(), field(context, md.contextHeaderSize() + (int) slot * ptr), 0, Element.Type.TAGGED);
-                    }
-                }
-                merged.add(r);
-            }
-            return new Elements(base.length(), merged, base.dictionary(), base.truncated());
-        }
-        return new Elements(Math.max(arrayLength, 0), items, false, arrayLength > start);
-    }
 
     // ================================================================ functions
 
@@ -1478,7 +1092,7 @@ public final class V8Heap {
         long proto = mapPrototype(map);
         for (int i = 0; i < 8 && isHeapObject(proto); i++) {
             try {
-                OptionalLong c = ownDataProperty(proto, "constructor");
+                OptionalLong c = properties.ownDataProperty(proto, "constructor");
                 if (c.isPresent()) {
                     String n = functionDebugName(c.getAsLong());
                     if (TYPED_ARRAY_NAMES.contains(n)) return n;
@@ -1528,13 +1142,13 @@ public final class V8Heap {
     public record ErrorInfo(OptionalLong message, OptionalLong stack, int stackFrames) {}
 
     public ErrorInfo error(long obj) {
-        OptionalLong msg = ownDataProperty(obj, "message");
+        OptionalLong msg = properties.ownDataProperty(obj, "message");
         OptionalLong stack = OptionalLong.empty();
         int frames = -1;
-        OptionalLong st = ownDataProperty(obj, "stack");
+        OptionalLong st = properties.ownDataProperty(obj, "stack");
         if (st.isPresent() && strings.isString(st.getAsLong())) stack = st;
         if (stack.isEmpty()) {
-            for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
+            for (V8Properties.Property p : properties.properties(obj, V8Properties.MAX_PROPERTY_NAMES, true)) {
                 if (!p.symbol() || !strings.isPrivateSymbol(p.key())) continue;
                 long v = p.value();
                 long f = v;

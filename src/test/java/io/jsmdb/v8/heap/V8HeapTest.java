@@ -23,7 +23,7 @@ class V8HeapTest {
     }
 
     private static long field(HeapFixture.Opened o, String name) {
-        OptionalLong v = o.heap().ownDataProperty(o.values(), name);
+        OptionalLong v = o.heap().properties().ownDataProperty(o.values(), name);
         assertTrue(v.isPresent(), o.core().name() + ": no field " + name);
         return v.getAsLong();
     }
@@ -41,13 +41,13 @@ class V8HeapTest {
         assertEquals("JsmdbValues", h.constructorName(map).orElseThrow());
         assertFalse(h.isDictionaryMap(map));
         assertEquals("JsmdbValues", h.functionDebugName(h.constructorFunction(map).orElseThrow()));
-        assertEquals(o.core().oracle().get("fieldOrder"), h.propertyNames(o.values()));
+        assertEquals(o.core().oracle().get("fieldOrder"), h.properties().propertyNames(o.values()));
 
         long dict = field(o, "objectDictionary");
         assertTrue(h.isDictionaryMap(h.mapOf(dict)));
-        assertEquals(List.of("first", "d1", "d2", "d4"), h.propertyNames(dict).subList(0, 4));
-        assertEquals(67, h.propertyNames(dict).size());
-        assertEquals(24, h.propertyNames(field(o, "objectOutOfObject")).size());
+        assertEquals(List.of("first", "d1", "d2", "d4"), h.properties().propertyNames(dict).subList(0, 4));
+        assertEquals(67, h.properties().propertyNames(dict).size());
+        assertEquals(24, h.properties().propertyNames(field(o, "objectOutOfObject")).size());
 
         // constructor names as the heap snapshot gives them
         Map<String, Object> vals = values(o);
@@ -108,12 +108,12 @@ class V8HeapTest {
     void elementsAndFunctions(String version) {
         HeapFixture.Opened o = HeapFixture.get(version);
         V8Heap h = o.heap();
-        V8Heap.Elements holey = h.elements(field(o, "arrayHoley"), 10);
+        V8Properties.Elements holey = h.properties().elements(field(o, "arrayHoley"), 10);
         assertEquals(3, holey.length());
-        assertEquals(V8Heap.Element.Type.HOLE, holey.items().get(1).type());
-        V8Heap.Elements dbl = h.elements(field(o, "arrayDouble"), 10);
+        assertEquals(V8Properties.Element.Type.HOLE, holey.items().get(1).type());
+        V8Properties.Elements dbl = h.properties().elements(field(o, "arrayDouble"), 10);
         assertEquals(-3.25, dbl.items().get(2).number());
-        V8Heap.Elements dict = h.elements(field(o, "arrayDictionary"), 10);
+        V8Properties.Elements dict = h.properties().elements(field(o, "arrayDictionary"), 10);
         assertTrue(dict.dictionary());
         assertEquals(100001, dict.length());
         assertEquals(100000, dict.items().getLast().index());
@@ -135,17 +135,17 @@ class V8HeapTest {
         V8Heap h = o.heap();
         // cycles: the references lead back to the same heap objects
         long self = field(o, "cycleSelf");
-        assertEquals(self, h.ownDataProperty(self, "self").orElseThrow());
+        assertEquals(self, h.properties().ownDataProperty(self, "self").orElseThrow());
         long a = field(o, "cyclePair");
-        long b = h.ownDataProperty(a, "b").orElseThrow();
+        long b = h.properties().ownDataProperty(a, "b").orElseThrow();
         assertNotEquals(a, b);
-        assertEquals(a, h.ownDataProperty(b, "a").orElseThrow());
+        assertEquals(a, h.properties().ownDataProperty(b, "a").orElseThrow());
 
         // holey doubles: 1.5, the hole (a NaN bit pattern), 3.5
-        V8Heap.Elements hd = h.elements(field(o, "arrayHoleyDouble"), 10);
+        V8Properties.Elements hd = h.properties().elements(field(o, "arrayHoleyDouble"), 10);
         assertEquals(3, hd.length());
-        assertEquals(List.of(V8Heap.Element.Type.DOUBLE, V8Heap.Element.Type.HOLE, V8Heap.Element.Type.DOUBLE),
-                hd.items().stream().map(V8Heap.Element::type).toList());
+        assertEquals(List.of(V8Properties.Element.Type.DOUBLE, V8Properties.Element.Type.HOLE, V8Properties.Element.Type.DOUBLE),
+                hd.items().stream().map(V8Properties.Element::type).toList());
         assertEquals(1.5, hd.items().get(0).number());
         assertEquals(3.5, hd.items().get(2).number());
 
@@ -163,16 +163,16 @@ class V8HeapTest {
         assertEquals(JsKind.GLOBAL_PROXY, h.kindOf(proxy));
         long global = h.globalObjectOf(proxy).orElseThrow();
         assertEquals(JsKind.GLOBAL_OBJECT, h.kindOf(global));
-        assertEquals(o.values(), h.ownDataProperty(global, "jsmdbValues").orElseThrow());
-        assertEquals(proxy, h.ownDataProperty(global, "globalThis").orElseThrow());
+        assertEquals(o.values(), h.properties().ownDataProperty(global, "jsmdbValues").orElseThrow());
+        assertEquals(proxy, h.properties().ownDataProperty(global, "globalThis").orElseThrow());
         assertTrue(h.globalObjectOf(o.values()).isEmpty());
-        List<String> names = h.propertyNames(global);
+        List<String> names = h.properties().propertyNames(global);
         assertTrue(names.containsAll(List.of("jsmdbValues", "jsmdbHeap", "globalThis", "Object", "Array")), names.toString());
         // in insertion (enumeration) order, as for other dictionaries
         assertTrue(names.indexOf("Object") < names.indexOf("globalThis") && names.indexOf("globalThis") < names.indexOf("jsmdbHeap")
                 && names.indexOf("jsmdbHeap") < names.indexOf("jsmdbValues"), names.toString());
         // accessors (node's lazy globals) are told from data properties by the cell's details
-        for (V8Heap.Property p : h.properties(global, V8Heap.MAX_PROPERTY_NAMES)) {
+        for (V8Properties.Property p : h.properties().properties(global, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.accessor()) assertNotEquals(JsKind.INTERNAL, h.kindOf(p.value()), o.core().name() + ": global " + p.name());
         }
 
