@@ -5,6 +5,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Properties;
 import io.jsmdb.v8.heap.V8Strings;
 import java.math.BigInteger;
@@ -744,11 +745,11 @@ final class JsFormatter {
             JsKind k = heap.kindOf(fn);
             if (k == JsKind.BOUND_FUNCTION) {
                 bound.append("bound ");
-                fn = heap.boundFunction(fn).target();
+                fn = heap.functions().boundFunction(fn).target();
                 continue;
             }
             if (k != JsKind.FUNCTION) return bound.toString();
-            return bound + heap.sfiName(heap.functionShared(fn));
+            return bound + heap.functions().sfiName(heap.functions().functionShared(fn));
         }
         return bound.toString();
     }
@@ -866,7 +867,7 @@ final class JsFormatter {
     // ================================================================ functions, boxed primitives, errors
 
     private String functionBase(long fn, JsKind k, String constructor, String tag) {
-        if (k == JsKind.FUNCTION && heap.isClassConstructor(fn)) {
+        if (k == JsKind.FUNCTION && heap.functions().isClassConstructor(fn)) {
             String name = "";
             Optional<V8Properties.Property> own = own(fn, "name");
             if (own.isPresent()) name = functionName(fn);
@@ -905,7 +906,7 @@ final class JsFormatter {
     /** -a: where a function was defined, " (file:line:column)", or "" when unknown. */
     private String definitionSite(long fn) {
         try {
-            V8Heap.FunctionInfo f = heap.functionInfo(fn);
+            V8Functions.FunctionInfo f = heap.functions().functionInfo(fn);
             if (f.scriptName().isEmpty() && f.line() == 0) return "";
             return " (" + raw(f.scriptName(), false) + (f.line() > 0 ? ":" + f.line() + ":" + f.column() : "") + ")";
         } catch (MemoryFault | HeapException e) {

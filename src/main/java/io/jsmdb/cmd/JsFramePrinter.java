@@ -122,7 +122,7 @@ final class JsFramePrinter {
         List<String[]> lines;
         try {
             // saturating: -n 2147483647 means every line, not an int overflow that shows none
-            lines = w.heap().sourceLines(js.script(), Math.max(1, line - n), Numbers.saturatedAdd(line, n));
+            lines = w.heap().functions().sourceLines(js.script(), Math.max(1, line - n), Numbers.saturatedAdd(line, n));
         } catch (MemoryFault | HeapException e) {
             return;
         }
@@ -157,7 +157,7 @@ final class JsFramePrinter {
                 }
                 case HEAP_NUMBER: return String.format("0x%x (HeapNumber: %s)", value, JsNumbers.format(heap.numberValue(value)));
                 case FUNCTION: {
-                    String n = heap.functionDebugName(value);
+                    String n = heap.functions().functionDebugName(value);
                     return String.format("0x%x (JSFunction: %s)", value, n.isEmpty() ? "<anonymous>" : n);
                 }
                 default: {

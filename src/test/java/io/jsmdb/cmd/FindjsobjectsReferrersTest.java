@@ -97,7 +97,7 @@ class FindjsobjectsReferrersTest {
                 captured, ((List<String>) d.get("closures")).getFirst(), d.get("variable"))).matcher(out);
         assertTrue(m.matches(), name + ": " + out);
         long ctx = Long.parseUnsignedLong(m.group(1), 16), fn = Long.parseUnsignedLong(m.group(2), 16);
-        assertEquals(ctx, h.functionContext(fn), name);
+        assertEquals(ctx, h.functions().functionContext(fn), name);
         String closure = run(o, String.format("%x::jsclosure", fn));
         assertTrue(closure.matches(String.format("    \"%s\": %x: .*JsmdbRefCaptured.*\n", d.get("variable"), captured)), name + ": " + closure);
 

@@ -274,7 +274,7 @@ public final class Referrers {
 
         private String holderName(long obj, int type) {
             if (heap.isJSFunctionType(type)) {
-                String n = heap.functionDebugName(obj);
+                String n = heap.functions().functionDebugName(obj);
                 return n.isEmpty() ? "function" : "function " + n;
             }
             if (type == globalObject) return "global"; // as the heap snapshot and util.inspect name it
@@ -286,7 +286,7 @@ public final class Referrers {
             List<Reference> refs = new ArrayList<>();
             String holderName = heap.typeName(heap.typeOf(ctx));
             Set<Integer> named = new HashSet<>();
-            for (V8Heap.ContextVariable v : heap.contextVariables(ctx, Integer.MAX_VALUE)) {
+            for (V8Functions.ContextVariable v : heap.functions().contextVariables(ctx, Integer.MAX_VALUE)) {
                 named.add(v.slot());
                 if (v.value() == target) {
                     String name = v.name() != null ? v.name() : String.format("<0x%x: not a readable name>", v.nameObject());
@@ -338,7 +338,7 @@ public final class Referrers {
                     }
                     String name;
                     try {
-                        name = heap.functionDebugName(f[1]);
+                        name = heap.functions().functionDebugName(f[1]);
                     } catch (MemoryFault | HeapException e) {
                         name = "";
                     }

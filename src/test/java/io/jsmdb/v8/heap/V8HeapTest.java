@@ -40,7 +40,7 @@ class V8HeapTest {
         assertTrue(h.isJSObjectType(h.instanceType(map)));
         assertEquals("JsmdbValues", h.constructorName(map).orElseThrow());
         assertFalse(h.isDictionaryMap(map));
-        assertEquals("JsmdbValues", h.functionDebugName(h.constructorFunction(map).orElseThrow()));
+        assertEquals("JsmdbValues", h.functions().functionDebugName(h.constructorFunction(map).orElseThrow()));
         assertEquals(o.core().oracle().get("fieldOrder"), h.properties().propertyNames(o.values()));
 
         long dict = field(o, "objectDictionary");
@@ -117,7 +117,7 @@ class V8HeapTest {
         assertTrue(dict.dictionary());
         assertEquals(100001, dict.length());
         assertEquals(100000, dict.items().getLast().index());
-        V8Heap.FunctionInfo f = h.functionInfo(field(o, "func"));
+        V8Functions.FunctionInfo f = h.functions().functionInfo(field(o, "func"));
         assertEquals("jsmdbNamedFunction", f.name());
         Map<String, Object> d = (Map<String, Object>) (Object) values(o).get("func");
         assertEquals(d.get("fileName"), f.scriptName());
