@@ -5,6 +5,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Collections;
 import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Properties;
 import io.jsmdb.v8.heap.V8Strings;
@@ -415,7 +416,7 @@ final class JsFormatter {
             int proxies = 0;
             long t = v;
             while (heap.kindOf(t) == JsKind.PROXY && proxies < MAX_CHAIN) {
-                long target = heap.proxy(t).target();
+                long target = heap.collections().proxy(t).target();
                 if (!heap.isHeapObject(target) || heap.kindOf(target) == JsKind.NULL) {
                     String revoked = "<Revoked Proxy>";
                     if (major >= 26) for (int i = 0; i < proxies; i++) revoked = "Proxy(" + revoked + ")";
@@ -517,7 +518,7 @@ final class JsFormatter {
             }
             case SET, MAP -> {
                 boolean isMap = k == JsKind.MAP;
-                V8Heap.Collection c = heap.collection(h, isMap, collectionLimit());
+                V8Collections.Collection c = heap.collections().collection(h, isMap, collectionLimit());
                 String prefix = prefix(constructor, tag, isMap ? "Map" : "Set", "(" + c.size() + ")");
                 keys = keysOf(h, true, true);
                 if (c.size() == 0 && keys.keys.isEmpty() && keys.privates.isEmpty()) return prefix + "{}";
@@ -525,7 +526,7 @@ final class JsFormatter {
                 formatter = (rt) -> formatCollection(c, isMap, rt);
             }
             case TYPED_ARRAY -> {
-                V8Heap.ViewInfo t = heap.view(h);
+                V8Collections.ViewInfo t = heap.collections().view(h);
                 if ("Buffer".equals(constructor)) return buffer(t);
                 keys = keysOf(h, false, true);
                 String fallback = constructor == null ? t.type() : "";
@@ -546,13 +547,13 @@ final class JsFormatter {
                     else if (!tag.isEmpty()) braces[0] = prefix(constructor, tag, "Object", "") + "{";
                     if (noKeys) return braces[0] + "}";
                 } else if (k == JsKind.REGEXP) {
-                    V8Heap.RegExpInfo r = heap.regExp(h, maxChars);
+                    V8Collections.RegExpInfo r = heap.collections().regExp(h, maxChars);
                     base = "/" + raw(r.source(), false) + "/" + r.flags();
                     String prefix = prefix(constructor, tag, "RegExp", "");
                     if (!prefix.equals("RegExp ")) base = prefix + base;
                     if (noKeys || recurseTimes > depth) return base;
                 } else if (k == JsKind.DATE) {
-                    base = JsNumbers.isoDate(heap.dateValue(h));
+                    base = JsNumbers.isoDate(heap.collections().dateValue(h));
                     String prefix = prefix(constructor, tag, "Date", "");
                     if (!prefix.equals("Date ")) base = prefix + base;
                     if (noKeys) return base;
@@ -560,14 +561,14 @@ final class JsFormatter {
                     base = formatError(h, constructor, tag, keys);
                     if (keys.keys.isEmpty() && keys.privates.isEmpty()) return base;
                 } else if (k == JsKind.ARRAY_BUFFER) {
-                    V8Heap.BufferInfo b = heap.arrayBuffer(h);
+                    V8Collections.BufferInfo b = heap.collections().arrayBuffer(h);
                     String prefix = prefix(constructor, tag, "ArrayBuffer", "");
                     formatter = (rt) -> new ArrayList<>(List.of("[Uint8Contents]: " + hexBytes(b.data(), b.byteLength(), maxItems)));
                     braces[0] = prefix + "{";
                     extraKeys = new ArrayList<>();
                     extraKeys.add(new String[] {"byteLength", Long.toString(b.byteLength())});
                 } else if (k == JsKind.DATA_VIEW) {
-                    V8Heap.ViewInfo t = heap.view(h);
+                    V8Collections.ViewInfo t = heap.collections().view(h);
                     braces[0] = prefix(constructor, tag, "DataView", "") + "{";
                     extraKeys = new ArrayList<>();
                     extraKeys.add(new String[] {"byteLength", Long.toString(t.byteLength())});
@@ -838,7 +839,7 @@ final class JsFormatter {
             }
             long proto = protoOf(obj);
             String cached = tagCache.get(proto);
-            if (cached != null) return cached.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : cached;
+            if (cached != null) return cached.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "") : cached;
             String tag = "";
             long o = proto;
             found:
@@ -852,14 +853,14 @@ final class JsFormatter {
                 o = protoOf(o);
             }
             tagCache.put(proto, tag);
-            return tag.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : tag;
+            return tag.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "") : tag;
         } catch (MemoryFault | HeapException e) {
             return "";
         }
     }
 
     private String tagValue(V8Properties.Property p, long obj, JsKind k) {
-        if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
+        if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "";
         long v = p.value();
         return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.strings().readString(v, 1024).text(), false) : "";
     }
@@ -915,7 +916,7 @@ final class JsFormatter {
     }
 
     private String boxedBase(long obj, String constructor, String tag) {
-        long inner = heap.primitiveWrapperValue(obj);
+        long inner = heap.collections().primitiveWrapperValue(obj);
         JsKind ik = heap.kindOf(inner);
         String type = switch (ik) {
             case SMI, HEAP_NUMBER -> "Number";
@@ -975,7 +976,7 @@ final class JsFormatter {
 
     /** util.inspect's formatError: the stack V8 formatted, its first line improved with the class name. */
     private String formatError(long err, String constructor, String tag, Keys keys) {
-        V8Heap.ErrorInfo info = heap.error(err);
+        V8Collections.ErrorInfo info = heap.collections().error(err);
         String stack;
         Optional<V8Properties.Property> ownStack = own(err, "stack");
         if (info.stack().isPresent()) {
@@ -1120,10 +1121,10 @@ final class JsFormatter {
         return major == 18 ? Math.max(maxItems, maxProperties) : maxItems;
     }
 
-    private List<String> formatCollection(V8Heap.Collection c, boolean isMap, int recurseTimes) {
+    private List<String> formatCollection(V8Collections.Collection c, boolean isMap, int recurseTimes) {
         List<String> output = new ArrayList<>();
         indentationLvl += 2;
-        for (V8Heap.Entry en : c.entries()) {
+        for (V8Collections.Entry en : c.entries()) {
             if (output.size() >= collectionLimit()) break;
             String kx = formatValue(en.key(), recurseTimes, false);
             output.add(isMap ? kx + " => " + formatValue(en.value(), recurseTimes, false) : kx);
@@ -1135,7 +1136,7 @@ final class JsFormatter {
     }
 
     private List<String> formatPromise(long p, int recurseTimes) {
-        V8Heap.PromiseInfo info = heap.promise(p);
+        V8Collections.PromiseInfo info = heap.collections().promise(p);
         if (info.state().equals("pending")) return new ArrayList<>(List.of("<pending>"));
         indentationLvl += 2;
         String str = formatValue(info.result(), recurseTimes, false);
@@ -1269,7 +1270,7 @@ final class JsFormatter {
     private boolean allNumbers(List<String> output, int outputLength, long arrayValue) {
         try {
             JsKind k = heap.kindOf(arrayValue);
-            if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.view(arrayValue).length();
+            if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.collections().view(arrayValue).length();
             V8Properties.Elements el = heap.properties().elements(arrayValue, output.size());
             if (el.items().size() < Math.min(output.size(), el.length())) return false;
             for (int i = 0; i < output.size() && i < el.items().size(); i++) {
@@ -1299,7 +1300,7 @@ final class JsFormatter {
 
     // ================================================================ bytes
 
-    private String buffer(V8Heap.ViewInfo t) {
+    private String buffer(V8Collections.ViewInfo t) {
         int n = (int) Math.min(t.length(), INSPECT_MAX_BYTES);
         StringBuilder sb = new StringBuilder("<Buffer ");
         try {
@@ -1334,8 +1335,8 @@ final class JsFormatter {
         return sb.append('>').toString();
     }
 
-    private List<String> typedValues(V8Heap.ViewInfo t) {
-        int size = V8Heap.elementSize(t.type());
+    private List<String> typedValues(V8Collections.ViewInfo t) {
+        int size = V8Collections.elementSize(t.type());
         // at most one Java array of bytes read (-l 2147483647 of a huge typed array: the rest is counted)
         long n = Math.min(Math.min(t.length(), maxItems), (Integer.MAX_VALUE - 8) / Math.max(size, 1));
         List<String> items = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.jsmdb.testing.TestCores;
 import io.jsmdb.v8.heap.HeapFixture;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Collections;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +86,7 @@ class FindjsobjectsReferrersTest {
             long coll = holder(o, obj, "\\(" + d.get("holder") + " " + where + entry + "\\)");
             JsKind k = h.kindOf(coll);
             assertEquals(kind.startsWith("map") ? JsKind.MAP : JsKind.SET, k, name + ": " + cls);
-            V8Heap.Entry e = h.collection(coll, k == JsKind.MAP, 100).entries().get(entry);
+            V8Collections.Entry e = h.collections().collection(coll, k == JsKind.MAP, 100).entries().get(entry);
             assertEquals(obj, kind.equals("mapValue") ? e.value() : e.key(), name + ": " + cls);
         }
 

@@ -251,9 +251,9 @@ public final class Referrers {
             }
             if (type == jsMap || type == jsSet || type == weakMap || type == weakSet) {
                 boolean isMap = type == jsMap || type == weakMap, weak = type == weakMap || type == weakSet;
-                V8Heap.Collection c = weak ? heap.weakCollection(obj, isMap, MAX_ENTRIES) : heap.collection(obj, isMap, MAX_ENTRIES);
+                V8Collections.Collection c = weak ? heap.collections().weakCollection(obj, isMap, MAX_ENTRIES) : heap.collections().collection(obj, isMap, MAX_ENTRIES);
                 for (int i = 0; i < c.entries().size(); i++) {
-                    V8Heap.Entry en = c.entries().get(i);
+                    V8Collections.Entry en = c.entries().get(i);
                     if (en.key() == target) {
                         Kind k = isMap ? (weak ? Kind.WEAK_MAP_KEY : Kind.MAP_KEY) : (weak ? Kind.WEAK_SET_ENTRY : Kind.SET_ENTRY);
                         refs.add(new Reference(obj, k, holderName, null, false, i, List.of(), 0));

@@ -47,10 +47,6 @@ public final class V8Heap {
     /** Most BigInt digits (64-bit words) decoded. */
     public static final int MAX_BIGINT_DIGITS = 1 << 14;
 
-    private static final Set<String> TYPED_ARRAY_NAMES = Set.of("Uint8Array", "Int8Array", "Uint16Array", "Int16Array",
-            "Uint32Array", "Int32Array", "Float16Array", "Float32Array", "Float64Array", "Uint8ClampedArray",
-            "BigUint64Array", "BigInt64Array");
-
     private final AddressSpace mem;
     private final V8Metadata md;
     private final ConcurrentHashMap<Long, MapInfo> maps = new ConcurrentHashMap<>();
@@ -77,6 +73,7 @@ public final class V8Heap {
     private final V8Strings strings;
     private final V8Properties properties;
     private final V8Functions functions;
+    private final V8Collections collections;
 
     public V8Heap(AddressSpace mem, V8Metadata md) {
         this.mem = mem;
@@ -154,6 +151,7 @@ public final class V8Heap {
         strings = new V8Strings(this);
         properties = new V8Properties(this);
         functions = new V8Functions(this);
+        collections = new V8Collections(this);
     }
 
     private int t(String name) {
@@ -172,6 +170,9 @@ public final class V8Heap {
 
     /** Functions, SharedFunctionInfos, Scripts and source positions, ScopeInfos and context variables, bound functions, generators. */
     public V8Functions functions() { return functions; }
+
+    /** Map/Set/WeakMap/WeakSet tables, Promise, ArrayBuffer and typed arrays, and the other builtins' slots (Date, RegExp, Proxy, Error, ...). */
+    public V8Collections collections() { return collections; }
 
     // ================================================================ tagging
 
@@ -409,14 +410,6 @@ public final class V8Heap {
         return negative ? v.negate() : v;
     }
 
-
-
-
-
-
-
-
-
     // ================================================================ constructors
 
     /**
@@ -499,68 +492,6 @@ public final class V8Heap {
         return Optional.of("Object");
     }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-    // ================================================================ special objects
-
-
-
     /** The items of a FixedArray, at most max. */
     public List<Long> fixedArrayItems(long arr, int max) {
         List<Long> out = new ArrayList<>();
@@ -568,205 +499,5 @@ public final class V8Heap {
         long len = smiField(arr, md.fixedArrayLengthOffset(), "length");
         for (int i = 0; i < len && i < max; i++) out.add(field(arr, md.fixedArrayHeaderSize() + i * ptr));
         return out;
-    }
-
-    /** JSDate's time value in ms (NaN for an invalid date). */
-    public double dateValue(long obj) {
-        long v = field(obj, md.get(V8Fact.JS_DATE_VALUE_OFFSET));
-        if (md.get(V8Fact.JS_DATE_VALUE_IS_RAW_DOUBLE) != 0) return Double.longBitsToDouble(v);
-        return isNumber(v) ? numberValue(v) : Double.NaN;
-    }
-
-    /** RegExp source and flags ("gi"). */
-    public record RegExpInfo(String source, String flags) {}
-
-    public RegExpInfo regExp(long obj, int maxChars) {
-        long src = field(obj, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET));
-        String source = strings.isString(src) ? strings.readString(src, maxChars).text() : "?";
-        long fw = field(obj, md.get(V8Fact.JS_REGEXP_FLAGS_OFFSET));
-        StringBuilder f = new StringBuilder();
-        if (isSmi(fw)) {
-            long bits = smiValue(fw);
-            // JSRegExp::Flag order (regexp-flags.h): g i m y u s d v; printed in Flags getter order.
-            String[] names = {"g", "i", "m", "y", "u", "s", "d", "v"};
-            String order = "dgimsuvy";
-            for (char c : order.toCharArray()) {
-                for (int b = 0; b < names.length; b++) if (names[b].charAt(0) == c && (bits & (1L << b)) != 0) f.append(c);
-            }
-        }
-        return new RegExpInfo(source, f.toString());
-    }
-
-    /** Entries of a Map (key, value) or Set (key only; value 0), in insertion order, at most max. */
-    public record Entry(long key, long value) {}
-
-    public record Collection(int size, List<Entry> entries) {}
-
-    public Collection collection(long obj, boolean isMap, int max) {
-        long table = field(obj, md.get(V8Fact.JS_COLLECTION_TABLE_OFFSET));
-        int hdr = md.fixedArrayHeaderSize();
-        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
-        long nof = smiField(table, hdr, "number of elements");
-        long nod = smiField(table, hdr + ptr, "number of deleted elements");
-        long buckets = smiField(table, hdr + 2 * ptr, "number of buckets");
-        int es = isMap ? 2 : 1;
-        long first = 3 + buckets;
-        if (nof < 0 || nod < 0 || buckets < 0 || first + (nof + nod) * (es + 1) > len) {
-            throw new HeapException(table, String.format("hash table 0x%x has inconsistent counts", table));
-        }
-        List<Entry> out = new ArrayList<>();
-        for (long i = 0; i < nof + nod && out.size() < max; i++) {
-            int at = hdr + (int) ((first + i * (es + 1)) * ptr);
-            long key = field(table, at);
-            if (isHole(key)) continue;
-            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
-        }
-        return new Collection((int) nof, out);
-    }
-
-    /** Entries of a WeakMap (key, value) or WeakSet (key), at most max. */
-    public Collection weakCollection(long obj, boolean isMap, int max) {
-        long table = field(obj, md.get(V8Fact.JS_WEAK_COLLECTION_TABLE_OFFSET));
-        int hdr = md.fixedArrayHeaderSize();
-        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
-        long nof = smiField(table, hdr, "number of elements");
-        long capacity = smiField(table, hdr + 2 * ptr, "capacity");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX);
-        if (capacity < 0 || start + capacity * 2 > len) throw new HeapException(table, String.format("table 0x%x has inconsistent counts", table));
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < capacity && out.size() < max; i++) {
-            int at = hdr + (start + i * 2) * ptr;
-            long key = field(table, at);
-            if (isUndefinedOrHole(key)) continue;
-            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
-        }
-        return new Collection((int) nof, out);
-    }
-
-    /** Promise state: "pending", "fulfilled" or "rejected", and the result (0 when pending). */
-    public record PromiseInfo(String state, long result) {}
-
-    public PromiseInfo promise(long obj) {
-        long flags = smiField(obj, md.get(V8Fact.JS_PROMISE_FLAGS_OFFSET), "promise flags");
-        long result = field(obj, md.get(V8Fact.JS_PROMISE_REACTIONS_OR_RESULT_OFFSET));
-        int status = (int) (flags & 3);
-        return switch (status) {
-            case 0 -> new PromiseInfo("pending", 0);
-            case 1 -> new PromiseInfo("fulfilled", result);
-            case 2 -> new PromiseInfo("rejected", result);
-            default -> throw new HeapException(obj, "promise with an invalid status " + status);
-        };
-    }
-
-    /** An ArrayBuffer's length and data address. */
-    public record BufferInfo(long byteLength, long data) {}
-
-    public BufferInfo arrayBuffer(long obj) {
-        long len = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BYTE_LENGTH_OFFSET));
-        long data = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BACKING_STORE_OFFSET));
-        return new BufferInfo(len, data);
-    }
-
-    /** A typed array or DataView: its buffer, offset, length in bytes, element count and data address. */
-    public record ViewInfo(String type, long buffer, long byteOffset, long byteLength, long length, long data) {}
-
-    public ViewInfo view(long obj) {
-        int type = typeOf(obj);
-        long buffer = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET));
-        long off = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_OFFSET_OFFSET));
-        long blen = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_LENGTH_OFFSET));
-        if (type == tTypedArray) {
-            String ta = typedArrayType(obj);
-            OptionalLong lenOff = md.find(V8Fact.JS_TYPED_ARRAY_LENGTH_OFFSET);
-            long len = lenOff.isPresent() ? field(obj, (int) lenOff.getAsLong()) : blen / elementSize(ta);
-            long ext = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_EXTERNAL_POINTER_OFFSET));
-            long base = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_BASE_POINTER_OFFSET));
-            long data = ext + (isSmi(base) ? smiValue(base) : base);
-            if (len < 0 || blen < 0 || off < 0) throw new HeapException(obj, String.format("typed array 0x%x has an invalid length", obj));
-            return new ViewInfo(ta, buffer, off, blen, len, data);
-        }
-        long data = 0;
-        if (isHeapObject(buffer) && typeOf(buffer) == tArrayBuffer) data = arrayBuffer(buffer).data() + off;
-        return new ViewInfo("DataView", buffer, off, blen, blen, data);
-    }
-
-    /** The element type of a typed array ("Uint8Array", ...), found on its constructor / prototype chain. */
-    public String typedArrayType(long obj) {
-        long map = mapOf(obj);
-        OptionalLong f = constructorFunction(map);
-        if (f.isPresent()) {
-            String n = functions.functionDebugName(f.getAsLong());
-            if (TYPED_ARRAY_NAMES.contains(n)) return n;
-        }
-        long proto = mapPrototype(map);
-        for (int i = 0; i < 8 && isHeapObject(proto); i++) {
-            try {
-                OptionalLong c = properties.ownDataProperty(proto, "constructor");
-                if (c.isPresent()) {
-                    String n = functions.functionDebugName(c.getAsLong());
-                    if (TYPED_ARRAY_NAMES.contains(n)) return n;
-                }
-                proto = mapPrototype(mapOf(proto));
-            } catch (MemoryFault | HeapException e) {
-                break;
-            }
-        }
-        return "TypedArray";
-    }
-
-    /** Bytes per element of a typed array type name. */
-    public static int elementSize(String typedArrayType) {
-        return switch (typedArrayType) {
-            case "Uint16Array", "Int16Array", "Float16Array" -> 2;
-            case "Uint32Array", "Int32Array", "Float32Array" -> 4;
-            case "Float64Array", "BigUint64Array", "BigInt64Array" -> 8;
-            default -> 1;
-        };
-    }
-
-    /** JSPrimitiveWrapper's value. */
-    public long primitiveWrapperValue(long obj) { return field(obj, md.get(V8Fact.JS_PRIMITIVE_WRAPPER_VALUE_OFFSET)); }
-
-    public record ProxyInfo(long target, long handler) {}
-
-    public ProxyInfo proxy(long obj) {
-        return new ProxyInfo(field(obj, md.get(V8Fact.JS_PROXY_TARGET_OFFSET)), field(obj, md.get(V8Fact.JS_PROXY_HANDLER_OFFSET)));
-    }
-
-
-
-    /**
-     * Error: message (an own property) and stack. The stack is a string once V8 formatted it
-     * (error.stack was read); before that V8 keeps the call sites (a FixedArray under a private
-     * symbol): then {@code stackFrames} is their count and {@code stack} is empty.
-     */
-    public record ErrorInfo(OptionalLong message, OptionalLong stack, int stackFrames) {}
-
-    public ErrorInfo error(long obj) {
-        OptionalLong msg = properties.ownDataProperty(obj, "message");
-        OptionalLong stack = OptionalLong.empty();
-        int frames = -1;
-        OptionalLong st = properties.ownDataProperty(obj, "stack");
-        if (st.isPresent() && strings.isString(st.getAsLong())) stack = st;
-        if (stack.isEmpty()) {
-            for (V8Properties.Property p : properties.properties(obj, V8Properties.MAX_PROPERTY_NAMES, true)) {
-                if (!p.symbol() || !strings.isPrivateSymbol(p.key())) continue;
-                long v = p.value();
-                long f = v;
-                if (isHeapObject(v) && !strings.isString(v) && typeOf(v) != tFixedArray && !isJSObjectType(typeOf(v))) {
-                    f = field(v, ptr); // ErrorStackData { call_site_infos_or_formatted_stack, ... }
-                }
-                if (strings.isString(f)) {
-                    String text = strings.readString(f, 256).text();
-                    if (text.contains("\n    at ") || text.endsWith("\n")) {
-                        stack = OptionalLong.of(f);
-                        break;
-                    }
-                } else if (isHeapObject(f) && typeOf(f) == tFixedArray) {
-                    frames = (int) smiField(f, md.fixedArrayLengthOffset(), "call sites length");
-                }
-            }
-        }
-        return new ErrorInfo(msg, stack, stack.isPresent() ? -1 : frames);
     }
 }

@@ -123,8 +123,8 @@ class V8HeapTest {
         assertEquals(d.get("fileName"), f.scriptName());
         assertEquals(((Number) d.get("line")).intValue(), f.line());
         assertEquals(((Number) d.get("column")).intValue(), f.column());
-        assertEquals("Uint8Array", h.typedArrayType(field(o, "buffer")));
-        assertEquals(5, h.view(field(o, "buffer")).length());
+        assertEquals("Uint8Array", h.collections().typedArrayType(field(o, "buffer")));
+        assertEquals(5, h.collections().view(field(o, "buffer")).length());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,11 +151,11 @@ class V8HeapTest {
 
         // an Error whose stack was read holds V8's formatted string; the unread one its call sites
         Map<String, Object> err = (Map<String, Object>) values(o).get("errorStackRead");
-        V8Heap.ErrorInfo read = h.error(field(o, "errorStackRead"));
+        V8Collections.ErrorInfo read = h.collections().error(field(o, "errorStackRead"));
         assertTrue(read.stack().isPresent(), o.core().name() + ": no formatted stack");
         assertEquals(err.get("stack"), h.strings().readString(read.stack().getAsLong(), 1 << 16).text());
         assertEquals("jsmdb error with its stack read", h.strings().readString(read.message().orElseThrow(), 100).text());
-        V8Heap.ErrorInfo unread = h.error(field(o, "error"));
+        V8Collections.ErrorInfo unread = h.collections().error(field(o, "error"));
         assertTrue(unread.stack().isEmpty() && unread.stackFrames() > 0, o.core().name() + ": " + unread);
 
         // the global proxy and the global object behind it, whose properties are the globals
