@@ -1,8 +1,8 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.v8.heap.JsKind;
-import io.jsmdb.v8.heap.V8Heap;
 import io.jsmdb.v8.heap.V8Functions;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
 /** {@code ADDR::jsclosure}: the variables a closure captured (its context's locals). */

@@ -3,8 +3,8 @@ package io.jsmdb.cmd;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsObjectScan;
-import io.jsmdb.v8.heap.V8Heap;
 import io.jsmdb.v8.heap.V8Functions;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 import java.util.Optional;
 

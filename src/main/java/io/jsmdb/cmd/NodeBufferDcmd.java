@@ -1,8 +1,8 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.v8.heap.JsKind;
-import io.jsmdb.v8.heap.V8Heap;
 import io.jsmdb.v8.heap.V8Collections;
+import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
 /** {@code ADDR::nodebuffer [-v]}: the backing store of a Node Buffer (or any typed array / ArrayBuffer). */

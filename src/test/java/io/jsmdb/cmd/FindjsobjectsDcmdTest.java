@@ -3,8 +3,8 @@ package io.jsmdb.cmd;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
+import io.jsmdb.testing.TestCores;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
 import java.util.HashMap;

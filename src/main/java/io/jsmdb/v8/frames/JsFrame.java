@@ -1,6 +1,5 @@
 package io.jsmdb.v8.frames;
 
-import io.jsmdb.v8.heap.V8Heap;
 import io.jsmdb.v8.heap.V8Functions;
 import java.util.Optional;
 

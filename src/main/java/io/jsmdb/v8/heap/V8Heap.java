@@ -2,7 +2,6 @@ package io.jsmdb.v8.heap;
 
 import io.jsmdb.core.AddressSpace;
 import io.jsmdb.core.MemoryFault;
-import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.math.BigInteger;
@@ -11,15 +10,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * V8's heap objects, read through the metadata: what a tagged word is, maps and instance types,
- * constructor names (as V8's heap snapshot names objects), properties (fast and dictionary
- * mode), elements of every kind, strings of every representation, numbers, BigInts, symbols,
- * functions and their definition sites, and the special objects (Date, RegExp, Map, Set,
- * Promise, ArrayBuffer, typed arrays, proxies, generators, ...).
+ * V8's heap objects, read through the metadata. This class holds the object basics: what a
+ * tagged word is (Smi, heap object, weak), fields, maps and their per-map facts, instance
+ * types and the {@link JsKind} of a value, holes and oddballs, numbers and BigInts, plain
+ * FixedArrays, and constructor names (as V8's heap snapshot names objects). The rest is read
+ * by four families, each reached from here and sharing this heap's per-map caches:
+ * {@link #strings()} (strings of every representation, symbols), {@link #properties()} (own
+ * properties in fast and dictionary mode, accessors, elements of every kind),
+ * {@link #functions()} (SharedFunctionInfos, Scripts and source positions, ScopeInfos and
+ * context variables, bound functions, generators) and {@link #collections()} (Map, Set, weak
+ * collections, Promise, ArrayBuffer and typed arrays, Date, RegExp, Proxy, Error, ...).
  *
  * <p>Addresses are tagged words as V8 stores them (heap objects carry tag 1). Reads of memory the
  * core lacks throw {@link MemoryFault}; data that cannot be right (a map that is not a map, an
@@ -57,10 +60,11 @@ public final class V8Heap {
     final long tag;
     private final int smiShift;
     final int ptr;
-    // map (package-private: the families read them)
-    final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
-    final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
-    // types (package-private: the families read them)
+    // map
+    private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor;
+    final int oDescs; // read by V8Properties
+    private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
+    // types (package-private: the families compare against them)
     final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
             tPropertyArray, tNameDict, tGlobalDict, tNumberDict, tDescArray, tStrongDescArray, tScopeInfo, tSfi, tScript,
             tJsArray, tBound, tDate, tRegExp, tError, tJsMap, tJsSet, tWeakMap, tWeakSet, tPromise, tArrayBuffer, tTypedArray,
@@ -69,7 +73,7 @@ public final class V8Heap {
             tAccessorInfo;
     final int[] tUncompiled;
 
-    // the families (see their class comments); made last in the constructor, they read this heap's facts
+    // the families (see their class comments); made last in the constructor: they read this heap's facts
     private final V8Strings strings;
     private final V8Properties properties;
     private final V8Functions functions;
@@ -189,8 +193,8 @@ public final class V8Heap {
     /** The tagged word of the field at byte offset off of heap object obj. */
     public long field(long obj, int off) { return mem.readLong(obj - tag + off); }
 
-    int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
-    int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
+    private int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
+    private int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
     int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
     int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
 
