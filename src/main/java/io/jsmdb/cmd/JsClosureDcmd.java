@@ -1,6 +1,7 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
@@ -33,9 +34,9 @@ public final class JsClosureDcmd implements Dcmd {
             }
             // depth -1: one summary per variable ([Object], [Function: f], 'text'), as util.inspect prints beyond its depth
             JsFormatter f = new JsFormatter(heap, -1, 256, 16, false);
-            List<V8Heap.ContextVariable> vars = heap.closureVariables(addr, 10_000);
+            List<V8Functions.ContextVariable> vars = heap.functions().closureVariables(addr, 10_000);
             if (vars.isEmpty()) ctx.out().println("(no context variables)");
-            for (V8Heap.ContextVariable v : vars) {
+            for (V8Functions.ContextVariable v : vars) {
                 ctx.checkCancelled();
                 String value;
                 try {

@@ -4,7 +4,11 @@ import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
+import io.jsmdb.v8.heap.V8Collections;
+import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Properties;
+import io.jsmdb.v8.heap.V8Strings;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -316,7 +320,7 @@ final class JsFormatter {
     }
 
     private String formatString(long v) {
-        V8Heap.JsString s = heap.readString(v, maxChars);
+        V8Strings.JsString s = heap.strings().readString(v, maxChars);
         String text = s.text();
         String trailer = "";
         if (s.truncated()) {
@@ -346,8 +350,8 @@ final class JsFormatter {
     }
 
     private String symbolText(long sym) {
-        Optional<V8Heap.JsString> d = heap.symbolDescription(sym, maxChars);
-        return "Symbol(" + d.map(V8Heap.JsString::text).orElse("") + ")";
+        Optional<V8Strings.JsString> d = heap.strings().symbolDescription(sym, maxChars);
+        return "Symbol(" + d.map(V8Strings.JsString::text).orElse("") + ")";
     }
 
     private String primitive(long v, JsKind k) {
@@ -412,7 +416,7 @@ final class JsFormatter {
             int proxies = 0;
             long t = v;
             while (heap.kindOf(t) == JsKind.PROXY && proxies < MAX_CHAIN) {
-                long target = heap.proxy(t).target();
+                long target = heap.collections().proxy(t).target();
                 if (!heap.isHeapObject(target) || heap.kindOf(target) == JsKind.NULL) {
                     String revoked = "<Revoked Proxy>";
                     if (major >= 26) for (int i = 0; i < proxies; i++) revoked = "Proxy(" + revoked + ")";
@@ -437,40 +441,40 @@ final class JsFormatter {
     }
 
     /** One key to print: a named property (string or symbol key) or an element (index). */
-    private record Key(String name, boolean symbol, long index, V8Heap.Property prop, V8Heap.Element element) {
+    private record Key(String name, boolean symbol, long index, V8Properties.Property prop, V8Properties.Element element) {
         boolean isIndex() { return prop == null; }
     }
 
     /** An object's own keys as util.inspect lists them, and the private fields jsmdb adds. */
-    private record Keys(List<Key> keys, List<V8Heap.Property> privates, String more) {}
+    private record Keys(List<Key> keys, List<V8Properties.Property> privates, String more) {}
 
     private Keys keysOf(long holder, boolean withIndices, boolean strings) {
         List<Key> keys = new ArrayList<>();
         List<Key> symbols = new ArrayList<>();
-        List<V8Heap.Property> privates = new ArrayList<>();
+        List<V8Properties.Property> privates = new ArrayList<>();
         String more = null;
         if (withIndices) {
-            V8Heap.Elements el = heap.elements(holder, maxProperties);
-            for (V8Heap.Element e : el.items()) {
-                if (e.type() == V8Heap.Element.Type.HOLE) continue;
+            V8Properties.Elements el = heap.properties().elements(holder, maxProperties);
+            for (V8Properties.Element e : el.items()) {
+                if (e.type() == V8Properties.Element.Type.HOLE) continue;
                 keys.add(new Key(Long.toString(e.index()), false, e.index(), null, e));
             }
             if (el.truncated()) more = "... more elements (limit " + maxProperties + ")";
         }
         if (strings) {
             // one more than shown, to know whether to say so; -l 2147483647 must not overflow to none
-            List<V8Heap.Property> props = allProps(holder, (int) Math.min(Integer.MAX_VALUE, (long) maxProperties + 1));
+            List<V8Properties.Property> props = allProps(holder, (int) Math.min(Integer.MAX_VALUE, (long) maxProperties + 1));
             int n = 0;
-            for (V8Heap.Property p : props) {
+            for (V8Properties.Property p : props) {
                 if (n++ >= maxProperties) {
                     more = "... more properties (limit " + maxProperties + ")";
                     break;
                 }
-                if (p.symbol() && heap.isPrivateName(p.key())) {
+                if (p.symbol() && heap.properties().isPrivateName(p.key())) {
                     privates.add(p);
                     continue;
                 }
-                if (p.symbol() && heap.isPrivateSymbol(p.key())) continue;
+                if (p.symbol() && heap.strings().isPrivateSymbol(p.key())) continue;
                 if (!p.enumerable()) continue;
                 if (p.symbol()) symbols.add(new Key(p.name(), true, -1, p, null));
                 else keys.add(new Key(p.name(), false, -1, p, null));
@@ -503,7 +507,7 @@ final class JsFormatter {
 
         switch (k) {
             case ARRAY -> {
-                V8Heap.Elements el = arrayElements(h);
+                V8Properties.Elements el = arrayElements(h);
                 long len = el == null ? 0 : el.length();
                 String prefix = (!"Array".equals(constructor) || !tag.isEmpty()) ? prefix(constructor, tag, "Array", "(" + len + ")") : "";
                 keys = keysOf(h, false, true);
@@ -514,7 +518,7 @@ final class JsFormatter {
             }
             case SET, MAP -> {
                 boolean isMap = k == JsKind.MAP;
-                V8Heap.Collection c = heap.collection(h, isMap, collectionLimit());
+                V8Collections.Collection c = heap.collections().collection(h, isMap, collectionLimit());
                 String prefix = prefix(constructor, tag, isMap ? "Map" : "Set", "(" + c.size() + ")");
                 keys = keysOf(h, true, true);
                 if (c.size() == 0 && keys.keys.isEmpty() && keys.privates.isEmpty()) return prefix + "{}";
@@ -522,7 +526,7 @@ final class JsFormatter {
                 formatter = (rt) -> formatCollection(c, isMap, rt);
             }
             case TYPED_ARRAY -> {
-                V8Heap.ViewInfo t = heap.view(h);
+                V8Collections.ViewInfo t = heap.collections().view(h);
                 if ("Buffer".equals(constructor)) return buffer(t);
                 keys = keysOf(h, false, true);
                 String fallback = constructor == null ? t.type() : "";
@@ -543,13 +547,13 @@ final class JsFormatter {
                     else if (!tag.isEmpty()) braces[0] = prefix(constructor, tag, "Object", "") + "{";
                     if (noKeys) return braces[0] + "}";
                 } else if (k == JsKind.REGEXP) {
-                    V8Heap.RegExpInfo r = heap.regExp(h, maxChars);
+                    V8Collections.RegExpInfo r = heap.collections().regExp(h, maxChars);
                     base = "/" + raw(r.source(), false) + "/" + r.flags();
                     String prefix = prefix(constructor, tag, "RegExp", "");
                     if (!prefix.equals("RegExp ")) base = prefix + base;
                     if (noKeys || recurseTimes > depth) return base;
                 } else if (k == JsKind.DATE) {
-                    base = JsNumbers.isoDate(heap.dateValue(h));
+                    base = JsNumbers.isoDate(heap.collections().dateValue(h));
                     String prefix = prefix(constructor, tag, "Date", "");
                     if (!prefix.equals("Date ")) base = prefix + base;
                     if (noKeys) return base;
@@ -557,14 +561,14 @@ final class JsFormatter {
                     base = formatError(h, constructor, tag, keys);
                     if (keys.keys.isEmpty() && keys.privates.isEmpty()) return base;
                 } else if (k == JsKind.ARRAY_BUFFER) {
-                    V8Heap.BufferInfo b = heap.arrayBuffer(h);
+                    V8Collections.BufferInfo b = heap.collections().arrayBuffer(h);
                     String prefix = prefix(constructor, tag, "ArrayBuffer", "");
                     formatter = (rt) -> new ArrayList<>(List.of("[Uint8Contents]: " + hexBytes(b.data(), b.byteLength(), maxItems)));
                     braces[0] = prefix + "{";
                     extraKeys = new ArrayList<>();
                     extraKeys.add(new String[] {"byteLength", Long.toString(b.byteLength())});
                 } else if (k == JsKind.DATA_VIEW) {
-                    V8Heap.ViewInfo t = heap.view(h);
+                    V8Collections.ViewInfo t = heap.collections().view(h);
                     braces[0] = prefix(constructor, tag, "DataView", "") + "{";
                     extraKeys = new ArrayList<>();
                     extraKeys.add(new String[] {"byteLength", Long.toString(t.byteLength())});
@@ -614,7 +618,7 @@ final class JsFormatter {
             }
         }
         for (Key key : keys.keys) output.add(formatProperty(key, recurseTimes, extrasType));
-        for (V8Heap.Property p : keys.privates) output.add(formatPrivate(p, recurseTimes));
+        for (V8Properties.Property p : keys.privates) output.add(formatPrivate(p, recurseTimes));
         if (keys.more != null) output.add(keys.more);
         Integer ref = circular.get(v);
         if (ref != null) base = base.isEmpty() ? "<ref *" + ref + ">" : "<ref *" + ref + "> " + base;
@@ -702,7 +706,7 @@ final class JsFormatter {
     /** The object whose own properties (private keys included) were read last, and how many were asked for. */
     private long propsOf;
     private int propsMax;
-    private List<V8Heap.Property> propsRead;
+    private List<V8Properties.Property> propsRead;
 
     /**
      * Own properties of obj, private keys included, at least max of them when it has them.
@@ -710,18 +714,18 @@ final class JsFormatter {
      * Symbol.toStringTag lookup and the keys shown read a dictionary-mode object once, not
      * three times (each read scans its whole dictionary).
      */
-    private List<V8Heap.Property> allProps(long obj, int max) {
-        int want = Math.max(max, V8Heap.MAX_PROPERTY_NAMES);
+    private List<V8Properties.Property> allProps(long obj, int max) {
+        int want = Math.max(max, V8Properties.MAX_PROPERTY_NAMES);
         if (propsRead != null && propsOf == obj && propsMax >= want) return propsRead;
-        propsRead = heap.properties(obj, want, true);
+        propsRead = heap.properties().properties(obj, want, true);
         propsOf = obj;
         propsMax = want;
         return propsRead;
     }
 
     /** An own property (data or accessor) of obj named name (a string key). */
-    private Optional<V8Heap.Property> own(long obj, String name) {
-        for (V8Heap.Property p : allProps(obj, V8Heap.MAX_PROPERTY_NAMES)) {
+    private Optional<V8Properties.Property> own(long obj, String name) {
+        for (V8Properties.Property p : allProps(obj, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.symbol() && p.name().equals(name)) return Optional.of(p);
         }
         return Optional.empty();
@@ -734,19 +738,19 @@ final class JsFormatter {
     private String functionName(long fn) {
         StringBuilder bound = new StringBuilder();
         for (int i = 0; i < MAX_CHAIN; i++) { // a bound function's target may be bound too (never a cycle, unless the core lies)
-            Optional<V8Heap.Property> n = own(fn, "name");
+            Optional<V8Properties.Property> n = own(fn, "name");
             if (n.isPresent() && !n.get().accessor()) {
                 long v = n.get().value();
-                return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.readString(v, 1024).text() : "");
+                return bound + (heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? heap.strings().readString(v, 1024).text() : "");
             }
             JsKind k = heap.kindOf(fn);
             if (k == JsKind.BOUND_FUNCTION) {
                 bound.append("bound ");
-                fn = heap.boundFunction(fn).target();
+                fn = heap.functions().boundFunction(fn).target();
                 continue;
             }
             if (k != JsKind.FUNCTION) return bound.toString();
-            return bound + heap.sfiName(heap.functionShared(fn));
+            return bound + heap.functions().sfiName(heap.functions().functionShared(fn));
         }
         return bound.toString();
     }
@@ -795,7 +799,7 @@ final class JsFormatter {
             for (long p = protoOf(obj); isObject(p) && chain.size() < MAX_CHAIN; p = protoOf(p)) chain.add(p);
             long o = obj;
             for (int i = 0; i <= chain.size(); i++) {
-                Optional<V8Heap.Property> c = own(o, "constructor");
+                Optional<V8Properties.Property> c = own(o, "constructor");
                 if (c.isPresent() && !c.get().accessor()) {
                     long fn = c.get().value();
                     if (heap.isHeapObject(fn) && (heap.kindOf(fn) == JsKind.FUNCTION || heap.kindOf(fn) == JsKind.BOUND_FUNCTION)) {
@@ -828,19 +832,19 @@ final class JsFormatter {
      */
     private String toStringTag(long obj, JsKind k) {
         try {
-            for (V8Heap.Property p : allProps(obj, V8Heap.MAX_PROPERTY_NAMES)) {
-                if (!p.symbol() || heap.isPrivateSymbol(p.key()) || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
+            for (V8Properties.Property p : allProps(obj, V8Properties.MAX_PROPERTY_NAMES)) {
+                if (!p.symbol() || heap.strings().isPrivateSymbol(p.key()) || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
                 if (p.enumerable()) return "";
                 return tagValue(p, obj, k);
             }
             long proto = protoOf(obj);
             String cached = tagCache.get(proto);
-            if (cached != null) return cached.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : cached;
+            if (cached != null) return cached.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "") : cached;
             String tag = "";
             long o = proto;
             found:
             for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
-                for (V8Heap.Property p : heap.properties(o, V8Heap.MAX_PROPERTY_NAMES)) {
+                for (V8Properties.Property p : heap.properties().properties(o, V8Properties.MAX_PROPERTY_NAMES)) {
                     if (!p.symbol() || !p.name().equals("Symbol(Symbol.toStringTag)")) continue;
                     // %TypedArray%.prototype's getter gives the type name; other getters are not run
                     tag = p.accessor() ? "\0typed" : tagValue(p, obj, k);
@@ -849,24 +853,24 @@ final class JsFormatter {
                 o = protoOf(o);
             }
             tagCache.put(proto, tag);
-            return tag.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "") : tag;
+            return tag.equals("\0typed") ? (k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "") : tag;
         } catch (MemoryFault | HeapException e) {
             return "";
         }
     }
 
-    private String tagValue(V8Heap.Property p, long obj, JsKind k) {
-        if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.view(obj).type() : "";
+    private String tagValue(V8Properties.Property p, long obj, JsKind k) {
+        if (p.accessor()) return k == JsKind.TYPED_ARRAY ? heap.collections().view(obj).type() : "";
         long v = p.value();
-        return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.readString(v, 1024).text(), false) : "";
+        return heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING ? raw(heap.strings().readString(v, 1024).text(), false) : "";
     }
 
     // ================================================================ functions, boxed primitives, errors
 
     private String functionBase(long fn, JsKind k, String constructor, String tag) {
-        if (k == JsKind.FUNCTION && heap.isClassConstructor(fn)) {
+        if (k == JsKind.FUNCTION && heap.functions().isClassConstructor(fn)) {
             String name = "";
-            Optional<V8Heap.Property> own = own(fn, "name");
+            Optional<V8Properties.Property> own = own(fn, "name");
             if (own.isPresent()) name = functionName(fn);
             StringBuilder base = new StringBuilder("class ").append(name.isEmpty() ? "(anonymous)" : raw(name, false));
             if (!"Function".equals(constructor) && constructor != null) base.append(" [").append(constructor).append("]");
@@ -903,7 +907,7 @@ final class JsFormatter {
     /** -a: where a function was defined, " (file:line:column)", or "" when unknown. */
     private String definitionSite(long fn) {
         try {
-            V8Heap.FunctionInfo f = heap.functionInfo(fn);
+            V8Functions.FunctionInfo f = heap.functions().functionInfo(fn);
             if (f.scriptName().isEmpty() && f.line() == 0) return "";
             return " (" + raw(f.scriptName(), false) + (f.line() > 0 ? ":" + f.line() + ":" + f.column() : "") + ")";
         } catch (MemoryFault | HeapException e) {
@@ -912,7 +916,7 @@ final class JsFormatter {
     }
 
     private String boxedBase(long obj, String constructor, String tag) {
-        long inner = heap.primitiveWrapperValue(obj);
+        long inner = heap.collections().primitiveWrapperValue(obj);
         JsKind ik = heap.kindOf(inner);
         String type = switch (ik) {
             case SMI, HEAP_NUMBER -> "Number";
@@ -935,7 +939,7 @@ final class JsFormatter {
     private long lookup(long obj, String name) {
         long o = obj;
         for (int i = 0; i < MAX_CHAIN && isObject(o); i++) {
-            Optional<V8Heap.Property> p = own(o, name);
+            Optional<V8Properties.Property> p = own(o, name);
             if (p.isPresent()) return p.get().accessor() ? 0 : p.get().value();
             o = protoOf(o);
         }
@@ -944,7 +948,7 @@ final class JsFormatter {
 
     private Optional<String> stringValue(long v) {
         try {
-            if (v != 0 && heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING) return Optional.of(heap.readString(v, maxChars).text());
+            if (v != 0 && heap.isHeapObject(v) && heap.kindOf(v) == JsKind.STRING) return Optional.of(heap.strings().readString(v, maxChars).text());
         } catch (MemoryFault | HeapException e) {
             return Optional.empty();
         }
@@ -972,11 +976,11 @@ final class JsFormatter {
 
     /** util.inspect's formatError: the stack V8 formatted, its first line improved with the class name. */
     private String formatError(long err, String constructor, String tag, Keys keys) {
-        V8Heap.ErrorInfo info = heap.error(err);
+        V8Collections.ErrorInfo info = heap.collections().error(err);
         String stack;
-        Optional<V8Heap.Property> ownStack = own(err, "stack");
+        Optional<V8Properties.Property> ownStack = own(err, "stack");
         if (info.stack().isPresent()) {
-            stack = heap.readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
+            stack = heap.strings().readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
         } else if (ownStack.isPresent() && !ownStack.get().accessor() && !isTruthyString(ownStack.get().value())) {
             stack = errorToString(err); // error.stack = undefined (or another falsy value)
         } else if (info.stackFrames() >= 0) {
@@ -1041,42 +1045,42 @@ final class JsFormatter {
      * The elements util.inspect may show: maxItems entries, reading past holes (a run of holes
      * is one entry) up to a bound, past which a long run of holes is counted as holes.
      */
-    private V8Heap.Elements arrayElements(long arr) {
+    private V8Properties.Elements arrayElements(long arr) {
         long limit = Math.min(Integer.MAX_VALUE - 1, (long) maxItems + 1 + MAX_HOLES_READ);
         // read page by page, and only until more than maxItems values are had (formatArray
         // shows no more): a packed 2,000,000-element array at -l 100 reads 101 elements
         int first = (int) Math.min(limit, Math.min((long) maxItems + 1, ARRAY_PAGE));
-        V8Heap.Elements page = heap.elements(arr, 0, first);
+        V8Properties.Elements page = heap.properties().elements(arr, 0, first);
         if (page.items().size() < first) return page;
         // dictionary elements are found in one pass over the dictionary, not by page: all at once
-        if (page.dictionary()) return first == limit ? page : heap.elements(arr, 0, (int) limit);
-        List<V8Heap.Element> items = new ArrayList<>(page.items());
-        long values = items.stream().filter(e -> e.type() != V8Heap.Element.Type.HOLE).count();
+        if (page.dictionary()) return first == limit ? page : heap.properties().elements(arr, 0, (int) limit);
+        List<V8Properties.Element> items = new ArrayList<>(page.items());
+        long values = items.stream().filter(e -> e.type() != V8Properties.Element.Type.HOLE).count();
         while (values <= maxItems && items.size() < limit) {
             long start = items.getLast().index() + 1;
             int want = (int) Math.min(limit - items.size(), ARRAY_PAGE);
-            page = heap.elements(arr, start, want);
-            for (V8Heap.Element e : page.items()) {
+            page = heap.properties().elements(arr, start, want);
+            for (V8Properties.Element e : page.items()) {
                 items.add(e);
-                if (e.type() != V8Heap.Element.Type.HOLE) values++;
+                if (e.type() != V8Properties.Element.Type.HOLE) values++;
             }
             if (page.items().size() < want) break;
         }
-        return new V8Heap.Elements(page.length(), items, false, page.truncated());
+        return new V8Properties.Elements(page.length(), items, false, page.truncated());
     }
 
     /** Elements read at once from a fast array. */
     private static final int ARRAY_PAGE = 4096;
 
     /** formatArray / formatSpecialArray: at most maxItems entries, runs of holes as "<N empty items>". */
-    private List<String> formatArray(V8Heap.Elements el, int recurseTimes) {
+    private List<String> formatArray(V8Properties.Elements el, int recurseTimes) {
         List<String> output = new ArrayList<>();
         long valLen = el.length();
         long len = Math.min(maxItems, valLen);
         long index = 0;
-        for (V8Heap.Element e : el.items()) {
+        for (V8Properties.Element e : el.items()) {
             if (output.size() >= len) break;
-            if (e.type() == V8Heap.Element.Type.HOLE) continue;
+            if (e.type() == V8Properties.Element.Type.HOLE) continue;
             if (e.index() != index) {
                 long empty = e.index() - index;
                 output.add("<" + empty + " empty item" + (empty > 1 ? "s" : "") + ">");
@@ -1099,7 +1103,7 @@ final class JsFormatter {
         return "... " + remaining + " more item" + (remaining > 1 ? "s" : "");
     }
 
-    private String element(V8Heap.Element e, int recurseTimes) {
+    private String element(V8Properties.Element e, int recurseTimes) {
         indentationLvl += 2;
         try {
             return switch (e.type()) {
@@ -1117,10 +1121,10 @@ final class JsFormatter {
         return major == 18 ? Math.max(maxItems, maxProperties) : maxItems;
     }
 
-    private List<String> formatCollection(V8Heap.Collection c, boolean isMap, int recurseTimes) {
+    private List<String> formatCollection(V8Collections.Collection c, boolean isMap, int recurseTimes) {
         List<String> output = new ArrayList<>();
         indentationLvl += 2;
-        for (V8Heap.Entry en : c.entries()) {
+        for (V8Collections.Entry en : c.entries()) {
             if (output.size() >= collectionLimit()) break;
             String kx = formatValue(en.key(), recurseTimes, false);
             output.add(isMap ? kx + " => " + formatValue(en.value(), recurseTimes, false) : kx);
@@ -1132,7 +1136,7 @@ final class JsFormatter {
     }
 
     private List<String> formatPromise(long p, int recurseTimes) {
-        V8Heap.PromiseInfo info = heap.promise(p);
+        V8Collections.PromiseInfo info = heap.collections().promise(p);
         if (info.state().equals("pending")) return new ArrayList<>(List.of("<pending>"));
         indentationLvl += 2;
         String str = formatValue(info.result(), recurseTimes, false);
@@ -1145,7 +1149,7 @@ final class JsFormatter {
         if (key.isIndex()) {
             str = element(key.element, recurseTimes);
         } else if (key.prop.accessor()) {
-            str = switch (heap.accessorKind(key.prop.value())) {
+            str = switch (heap.properties().accessorKind(key.prop.value())) {
                 case GETTER -> "[Getter]";
                 case SETTER -> "[Setter]";
                 case GETTER_SETTER -> "[Getter/Setter]";
@@ -1171,8 +1175,8 @@ final class JsFormatter {
     }
 
     /** A private class field, as DevTools shows it: "#name: value". */
-    private String formatPrivate(V8Heap.Property p, int recurseTimes) {
-        String name = heap.symbolDescription(p.key(), 1024).map(V8Heap.JsString::text).orElse("#?");
+    private String formatPrivate(V8Properties.Property p, int recurseTimes) {
+        String name = heap.strings().symbolDescription(p.key(), 1024).map(V8Strings.JsString::text).orElse("#?");
         indentationLvl += 2;
         String str = formatValue(p.value(), recurseTimes, false);
         indentationLvl -= 2;
@@ -1266,13 +1270,13 @@ final class JsFormatter {
     private boolean allNumbers(List<String> output, int outputLength, long arrayValue) {
         try {
             JsKind k = heap.kindOf(arrayValue);
-            if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.view(arrayValue).length();
-            V8Heap.Elements el = heap.elements(arrayValue, output.size());
+            if (k == JsKind.TYPED_ARRAY) return output.size() <= heap.collections().view(arrayValue).length();
+            V8Properties.Elements el = heap.properties().elements(arrayValue, output.size());
             if (el.items().size() < Math.min(output.size(), el.length())) return false;
             for (int i = 0; i < output.size() && i < el.items().size(); i++) {
-                V8Heap.Element e = el.items().get(i);
-                if (e.index() != i || e.type() == V8Heap.Element.Type.HOLE) return false;
-                if (e.type() == V8Heap.Element.Type.DOUBLE) continue;
+                V8Properties.Element e = el.items().get(i);
+                if (e.index() != i || e.type() == V8Properties.Element.Type.HOLE) return false;
+                if (e.type() == V8Properties.Element.Type.DOUBLE) continue;
                 JsKind ek = heap.kindOf(e.value());
                 if (ek != JsKind.SMI && ek != JsKind.HEAP_NUMBER && ek != JsKind.BIGINT) return false;
             }
@@ -1296,7 +1300,7 @@ final class JsFormatter {
 
     // ================================================================ bytes
 
-    private String buffer(V8Heap.ViewInfo t) {
+    private String buffer(V8Collections.ViewInfo t) {
         int n = (int) Math.min(t.length(), INSPECT_MAX_BYTES);
         StringBuilder sb = new StringBuilder("<Buffer ");
         try {
@@ -1331,8 +1335,8 @@ final class JsFormatter {
         return sb.append('>').toString();
     }
 
-    private List<String> typedValues(V8Heap.ViewInfo t) {
-        int size = V8Heap.elementSize(t.type());
+    private List<String> typedValues(V8Collections.ViewInfo t) {
+        int size = V8Collections.elementSize(t.type());
         // at most one Java array of bytes read (-l 2147483647 of a huge typed array: the rest is counted)
         long n = Math.min(Math.min(t.length(), maxItems), (Integer.MAX_VALUE - 8) / Math.max(size, 1));
         List<String> items = new ArrayList<>();
@@ -1431,12 +1435,12 @@ final class JsFormatter {
         if (name.matches("\\d+") && name.length() < 10) return index(v, Long.parseLong(name));
         boolean symbol = name.startsWith("Symbol(") && name.endsWith(")");
         boolean privateName = name.startsWith("#");
-        for (V8Heap.Property q : heap.properties(v, V8Heap.MAX_PROPERTY_NAMES, true)) {
+        for (V8Properties.Property q : heap.properties().properties(v, V8Properties.MAX_PROPERTY_NAMES, true)) {
             if (q.accessor()) continue;
             if (privateName) {
-                if (q.symbol() && heap.isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
+                if (q.symbol() && heap.properties().isPrivateName(q.key()) && q.name().equals("Symbol(" + name + ")")) return q.value();
             } else if (symbol) {
-                if (q.symbol() && !heap.isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
+                if (q.symbol() && !heap.strings().isPrivateSymbol(q.key()) && q.name().equals(name)) return q.value();
             } else if (!q.symbol() && q.name().equals(name)) {
                 return q.value();
             }
@@ -1448,9 +1452,9 @@ final class JsFormatter {
         JsKind k = heap.kindOf(v);
         if (!k.isJSObject()) throw new IllegalArgumentException(Output.hex(v) + " is not an object, it has no element " + idx);
         // one element read directly: [49999999] of a 50M-element array reads one word, not 50M
-        V8Heap.Element el = heap.elementAt(v, idx).orElseThrow(() -> new IllegalArgumentException(Output.hex(v) + " has no element " + idx));
-        if (el.type() == V8Heap.Element.Type.TAGGED) return el.value();
+        V8Properties.Element el = heap.properties().elementAt(v, idx).orElseThrow(() -> new IllegalArgumentException(Output.hex(v) + " has no element " + idx));
+        if (el.type() == V8Properties.Element.Type.TAGGED) return el.value();
         throw new IllegalArgumentException("element " + idx + " of " + Output.hex(v) + " is "
-                + (el.type() == V8Heap.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
+                + (el.type() == V8Properties.Element.Type.HOLE ? "a hole" : "an unboxed double " + JsNumbers.format(el.number())));
     }
 }

@@ -10,6 +10,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Strings;
 import java.util.List;
 
 /** Prints frames in mdb_v8's ::jsstack / ::jsframe form; shared by those dcmds. */
@@ -121,7 +122,7 @@ final class JsFramePrinter {
         List<String[]> lines;
         try {
             // saturating: -n 2147483647 means every line, not an int overflow that shows none
-            lines = w.heap().sourceLines(js.script(), Math.max(1, line - n), Numbers.saturatedAdd(line, n));
+            lines = w.heap().functions().sourceLines(js.script(), Math.max(1, line - n), Numbers.saturatedAdd(line, n));
         } catch (MemoryFault | HeapException e) {
             return;
         }
@@ -151,12 +152,12 @@ final class JsFramePrinter {
                 case FALSE: return "false";
                 case HOLE: return "<hole>";
                 case STRING: {
-                    V8Heap.JsString str = heap.readString(value, 80);
+                    V8Strings.JsString str = heap.strings().readString(value, 80);
                     return "\"" + str.text() + (str.truncated() ? "...\"" : "\"");
                 }
                 case HEAP_NUMBER: return String.format("0x%x (HeapNumber: %s)", value, JsNumbers.format(heap.numberValue(value)));
                 case FUNCTION: {
-                    String n = heap.functionDebugName(value);
+                    String n = heap.functions().functionDebugName(value);
                     return String.format("0x%x (JSFunction: %s)", value, n.isEmpty() ? "<anonymous>" : n);
                 }
                 default: {

@@ -5,6 +5,8 @@ import io.jsmdb.v8.graph.HopLabels;
 import io.jsmdb.v8.graph.RetainerPaths;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Collections;
+import io.jsmdb.v8.heap.V8Strings;
 import java.util.List;
 import java.util.Optional;
 
@@ -126,9 +128,9 @@ public final class JsRetainersDcmd implements Dcmd {
                 JsKind k = heap.kindOf(holder);
                 if (k != JsKind.MAP && k != JsKind.SET) return Optional.empty();
                 boolean isMap = k == JsKind.MAP;
-                V8Heap.Collection c = heap.collection(holder, isMap, MAX_ENTRIES);
+                V8Collections.Collection c = heap.collections().collection(holder, isMap, MAX_ENTRIES);
                 for (int i = 0; i < c.entries().size(); i++) {
-                    V8Heap.Entry e = c.entries().get(i);
+                    V8Collections.Entry e = c.entries().get(i);
                     if (isMap && e.value() == member) return Optional.of("Map entry " + key(heap, e.key()));
                     if (e.key() == member) return Optional.of(isMap ? "Map key (entry " + i + ")" : "Set entry " + i);
                 }
@@ -145,7 +147,7 @@ public final class JsRetainersDcmd implements Dcmd {
         return switch (kind) {
             case SMI, HEAP_NUMBER -> io.jsmdb.v8.heap.JsNumbers.format(heap.numberValue(k));
             case STRING -> {
-                V8Heap.JsString s = heap.readString(k, 40);
+                V8Strings.JsString s = heap.strings().readString(k, 40);
                 yield "'" + s.text() + (s.truncated() ? "..." : "") + "'";
             }
             case UNDEFINED -> "undefined";

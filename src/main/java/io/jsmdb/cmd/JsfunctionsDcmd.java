@@ -3,6 +3,7 @@ package io.jsmdb.cmd;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsObjectScan;
+import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class JsfunctionsDcmd implements Dcmd {
             for (JsObjectScan.FunctionGroup f : scan.functions()) if (f.representative() == addr) fg = f;
             if (fg == null) {
                 try {
-                    long sfi = heap.functionShared(addr);
+                    long sfi = heap.functions().functionShared(addr);
                     for (JsObjectScan.FunctionGroup f : scan.functions()) if (f.shared() == sfi) fg = f;
                 } catch (MemoryFault | HeapException e) {
                     // not a function
@@ -58,9 +59,9 @@ public final class JsfunctionsDcmd implements Dcmd {
         if (table && ctx.firstInLoop()) out.printf("%16s %8s %-40s %s%n", "FUNC", "#FUNCS", "NAME", "FROM");
         for (JsObjectScan.FunctionGroup f : scan.functions()) {
             ctx.checkCancelled();
-            V8Heap.FunctionInfo fi;
+            V8Functions.FunctionInfo fi;
             try {
-                fi = heap.functionInfo(f.representative());
+                fi = heap.functions().functionInfo(f.representative());
             } catch (MemoryFault | HeapException e) {
                 continue;
             }

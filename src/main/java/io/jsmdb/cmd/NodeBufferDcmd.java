@@ -1,6 +1,7 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.V8Collections;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.List;
 
@@ -32,12 +33,12 @@ public final class NodeBufferDcmd implements Dcmd {
             long data, len;
             String more = "";
             if (k == JsKind.TYPED_ARRAY || k == JsKind.DATA_VIEW) {
-                V8Heap.ViewInfo v = heap.view(addr);
+                V8Collections.ViewInfo v = heap.collections().view(addr);
                 data = v.data();
                 len = v.byteLength();
                 more = String.format(", offset %d in ArrayBuffer %s", v.byteOffset(), Output.hex(v.buffer()));
             } else if (k == JsKind.ARRAY_BUFFER) {
-                V8Heap.BufferInfo b = heap.arrayBuffer(addr);
+                V8Collections.BufferInfo b = heap.collections().arrayBuffer(addr);
                 data = b.data();
                 len = b.byteLength();
             } else {

@@ -3,8 +3,8 @@ package io.jsmdb.cmd;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
+import io.jsmdb.testing.TestCores;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,7 +143,7 @@ class FindjsobjectsDcmdTest {
             // -r: the LeakA instance refers to its payload; the leakA array refers to the instance
             V8Heap heap = t.heap();
             long a = leakA.get(0);
-            OptionalLong payload = heap.ownDataProperty(a, "payload");
+            OptionalLong payload = heap.properties().ownDataProperty(a, "payload");
             assertTrue(payload.isPresent());
             String refs = run(reg, t, String.format("%x::findjsobjects -r", payload.getAsLong())).out();
             assertTrue(refs.contains(String.format("%x referred to by %x (JsmdbLeakA).payload", payload.getAsLong(), a)), tc.name() + ": " + refs);

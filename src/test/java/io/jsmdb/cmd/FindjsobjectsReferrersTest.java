@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.v8.heap.HeapFixture;
 import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.V8Collections;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ class FindjsobjectsReferrersTest {
         long traveller = only(o, "JsmdbRefTraveller");
         long route = holder(o, traveller, "\\(" + d.get("holder") + "\\)\\." + d.get("name"));
         assertEquals(d.get("holder"), h.constructorNameOf(route).orElseThrow(), name);
-        assertEquals(traveller, h.ownDataProperty(route, (String) d.get("name")).orElseThrow(), name);
+        assertEquals(traveller, h.properties().ownDataProperty(route, (String) d.get("name")).orElseThrow(), name);
 
         // Map and Set entries: the JSMap/JSSet is the holder (not its table), and the entry number
         // is the live entry's place in iteration order (a deleted entry before the key does not count)
@@ -85,7 +86,7 @@ class FindjsobjectsReferrersTest {
             long coll = holder(o, obj, "\\(" + d.get("holder") + " " + where + entry + "\\)");
             JsKind k = h.kindOf(coll);
             assertEquals(kind.startsWith("map") ? JsKind.MAP : JsKind.SET, k, name + ": " + cls);
-            V8Heap.Entry e = h.collection(coll, k == JsKind.MAP, 100).entries().get(entry);
+            V8Collections.Entry e = h.collections().collection(coll, k == JsKind.MAP, 100).entries().get(entry);
             assertEquals(obj, kind.equals("mapValue") ? e.value() : e.key(), name + ": " + cls);
         }
 
@@ -97,7 +98,7 @@ class FindjsobjectsReferrersTest {
                 captured, ((List<String>) d.get("closures")).getFirst(), d.get("variable"))).matcher(out);
         assertTrue(m.matches(), name + ": " + out);
         long ctx = Long.parseUnsignedLong(m.group(1), 16), fn = Long.parseUnsignedLong(m.group(2), 16);
-        assertEquals(ctx, h.functionContext(fn), name);
+        assertEquals(ctx, h.functions().functionContext(fn), name);
         String closure = run(o, String.format("%x::jsclosure", fn));
         assertTrue(closure.matches(String.format("    \"%s\": %x: .*JsmdbRefCaptured.*\n", d.get("variable"), captured)), name + ": " + closure);
 
@@ -122,7 +123,7 @@ class FindjsobjectsReferrersTest {
         assertNotEquals(0L, held, name + ": no object with bigClosure is held by the global: " + roots);
 
         // the WeakMap / WeakSet entries are named, and marked weak
-        long weakKey = h.ownDataProperty(o.values(), "weakKey").orElseThrow();
+        long weakKey = h.properties().ownDataProperty(o.values(), "weakKey").orElseThrow();
         String weak = run(o, String.format("%x::findjsobjects -r", weakKey));
         for (String line : List.of(String.format("%x referred to by %x (JsmdbValues).weakKey", weakKey, o.values()),
                 "(WeakMap entry key 0, weak)", "(WeakSet entry 0, weak)", ", variable weakKey)")) {

@@ -98,7 +98,7 @@ class JsPrintDcmdTest {
 
         // cycles print as util.inspect marks them, at any depth; -a names the objects
         String self = addressOf(o, ".cycleSelf");
-        assertEquals(Long.toHexString(o.heap().ownDataProperty(o.values(), "cycleSelf").orElseThrow()), self);
+        assertEquals(Long.toHexString(o.heap().properties().ownDataProperty(o.values(), "cycleSelf").orElseThrow()), self);
         assertEquals("<ref *1> { name: 'jsmdb-cycle-self', self: [Circular *1] }", jsprint(o, "-d 100 .cycleSelf"));
         String withAddr = jsprint(o, "-a -d 100 .cycleSelf");
         assertTrue(withAddr.startsWith(self + ": <ref *1> {") && withAddr.contains("self: " + self + ": [Circular *1]"), withAddr);
@@ -139,7 +139,7 @@ class JsPrintDcmdTest {
         assertFalse(global.contains("<internal "), "an accessor printed as a value");
         assertTrue(global.lines().count() < 50_000, "unbounded: " + global.lines().count() + " lines");
         // the global object itself (not the proxy) prints the same properties
-        String gAddr = Long.toHexString(o.heap().globalObjectOf(o.heap().ownDataProperty(o.values(), "global").orElseThrow()).orElseThrow());
+        String gAddr = Long.toHexString(o.heap().globalObjectOf(o.heap().properties().ownDataProperty(o.values(), "global").orElseThrow()).orElseThrow());
         CommandRunner.Captured g = run(o, gAddr + "::jsprint -d 0");
         assertEquals(CommandRunner.Status.OK, g.status(), g.err());
         assertEquals("", g.err());

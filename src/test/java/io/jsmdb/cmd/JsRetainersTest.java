@@ -106,7 +106,7 @@ class JsRetainersTest {
         List<Long> leak = instances(t, "JsmdbLeakA");
         assertEquals(1000, leak.size(), t.core().path() + ": JsmdbLeakA instances");
         for (long a : List.of(leak.getFirst(), leak.get(500), leak.getLast())) {
-            long id = heap.smiValue(heap.ownDataProperty(a, "id").orElseThrow());
+            long id = heap.smiValue(heap.properties().ownDataProperty(a, "id").orElseThrow());
             List<Printed> ps = paths(t, a, 1);
             assertEquals(1, ps.size(), t.core().path() + ": paths to " + Long.toHexString(a));
             Printed p = ps.getFirst();
@@ -117,7 +117,7 @@ class JsRetainersTest {
             assertEquals(JsKind.GLOBAL_OBJECT, heap.kindOf(p.addresses().get(0)[0]), where);
             long array = p.addresses().get(2)[0];
             assertEquals(JsKind.ARRAY, heap.kindOf(array), where);
-            assertEquals(a, heap.elementAt(array, id).orElseThrow().value(), where + ": leakA[" + id + "]");
+            assertEquals(a, heap.properties().elementAt(array, id).orElseThrow().value(), where + ": leakA[" + id + "]");
             assertEquals(a, p.addresses().get(3)[0], where);
         }
         // in a dcmd pipe the holders go on (not the object itself)
@@ -183,7 +183,7 @@ class JsRetainersTest {
         for (long a : instances(t, "JsmdbLeakA")) {
             int n = g.nodeOf(a);
             assertTrue(n >= 0, Long.toHexString(a) + " is not in the graph");
-            long name = heap.ownDataProperty(a, "name").orElseThrow(), payload = heap.ownDataProperty(a, "payload").orElseThrow();
+            long name = heap.properties().ownDataProperty(a, "name").orElseThrow(), payload = heap.properties().ownDataProperty(a, "payload").orElseThrow();
             // each instance alone holds its name string ('a' + i) and its payload ({x: i})
             long own = g.selfSize(n) + g.selfSize(g.nodeOf(name)) + g.selfSize(g.nodeOf(payload));
             assertEquals(own, dom.retainedSize(n), t.core().path() + ": retained size of " + Long.toHexString(a));

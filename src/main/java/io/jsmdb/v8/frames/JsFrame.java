@@ -1,6 +1,6 @@
 package io.jsmdb.v8.frames;
 
-import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Functions;
 import java.util.Optional;
 
 /**
@@ -29,7 +29,7 @@ import java.util.Optional;
  *                     those of the call the exit stands for, as V8's stack trace reports them
  */
 public record JsFrame(long function, long sfi, String name, String inferredName, Tier tier, long script,
-                      Optional<String> scriptName, String evalOrigin, V8Heap.LineColumn position,
+                      Optional<String> scriptName, String evalOrigin, V8Functions.LineColumn position,
                       PositionKind positionKind, int codeOffset, long receiver, long[] args, String inlinedInto,
                       boolean resumed, boolean lazyDeopt) {
     public enum Tier {

@@ -12,6 +12,7 @@ import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.V8Functions;
 import io.jsmdb.v8.heap.V8Heap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -303,7 +304,7 @@ public final class StackWalker {
     private JsFrame jsFrame(long fn, long sfi, JsFrame.Tier tier, long script, long raw, int codeOffset,
                             long receiver, long[] args, String inlinedInto, boolean resumed, boolean lazyDeopt) {
         String[] n = names(sfi);
-        V8Heap.LineColumn pos = null;
+        V8Functions.LineColumn pos = null;
         JsFrame.PositionKind kind = JsFrame.PositionKind.NONE;
         if (script != 0) {
             int off = raw >= 0 ? SourcePositions.scriptOffset(raw) : -1;
@@ -490,12 +491,12 @@ public final class StackWalker {
         if (type(sfi) != tSfi) return new String[] {"", ""};
         String name;
         try {
-            name = heap.sfiName(sfi);
+            name = heap.functions().sfiName(sfi);
         } catch (MemoryFault | HeapException e) {
             name = "";
         }
-        String inferred = heap.sfiInferredName(sfi);
-        if (name.isEmpty() && inferred.isEmpty() && heap.isEvalCode(sfi)) name = "eval";
+        String inferred = heap.functions().sfiInferredName(sfi);
+        if (name.isEmpty() && inferred.isEmpty() && heap.functions().isEvalCode(sfi)) name = "eval";
         return new String[] {name, inferred};
     }
 
@@ -508,9 +509,9 @@ public final class StackWalker {
     /** "eval at f (file:L:C)" for eval code, else null. */
     private String evalOrigin(long script) {
         if (script == 0 || scriptName(script).isPresent()) return null;
-        Optional<V8Heap.EvalOrigin> o;
+        Optional<V8Functions.EvalOrigin> o;
         try {
-            o = heap.evalOrigin(script);
+            o = heap.functions().evalOrigin(script);
         } catch (MemoryFault | HeapException e) {
             return null;
         }
@@ -518,7 +519,7 @@ public final class StackWalker {
         String who = debugName(o.get().shared());
         long s = script(o.get().shared());
         String where = scriptName(s).orElse("<anonymous>");
-        V8Heap.LineColumn lc = o.get().position() >= 0 && s != 0 ? lineColumn(s, o.get().position()) : null;
+        V8Functions.LineColumn lc = o.get().position() >= 0 && s != 0 ? lineColumn(s, o.get().position()) : null;
         return "eval at " + (who.isEmpty() ? "<anonymous>" : who) + " (" + where + (lc == null ? "" : ":" + lc.line() + ":" + lc.column()) + ")";
     }
 
@@ -709,7 +710,7 @@ public final class StackWalker {
     /** The SharedFunctionInfo of a JSFunction, 0 if it has none. */
     private long shared(long fn) {
         try {
-            return heap.functionShared(fn);
+            return heap.functions().functionShared(fn);
         } catch (MemoryFault | HeapException e) {
             return 0;
         }
@@ -717,7 +718,7 @@ public final class StackWalker {
 
     private long script(long sfi) {
         try {
-            return sfi == 0 ? 0 : heap.sfiScript(sfi);
+            return sfi == 0 ? 0 : heap.functions().sfiScript(sfi);
         } catch (MemoryFault | HeapException e) {
             return 0;
         }
@@ -725,15 +726,15 @@ public final class StackWalker {
 
     private Optional<String> scriptName(long script) {
         try {
-            return script == 0 ? Optional.empty() : heap.scriptName(script);
+            return script == 0 ? Optional.empty() : heap.functions().scriptName(script);
         } catch (MemoryFault | HeapException e) {
             return Optional.empty();
         }
     }
 
-    private V8Heap.LineColumn lineColumn(long script, int pos) {
+    private V8Functions.LineColumn lineColumn(long script, int pos) {
         try {
-            return heap.lineColumn(script, pos);
+            return heap.functions().lineColumn(script, pos);
         } catch (MemoryFault | HeapException e) {
             return null;
         }
@@ -741,7 +742,7 @@ public final class StackWalker {
 
     private int[] sourceRange(long sfi) {
         try {
-            return heap.sourceRange(sfi);
+            return heap.functions().sourceRange(sfi);
         } catch (MemoryFault | HeapException e) {
             return null;
         }

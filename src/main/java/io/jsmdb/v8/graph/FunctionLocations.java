@@ -3,6 +3,7 @@ package io.jsmdb.v8.graph;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Functions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -41,7 +42,7 @@ public final class FunctionLocations implements HeapSnapshotWriter.Locations {
                     fn = c.getAsLong();
                 }
                 if (!heap.isJSFunctionType(heap.typeOf(fn))) return false;
-                long sfi = heap.functionShared(fn);
+                long sfi = heap.functions().functionShared(fn);
                 loc = bySfi.get(sfi);
                 if (loc == null) {
                     loc = compute(sfi);
@@ -60,13 +61,13 @@ public final class FunctionLocations implements HeapSnapshotWriter.Locations {
 
     private int[] compute(long sfi) {
         try {
-            long script = heap.sfiScript(sfi);
+            long script = heap.functions().sfiScript(sfi);
             if (script == 0) return NONE;
             long id = heap.field(script, heap.metadata().scriptIdOffset());
             if (!heap.isSmi(id)) return NONE;
-            int start = heap.startPosition(sfi);
+            int start = heap.functions().startPosition(sfi);
             if (start < 0) return NONE;
-            V8Heap.LineColumn lc = heap.lineColumn(script, start);
+            V8Functions.LineColumn lc = heap.functions().lineColumn(script, start);
             if (lc == null) return NONE;
             return new int[] {(int) heap.smiValue(id), lc.line() - 1, lc.column() - 1};
         } catch (MemoryFault | HeapException e) {

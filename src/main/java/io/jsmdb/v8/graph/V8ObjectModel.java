@@ -8,6 +8,8 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.HeapPage;
 import io.jsmdb.v8.heap.HeapPages;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Functions;
+import io.jsmdb.v8.heap.V8Strings;
 import io.jsmdb.v8.graph.SnapshotTypes.Rule;
 import java.util.List;
 import java.util.Optional;
@@ -160,7 +162,7 @@ public final class V8ObjectModel implements ObjectModel {
     public String name(long addr, long map, int instanceType, int size) {
         try {
             return switch (types.rule(instanceType)) {
-                case JS_FUNCTION -> heap.sfiName(field(addr, md.jsFunctionSharedOffset()));
+                case JS_FUNCTION -> heap.functions().sfiName(field(addr, md.jsFunctionSharedOffset()));
                 case JS_BOUND_FUNCTION -> "native_bind";
                 case JS_REGEXP -> stringName(field(addr, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET)));
                 case JS_GLOBAL_PROXY, JS_GLOBAL_OBJECT -> heap.globalObjectName(addr).or(() -> heap.constructorName(map)).orElse("Object");
@@ -168,13 +170,13 @@ public final class V8ObjectModel implements ObjectModel {
                      JS_GENERATOR, JS_WEAK_REF, JS_VIEW -> heap.constructorName(map).orElse("Object");
                 case CONS_STRING -> "(concatenated string)";
                 case SLICED_STRING -> "(sliced string)";
-                case SEQ_STRING, THIN_STRING -> heap.readString(addr, STRING_NAME_LIMIT).text();
+                case SEQ_STRING, THIN_STRING -> heap.strings().readString(addr, STRING_NAME_LIMIT).text();
                 case SYMBOL -> isPrivateSymbol(addr) ? "private symbol" : "symbol";
                 case BIGINT -> "bigint";
                 case HEAP_NUMBER -> "heap number";
                 case CODE -> "";
-                case SFI -> heap.sfiName(addr);
-                case SCRIPT -> heap.scriptName(addr).orElse("");
+                case SFI -> heap.functions().sfiName(addr);
+                case SCRIPT -> heap.functions().scriptName(addr).orElse("");
                 case NATIVE_CONTEXT -> "system / NativeContext";
                 case CONTEXT -> "system / Context";
                 case ODDBALL -> types.major() >= 13 ? stringName(field(addr, md.get(V8Fact.ODDBALL_TO_STRING_OFFSET))) : types.systemName(instanceType);
@@ -187,7 +189,7 @@ public final class V8ObjectModel implements ObjectModel {
     }
 
     private String stringName(long s) {
-        return heap.isHeapObject(s) && heap.isStringType(heap.typeOf(s)) ? heap.readString(s, STRING_NAME_LIMIT).text() : "";
+        return heap.isHeapObject(s) && heap.isStringType(heap.typeOf(s)) ? heap.strings().readString(s, STRING_NAME_LIMIT).text() : "";
     }
 
     /** Symbol::is_private as the snapshot sees it (private names included; see V8Fact.SYMBOL_FLAGS_PRIVATE_MASK). */
@@ -491,7 +493,7 @@ public final class V8ObjectModel implements ObjectModel {
 
     private boolean isEmptyStringKey(long key) {
         try {
-            return heap.isHeapObject(key) && heap.isStringType(heap.typeOf(key)) && heap.stringLength(key) == 0;
+            return heap.isHeapObject(key) && heap.isStringType(heap.typeOf(key)) && heap.strings().stringLength(key) == 0;
         } catch (MemoryFault | HeapException e) {
             return false;
         }
@@ -508,9 +510,9 @@ public final class V8ObjectModel implements ObjectModel {
             } else {
                 int kt = heap.typeOf(key);
                 if (heap.isStringType(kt)) {
-                    n = heap.readString(key, STRING_NAME_LIMIT).text();
+                    n = heap.strings().readString(key, STRING_NAME_LIMIT).text();
                 } else {
-                    Optional<V8Heap.JsString> d = heap.symbolDescription(key, STRING_NAME_LIMIT);
+                    Optional<V8Strings.JsString> d = heap.strings().symbolDescription(key, STRING_NAME_LIMIT);
                     n = d.isPresent() ? "<symbol " + d.get().text() + ">" : "<symbol>";
                 }
             }
@@ -733,13 +735,13 @@ public final class V8ObjectModel implements ObjectModel {
 
     private ScopeNames scopeNames(long ctx) {
         try {
-            List<V8Heap.ContextVariable> vars = heap.contextVariables(ctx, 1 << 16);
+            List<V8Functions.ContextVariable> vars = heap.functions().contextVariables(ctx, 1 << 16);
             int n = 0;
-            for (V8Heap.ContextVariable v : vars) if (v.name() != null) n++;
+            for (V8Functions.ContextVariable v : vars) if (v.name() != null) n++;
             String[] names = new String[n];
             int[] slots = new int[n];
             int i = 0;
-            for (V8Heap.ContextVariable v : vars) {
+            for (V8Functions.ContextVariable v : vars) {
                 if (v.name() == null) continue;
                 names[i] = v.name();
                 slots[i++] = v.slot();

@@ -379,7 +379,7 @@ public final class JsObjectScan {
                 try {
                     if (heap.isDictionaryMap(mapWord)) return PER_OBJECT;
                     Optional<String> ctor = heap.constructorName(mapWord);
-                    List<String> names = heap.propertyNames(addr + tag);
+                    List<String> names = heap.properties().propertyNames(addr + tag);
                     Group g = group(new Key(ctor.orElse(""), List.copyOf(names), names.size(), false, ctor.isEmpty()), create);
                     return g == null ? NOT_JS : g.id;
                 } catch (MemoryFault | HeapException e) {
@@ -416,7 +416,7 @@ public final class JsObjectScan {
             synchronized (heap) {
                 try {
                     Optional<String> ctor = heap.constructorName(mapWord);
-                    List<String> names = heap.propertyNames(addr + tag);
+                    List<String> names = heap.properties().propertyNames(addr + tag);
                     key = new Key(ctor.orElse(""), List.copyOf(names), names.size(), false, ctor.isEmpty());
                 } catch (MemoryFault | HeapException e) {
                     key = new Key("", List.of(), 0, false, true);

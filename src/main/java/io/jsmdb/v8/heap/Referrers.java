@@ -222,7 +222,7 @@ public final class Referrers {
                 // a PropertyCell of no global object found above (or a cell of another kind): by its name
                 for (long cell : cells) {
                     try {
-                        String name = heap.keyName(heap.field(cell, heap.metadata().get(V8Fact.PROPERTY_CELL_NAME_OFFSET)));
+                        String name = heap.properties().keyName(heap.field(cell, heap.metadata().get(V8Fact.PROPERTY_CELL_NAME_OFFSET)));
                         out.add(new Reference(cell, Kind.INTERNAL, heap.typeName(propertyCell), name, false, -1, List.of(), 0));
                     } catch (MemoryFault | HeapException e) {
                         // unreadable cell
@@ -241,19 +241,19 @@ public final class Referrers {
         private List<Reference> jsObject(long obj, int type) {
             List<Reference> refs = new ArrayList<>();
             String holderName = holderName(obj, type);
-            for (V8Heap.Property p : heap.properties(obj, Integer.MAX_VALUE, true)) {
+            for (V8Properties.Property p : heap.properties().properties(obj, Integer.MAX_VALUE, true)) {
                 if (p.value() == target) refs.add(new Reference(obj, Kind.PROPERTY, holderName, p.name(), p.symbol(), -1, List.of(), 0));
             }
-            for (V8Heap.Element e : heap.elements(obj, MAX_ELEMENTS).items()) {
-                if (e.type() == V8Heap.Element.Type.TAGGED && e.value() == target) {
+            for (V8Properties.Element e : heap.properties().elements(obj, MAX_ELEMENTS).items()) {
+                if (e.type() == V8Properties.Element.Type.TAGGED && e.value() == target) {
                     refs.add(new Reference(obj, Kind.ELEMENT, holderName, null, false, e.index(), List.of(), 0));
                 }
             }
             if (type == jsMap || type == jsSet || type == weakMap || type == weakSet) {
                 boolean isMap = type == jsMap || type == weakMap, weak = type == weakMap || type == weakSet;
-                V8Heap.Collection c = weak ? heap.weakCollection(obj, isMap, MAX_ENTRIES) : heap.collection(obj, isMap, MAX_ENTRIES);
+                V8Collections.Collection c = weak ? heap.collections().weakCollection(obj, isMap, MAX_ENTRIES) : heap.collections().collection(obj, isMap, MAX_ENTRIES);
                 for (int i = 0; i < c.entries().size(); i++) {
-                    V8Heap.Entry en = c.entries().get(i);
+                    V8Collections.Entry en = c.entries().get(i);
                     if (en.key() == target) {
                         Kind k = isMap ? (weak ? Kind.WEAK_MAP_KEY : Kind.MAP_KEY) : (weak ? Kind.WEAK_SET_ENTRY : Kind.SET_ENTRY);
                         refs.add(new Reference(obj, k, holderName, null, false, i, List.of(), 0));
@@ -274,7 +274,7 @@ public final class Referrers {
 
         private String holderName(long obj, int type) {
             if (heap.isJSFunctionType(type)) {
-                String n = heap.functionDebugName(obj);
+                String n = heap.functions().functionDebugName(obj);
                 return n.isEmpty() ? "function" : "function " + n;
             }
             if (type == globalObject) return "global"; // as the heap snapshot and util.inspect name it
@@ -286,7 +286,7 @@ public final class Referrers {
             List<Reference> refs = new ArrayList<>();
             String holderName = heap.typeName(heap.typeOf(ctx));
             Set<Integer> named = new HashSet<>();
-            for (V8Heap.ContextVariable v : heap.contextVariables(ctx, Integer.MAX_VALUE)) {
+            for (V8Functions.ContextVariable v : heap.functions().contextVariables(ctx, Integer.MAX_VALUE)) {
                 named.add(v.slot());
                 if (v.value() == target) {
                     String name = v.name() != null ? v.name() : String.format("<0x%x: not a readable name>", v.nameObject());
@@ -338,7 +338,7 @@ public final class Referrers {
                     }
                     String name;
                     try {
-                        name = heap.functionDebugName(f[1]);
+                        name = heap.functions().functionDebugName(f[1]);
                     } catch (MemoryFault | HeapException e) {
                         name = "";
                     }

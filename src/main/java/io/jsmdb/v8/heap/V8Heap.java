@@ -2,26 +2,27 @@ package io.jsmdb.v8.heap;
 
 import io.jsmdb.core.AddressSpace;
 import io.jsmdb.core.MemoryFault;
-import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * V8's heap objects, read through the metadata: what a tagged word is, maps and instance types,
- * constructor names (as V8's heap snapshot names objects), properties (fast and dictionary
- * mode), elements of every kind, strings of every representation, numbers, BigInts, symbols,
- * functions and their definition sites, and the special objects (Date, RegExp, Map, Set,
- * Promise, ArrayBuffer, typed arrays, proxies, generators, ...).
+ * V8's heap objects, read through the metadata. This class holds the object basics: what a
+ * tagged word is (Smi, heap object, weak), fields, maps and their per-map facts, instance
+ * types and the {@link JsKind} of a value, holes and oddballs, numbers and BigInts, plain
+ * FixedArrays, and constructor names (as V8's heap snapshot names objects). The rest is read
+ * by four families, each reached from here and sharing this heap's per-map caches:
+ * {@link #strings()} (strings of every representation, symbols), {@link #properties()} (own
+ * properties in fast and dictionary mode, accessors, elements of every kind),
+ * {@link #functions()} (SharedFunctionInfos, Scripts and source positions, ScopeInfos and
+ * context variables, bound functions, generators) and {@link #collections()} (Map, Set, weak
+ * collections, Promise, ArrayBuffer and typed arrays, Date, RegExp, Proxy, Error, ...).
  *
  * <p>Addresses are tagged words as V8 stores them (heap objects carry tag 1). Reads of memory the
  * core lacks throw {@link MemoryFault}; data that cannot be right (a map that is not a map, an
@@ -42,44 +43,43 @@ public final class V8Heap {
         return key.cast(attachments.computeIfAbsent(key, k -> make.get()));
     }
 
-    /** String::kMaxLength on 64-bit (2^29 - 24). A longer length is corrupt. */
-    public static final int MAX_STRING_LENGTH = (1 << 29) - 24;
-    /** Most cons/sliced/thin nodes visited for one string. */
-    public static final int MAX_STRING_NODES = 1 << 20;
     /** Most back pointers followed from a map to its constructor. */
     public static final int MAX_BACK_POINTERS = 4096;
     /** Most prototypes followed. */
     public static final int MAX_PROTOTYPE_CHAIN = 64;
-    /** Most property names {@link #propertyNames} returns. */
-    public static final int MAX_PROPERTY_NAMES = 1024;
     /** Most BigInt digits (64-bit words) decoded. */
     public static final int MAX_BIGINT_DIGITS = 1 << 14;
-
-    private static final Set<String> TYPED_ARRAY_NAMES = Set.of("Uint8Array", "Int8Array", "Uint16Array", "Int16Array",
-            "Uint32Array", "Int32Array", "Float16Array", "Float32Array", "Float64Array", "Uint8ClampedArray",
-            "BigUint64Array", "BigInt64Array");
 
     private final AddressSpace mem;
     private final V8Metadata md;
     private final ConcurrentHashMap<Long, MapInfo> maps = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Optional<String>> ctorNames = new ConcurrentHashMap<>();
 
-    // tagging
-    private final long tagMask, tag, smiMask, smiTagValue;
-    private final int smiShift, ptr;
+    // tagging (tag and ptr are read by the families)
+    private final long tagMask, smiMask, smiTagValue;
+    final long tag;
+    private final int smiShift;
+    final int ptr;
     /** FunctionTemplateInfo: the constructor of objects an API (C++) template made. */
     private final int tFunctionTemplateInfo;
     // map
-    private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor, oDescs;
+    private final int oMap, oSizeWords, oInobjStart, oType, oBf2, oBf3, oProto, oCtor;
+    final int oDescs; // read by V8Properties
     private final int nodMask, nodShift, dictShift, protoMapShift, newTargetIsBaseBit;
-    // types
-    private final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
+    // types (package-private: the families compare against them)
+    final int firstNonString, tMap, tOddball, tHole, tHeapNumber, tBigInt, tSymbol, tFixedArray, tFixedDoubleArray,
             tPropertyArray, tNameDict, tGlobalDict, tNumberDict, tDescArray, tStrongDescArray, tScopeInfo, tSfi, tScript,
             tJsArray, tBound, tDate, tRegExp, tError, tJsMap, tJsSet, tWeakMap, tWeakSet, tPromise, tArrayBuffer, tTypedArray,
             tDataView, tRabDataView, tWrapper, tProxy, tArguments, tGenerator, tAsyncGenerator, tAsyncFunction, tGlobalObject,
             tGlobalProxy, tSpecialApi, tSloppyArgs, tFunctionFirst, tFunctionLast, tPropertyCell, tClassCtor, tAccessorPair,
             tAccessorInfo;
-    private final int[] tUncompiled;
+    final int[] tUncompiled;
+
+    // the families (see their class comments); made last in the constructor: they read this heap's facts
+    private final V8Strings strings;
+    private final V8Properties properties;
+    private final V8Functions functions;
+    private final V8Collections collections;
 
     public V8Heap(AddressSpace mem, V8Metadata md) {
         this.mem = mem;
@@ -155,6 +155,10 @@ public final class V8Heap {
         tFunctionLast = md.lastJSFunctionType();
         tUncompiled = new int[] {t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_TYPE"),
                 t("UNCOMPILED_DATA_WITHOUT_PREPARSE_DATA_WITH_JOB_TYPE"), t("UNCOMPILED_DATA_WITH_PREPARSE_DATA_AND_JOB_TYPE")};
+        strings = new V8Strings(this);
+        properties = new V8Properties(this);
+        functions = new V8Functions(this);
+        collections = new V8Collections(this);
     }
 
     private int t(String name) {
@@ -164,6 +168,18 @@ public final class V8Heap {
 
     public AddressSpace memory() { return mem; }
     public V8Metadata metadata() { return md; }
+
+    /** Strings and symbols: text of every representation, lengths, symbol descriptions. */
+    public V8Strings strings() { return strings; }
+
+    /** Own properties (fast and dictionary mode), keys and accessors, and elements of every kind. */
+    public V8Properties properties() { return properties; }
+
+    /** Functions, SharedFunctionInfos, Scripts and source positions, ScopeInfos and context variables, bound functions, generators. */
+    public V8Functions functions() { return functions; }
+
+    /** Map/Set/WeakMap/WeakSet tables, Promise, ArrayBuffer and typed arrays, and the other builtins' slots (Date, RegExp, Proxy, Error, ...). */
+    public V8Collections collections() { return collections; }
 
     // ================================================================ tagging
 
@@ -182,8 +198,8 @@ public final class V8Heap {
 
     private int u8(long obj, int off) { return mem.readUnsignedByte(obj - tag + off); }
     private int u16(long obj, int off) { return mem.readUnsignedShort(obj - tag + off); }
-    private int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
-    private int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
+    int i16(long obj, int off) { return mem.readShort(obj - tag + off); }
+    int i32(long obj, int off) { return mem.readInt(obj - tag + off); }
 
     /** A Smi field's value; HeapException if the word is not a Smi. */
     public long smiField(long obj, int off, String what) {
@@ -354,7 +370,7 @@ public final class V8Heap {
     }
 
     /** True if obj is a heap object with a valid map of instance type type. Never throws. */
-    private boolean hasType(long obj, int type) {
+    boolean hasType(long obj, int type) {
         try {
             return isHeapObject(obj) && typeOf(obj) == type;
         } catch (MemoryFault | HeapException e) {
@@ -362,7 +378,7 @@ public final class V8Heap {
         }
     }
 
-    private boolean isUndefinedOrHole(long tagged) {
+    boolean isUndefinedOrHole(long tagged) {
         try {
             if (!isHeapObject(tagged)) return false;
             JsKind k = kindOf(tagged);
@@ -379,7 +395,7 @@ public final class V8Heap {
         return mem.readDouble(tagged - tag + md.heapNumberValueOffset());
     }
 
-    private boolean isNumber(long tagged) {
+    boolean isNumber(long tagged) {
         return isSmi(tagged) || (isHeapObject(tagged) && typeOf(tagged) == tHeapNumber);
     }
 
@@ -399,117 +415,6 @@ public final class V8Heap {
         }
         BigInteger v = new BigInteger(be);
         return negative ? v.negate() : v;
-    }
-
-    /** A Symbol's description: a string, or empty for Symbol(). */
-    public Optional<JsString> symbolDescription(long sym, int maxChars) {
-        long d = field(sym, md.symbolNameOffset());
-        if (isHeapObject(d) && isStringType(typeOf(d))) return Optional.of(readString(d, maxChars));
-        return Optional.empty();
-    }
-
-    /** Private symbols (V8's internal property keys) are hidden from JavaScript. */
-    public boolean isPrivateSymbol(long sym) {
-        return (i32(sym, md.get(V8Fact.SYMBOL_FLAGS_OFFSET)) & 1) != 0;
-    }
-
-    // ================================================================ strings
-
-    /** A string's text, maybe cut: {@code length} is the full length. */
-    public record JsString(String text, int length, boolean truncated) {}
-
-    /** The length of a string object (validated against String::kMaxLength). */
-    public int stringLength(long s) {
-        int len = i32(s, md.stringLengthOffset());
-        if (len < 0 || len > MAX_STRING_LENGTH) {
-            throw new HeapException(s, String.format("string 0x%x has an absurd length %d", s, len));
-        }
-        return len;
-    }
-
-    /**
-     * Reads at most maxChars characters of a string of any representation (sequential, cons,
-     * sliced, thin, external; one- or two-byte), without recursion: cons trees of any depth are
-     * walked with an explicit, bounded stack.
-     */
-    public JsString readString(long s, int maxChars) {
-        int type = typeOf(s);
-        if (!isStringType(type)) throw new HeapException(s, String.format("0x%x is not a string (%s)", s, typeName(type)));
-        int total = stringLength(s);
-        int want = Math.min(total, Math.max(0, maxChars));
-        StringBuilder out = new StringBuilder(Math.min(want, 1 << 16));
-        ArrayDeque<long[]> stack = new ArrayDeque<>();
-        stack.push(new long[] {s, 0, want});
-        int nodes = 0;
-        int repMask = md.stringRepresentationMask();
-        while (!stack.isEmpty() && out.length() < want) {
-            if (++nodes > MAX_STRING_NODES) throw new HeapException(s, String.format("string 0x%x has more than %d parts", s, MAX_STRING_NODES));
-            long[] e = stack.pop();
-            long p = e[0];
-            int from = (int) e[1], to = (int) e[2];
-            if (from >= to) continue;
-            int pt = typeOf(p);
-            if (!isStringType(pt)) throw new HeapException(p, String.format("part 0x%x of string 0x%x is not a string", p, s));
-            int plen = stringLength(p);
-            if (to > plen) throw new HeapException(p, String.format("string 0x%x: part 0x%x is shorter (%d) than its parent says", s, p, plen));
-            boolean oneByte = md.isOneByteString(pt);
-            int rep = pt & repMask;
-            if (rep == md.seqStringTag()) {
-                int off = oneByte ? md.seqOneByteCharsOffset() : md.seqTwoByteCharsOffset();
-                appendChars(out, p - tag + off, from, to, oneByte);
-            } else if (rep == md.consStringTag()) {
-                long first = field(p, md.consStringFirstOffset());
-                long second = field(p, md.consStringSecondOffset());
-                int flen = stringLength(first);
-                if (to > flen) stack.push(new long[] {second, Math.max(0, from - flen), to - flen});
-                if (from < flen) stack.push(new long[] {first, from, Math.min(to, flen)});
-            } else if (rep == md.slicedStringTag()) {
-                long parent = field(p, md.slicedStringParentOffset());
-                long off = smiField(p, md.slicedStringOffsetOffset(), "sliced string offset");
-                if (off < 0 || off > MAX_STRING_LENGTH) throw new HeapException(p, "sliced string with an absurd offset " + off);
-                stack.push(new long[] {parent, from + off, to + off});
-            } else if (rep == md.thinStringTag()) {
-                stack.push(new long[] {field(p, md.thinStringActualOffset()), from, to});
-            } else if (rep == md.externalStringTag()) {
-                long data = field(p, md.externalStringResourceDataOffset());
-                if (data == 0 || (pt & 0x10) != 0) {
-                    throw new HeapException(p, String.format("external string 0x%x keeps no cached data pointer", p));
-                }
-                appendChars(out, data, from, to, oneByte);
-            } else {
-                throw new HeapException(p, String.format("string 0x%x has an unknown representation %d", p, rep));
-            }
-            if (out.length() > want) out.setLength(want);
-        }
-        return new JsString(out.toString(), total, want < total);
-    }
-
-    private void appendChars(StringBuilder out, long addr, int from, int to, boolean oneByte) {
-        int n = to - from;
-        final int chunk = 1 << 16;
-        for (int done = 0; done < n; done += chunk) {
-            int m = Math.min(chunk, n - done);
-            if (oneByte) {
-                byte[] b = mem.readBytes(addr + from + done, m);
-                for (byte x : b) out.append((char) (x & 0xff));
-            } else {
-                byte[] b = mem.readBytes(addr + 2L * (from + done), 2 * m);
-                for (int i = 0; i < m; i++) out.append((char) ((b[2 * i] & 0xff) | ((b[2 * i + 1] & 0xff) << 8)));
-            }
-        }
-    }
-
-    /** A short string (names, keys) whole, or HeapException. */
-    public String stringValue(long s, int maxChars) {
-        return readString(s, maxChars).text();
-    }
-
-    private boolean isString(long tagged) {
-        try {
-            return isHeapObject(tagged) && isStringType(typeOf(tagged));
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
     }
 
     // ================================================================ constructors
@@ -555,8 +460,8 @@ public final class V8Heap {
             int words = Math.min(mapInfo(mapOf(v)).instanceSizeWords(), MAX_TEMPLATE_INFO_WORDS);
             for (int w = 1; w < words; w++) {
                 long f = field(v, w * ptr);
-                if (isString(f)) {
-                    String n = stringValue(f, 256);
+                if (strings.isString(f)) {
+                    String n = strings.stringValue(f, 256);
                     return n.isEmpty() ? Optional.empty() : Optional.of(n);
                 }
             }
@@ -599,9 +504,9 @@ public final class V8Heap {
             if (type != tGlobalProxy && type != tGlobalObject || !isHeapObject(global) || typeOf(global) != tGlobalObject) {
                 return Optional.empty();
             }
-            for (Property p : properties(global, MAX_GLOBAL_PROPERTIES)) {
-                if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && isString(p.value())) {
-                    return Optional.of(stringValue(p.value(), 256));
+            for (V8Properties.Property p : properties.properties(global, MAX_GLOBAL_PROPERTIES)) {
+                if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && strings.isString(p.value())) {
+                    return Optional.of(strings.stringValue(p.value(), 256));
                 }
             }
         } catch (MemoryFault | HeapException e) {
@@ -628,7 +533,7 @@ public final class V8Heap {
         if (direct) {
             OptionalLong f = constructorFunction(map);
             if (f.isPresent()) {
-                String n = functionDebugName(f.getAsLong());
+                String n = functions.functionDebugName(f.getAsLong());
                 if (!n.isEmpty() && !n.equals("Object")) return Optional.of(n);
             } else {
                 // an API object (node's global, its C++-backed wraps): the template's class name
@@ -642,9 +547,9 @@ public final class V8Heap {
             long holder = receiver;
             for (int depth = 0; depth < MAX_PROTOTYPE_CHAIN; depth++) {
                 if (holder != 0) {
-                    OptionalLong ctor = ownDataProperty(holder, "constructor");
+                    OptionalLong ctor = properties.ownDataProperty(holder, "constructor");
                     if (ctor.isPresent() && isHeapObject(ctor.getAsLong()) && isJSFunctionType(typeOf(ctor.getAsLong()))) {
-                        String n = functionDebugName(ctor.getAsLong());
+                        String n = functions.functionDebugName(ctor.getAsLong());
                         if (!n.isEmpty()) return Optional.of(n);
                     }
                 }
@@ -660,852 +565,6 @@ public final class V8Heap {
         return Optional.of("Object");
     }
 
-    // ================================================================ properties
-
-    /**
-     * One own property.
-     *
-     * @param name     the key as text (a symbol key reads "Symbol(desc)")
-     * @param key      the key object (tagged)
-     * @param value    the value (tagged); for accessors the AccessorPair / AccessorInfo
-     * @param accessor   an accessor property (getter/setter)
-     * @param enumerable not DONT_ENUM (what Object.keys and util.inspect list)
-     */
-    public record Property(String name, long key, long value, boolean symbol, boolean accessor, boolean enumerable) {
-        public Property(String name, long key, long value, boolean symbol, boolean accessor) {
-            this(name, key, value, symbol, accessor, true);
-        }
-    }
-
-    /** Own named properties in order (fast: descriptor order; dictionary: enumeration order), at most max. */
-    public List<Property> properties(long obj, int max) {
-        return properties(obj, max, false);
-    }
-
-    /** As {@link #properties(long, int)}; includePrivate also returns V8's private-symbol keyed ones. */
-    public List<Property> properties(long obj, int max, boolean includePrivate) {
-        MapInfo mi = mapInfoOf(obj);
-        if (!isJSObjectType(mi.instanceType)) return List.of();
-        List<Property> out = new ArrayList<>();
-        long props = field(obj, md.jsObjectPropertiesOffset());
-        if (isDictionaryMap(mi.map)) {
-            if (!isHeapObject(props)) return out;
-            int pt = typeOf(props);
-            if (pt == tNameDict) dictionaryProperties(props, max, includePrivate, out);
-            else if (pt == tGlobalDict) globalDictionaryProperties(props, max, includePrivate, out);
-            return out;
-        }
-        int nod = numberOfOwnDescriptors(mi.map);
-        if (nod == 0) return out;
-        long descs = field(mi.map, oDescs);
-        int dt = typeOf(descs);
-        if (dt != tDescArray && dt != tStrongDescArray) {
-            throw new HeapException(descs, String.format("descriptors 0x%x of map 0x%x are a %s", descs, mi.map, typeName(dt)));
-        }
-        int nDescs = i16(descs, md.get(V8Fact.DESCRIPTOR_ARRAY_NUMBER_OF_DESCRIPTORS_OFFSET));
-        int n = Math.min(nod, Math.max(0, nDescs));
-        int header = md.descriptorArrayHeaderSize();
-        int stride = md.propDescSize() * ptr;
-        int inobj = mi.inobjectProperties();
-        int propArrayLen = -1;
-        for (int i = 0; i < n && out.size() < max; i++) {
-            int base = header + i * stride;
-            long key = field(descs, base + md.propDescKey() * ptr);
-            long detailsWord = field(descs, base + md.propDescDetails() * ptr);
-            if (!isSmi(detailsWord)) continue;
-            long details = smiValue(detailsWord);
-            String name = keyName(key);
-            if (name == null) continue; // private symbol
-            if (name.isEmpty() && !includePrivate && isPrivateKey(key)) continue;
-            boolean accessor = (details & md.propKindMask()) == md.propKindAccessor();
-            long location = (details & md.propLocationMask()) >>> md.propLocationShift();
-            long value;
-            if (location == md.propLocationField()) {
-                int index = (int) ((details & md.propIndexMask()) >>> md.propIndexShift());
-                if (index < inobj) {
-                    value = field(obj, (mi.instanceSizeWords - (inobj - index)) * ptr);
-                } else {
-                    if (propArrayLen < 0) propArrayLen = propertyArrayLength(props);
-                    int j = index - inobj;
-                    if (j >= propArrayLen) continue;
-                    value = field(props, md.fixedArrayHeaderSize() + j * ptr);
-                }
-            } else {
-                value = field(descs, base + md.propDescValue() * ptr);
-            }
-            if (!includePrivate && isSymbolKey(key) && isPrivateSymbol(key)) continue;
-            out.add(new Property(name, key, value, isSymbolKey(key), accessor, enumerable(details)));
-        }
-        return out;
-    }
-
-    /** PropertyDetails' attributes lack DONT_ENUM (the same bits in descriptors, dictionaries and property cells). */
-    private boolean enumerable(long details) {
-        long attrs = (details & md.get(V8Fact.PROP_ATTRIBUTES_MASK)) >>> md.get(V8Fact.PROP_ATTRIBUTES_SHIFT);
-        return (attrs & md.get(V8Fact.PROP_ATTRIBUTES_DONT_ENUM)) == 0;
-    }
-
-    /** What an accessor property's value holds, as JavaScript sees it. */
-    public enum AccessorKind {
-        /** an AccessorPair with a getter only */
-        GETTER,
-        /** an AccessorPair with a setter only */
-        SETTER,
-        /** an AccessorPair with both */
-        GETTER_SETTER,
-        /** an AccessorInfo: a native (C++) accessor, which JavaScript sees as a data property */
-        NATIVE,
-        /** neither (corrupted or unknown) */
-        UNKNOWN
-    }
-
-    /** The kind of accessor held by an accessor property's value (an AccessorPair or AccessorInfo). Never throws. */
-    public AccessorKind accessorKind(long value) {
-        try {
-            if (!isHeapObject(value)) return AccessorKind.UNKNOWN;
-            int type = typeOf(value);
-            if (type == tAccessorInfo) return AccessorKind.NATIVE;
-            if (type != tAccessorPair) return AccessorKind.UNKNOWN;
-            // A missing component is null (or undefined / a Smi in some versions): only a callable counts.
-            boolean get = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_GETTER_OFFSET)));
-            boolean set = isAccessorComponent(field(value, md.get(V8Fact.ACCESSOR_PAIR_SETTER_OFFSET)));
-            if (get && set) return AccessorKind.GETTER_SETTER;
-            if (get) return AccessorKind.GETTER;
-            if (set) return AccessorKind.SETTER;
-            return AccessorKind.UNKNOWN;
-        } catch (MemoryFault | HeapException e) {
-            return AccessorKind.UNKNOWN;
-        }
-    }
-
-    private boolean isAccessorComponent(long v) {
-        if (!isHeapObject(v)) return false;
-        int type = typeOf(v);
-        // a JSFunction, or a FunctionTemplateInfo of an API accessor (any non-oddball heap object)
-        return type != tOddball;
-    }
-
-    /**
-     * A private name (a class's {@code #field}): a private symbol whose description starts
-     * with '#' (V8 names them by their source text). V8's own private symbols
-     * (error_stack_symbol, node's *_private_symbol) never start with '#'. V8 14 (Node 26)
-     * changed SymbolFlags (a private name's flags read 2 there, a registered symbol's 8, so
-     * bit 0 no longer says "private"): there the description alone decides, which a
-     * non-enumerable key Symbol('#x') made by a program would also pass. Never throws.
-     */
-    public boolean isPrivateName(long key) {
-        try {
-            if (!isSymbolKey(key)) return false;
-            boolean flagsKnown = md.version().map(v -> v.major() < 14).orElse(true);
-            if (flagsKnown && !isPrivateSymbol(key)) return false;
-            Optional<JsString> d = symbolDescription(key, 256);
-            return d.isPresent() && d.get().text().startsWith("#");
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
-    }
-
-    private boolean isPrivateKey(long key) {
-        return isSymbolKey(key) && isPrivateSymbol(key);
-    }
-
-    private int propertyArrayLength(long props) {
-        if (!isHeapObject(props)) return 0;
-        int pt = typeOf(props);
-        if (pt == tPropertyArray) {
-            return (int) (smiField(props, md.fixedArrayLengthOffset(), "property array length") & md.get(V8Fact.PROPERTY_ARRAY_LENGTH_MASK));
-        }
-        if (pt == tFixedArray) return (int) Math.max(0, smiField(props, md.fixedArrayLengthOffset(), "length"));
-        return 0;
-    }
-
-    private boolean isSymbolKey(long key) {
-        return hasType(key, tSymbol);
-    }
-
-    /** A property key as text: the string, "Symbol(desc)", a number's text; "" for unreadable keys. */
-    public String keyName(long key) {
-        try {
-            if (isSmi(key)) return Long.toString(smiValue(key));
-            int kt = typeOf(key);
-            if (isStringType(kt)) return readString(key, 1024).text();
-            if (kt == tSymbol) {
-                return "Symbol(" + symbolDescription(key, 256).map(JsString::text).orElse("") + ")";
-            }
-            if (kt == tHeapNumber) return JsNumbers.format(numberValue(key));
-        } catch (MemoryFault | HeapException e) {
-            return "";
-        }
-        return "";
-    }
-
-    private void dictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
-        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
-        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_DICTIONARY_PREFIX_SIZE);
-        int es = md.get(V8Fact.NAME_DICTIONARY_ENTRY_SIZE);
-        if (capacity < 0 || start + (long) capacity * es > length) {
-            throw new HeapException(dict, String.format("dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
-        }
-        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        // The first max in enumeration order, kept in a bounded heap: an object used as a map
-        // with millions of keys costs memory for what is shown only, and only those keys' names are read.
-        FirstN entries = new FirstN(max);
-        for (int i = 0; i < capacity; i++) {
-            int at = md.fixedArrayHeaderSize() + (start + i * es) * ptr;
-            long key = field(dict, at);
-            if (isUndefinedOrHole(key)) continue;
-            long dw = field(dict, at + 2 * ptr);
-            long details = isSmi(dw) ? smiValue(dw) : 0;
-            if (!entries.wants(details >>> storageShift)) continue;
-            if (!includePrivate && isPrivateKey(key)) continue;
-            entries.add(details >>> storageShift, key, field(dict, at + ptr), details);
-        }
-        for (long[] e : entries.sorted()) {
-            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
-        }
-    }
-
-    /**
-     * The n entries with the smallest order keys among those offered, each {order, a, b, c}:
-     * a max-heap of at most n, so memory follows what is kept, not what is offered.
-     */
-    static final class FirstN {
-        private final int n;
-        private final java.util.PriorityQueue<long[]> heap;
-
-        FirstN(int n) {
-            this.n = Math.max(0, n);
-            this.heap = new java.util.PriorityQueue<>(Math.min(this.n, 1024) + 1, (x, y) -> Long.compare(y[0], x[0]));
-        }
-
-        /** Whether an entry of this order would be kept (cheap: decide before reading more). */
-        boolean wants(long order) {
-            return heap.size() < n || (n > 0 && order < heap.peek()[0]);
-        }
-
-        void add(long order, long a, long b, long c) {
-            if (!wants(order)) return;
-            heap.add(new long[] {order, a, b, c});
-            if (heap.size() > n) heap.poll();
-        }
-
-        int size() { return heap.size(); }
-
-        /** The kept entries by ascending order. */
-        List<long[]> sorted() {
-            List<long[]> all = new ArrayList<>(heap);
-            all.sort(Comparator.comparingLong(e -> e[0]));
-            return all;
-        }
-    }
-
-    private void globalDictionaryProperties(long dict, int max, boolean includePrivate, List<Property> out) {
-        int capacity = (int) smiField(dict, md.fixedArrayHeaderSize() + 2 * ptr, "dictionary capacity");
-        long length = smiField(dict, md.fixedArrayLengthOffset(), "dictionary length");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.GLOBAL_DICTIONARY_PREFIX_SIZE);
-        if (capacity < 0 || start + (long) capacity > length) {
-            throw new HeapException(dict, String.format("global dictionary 0x%x: capacity %d does not fit its length %d", dict, capacity, length));
-        }
-        // entries are PropertyCells in hash order; their details give kind and enumeration order
-        int storageShift = md.get(V8Fact.PROP_DICTIONARY_STORAGE_SHIFT);
-        FirstN entries = new FirstN(max);
-        for (int i = 0; i < capacity; i++) {
-            long cell = field(dict, md.fixedArrayHeaderSize() + (start + i) * ptr);
-            if (!isHeapObject(cell) || isUndefinedOrHole(cell)) continue;
-            if (!hasType(cell, tPropertyCell)) continue; // a corrupted cell loses its own property only
-            long key = field(cell, md.get(V8Fact.PROPERTY_CELL_NAME_OFFSET));
-            if (!includePrivate && isPrivateKey(key)) continue;
-            long value = field(cell, md.get(V8Fact.PROPERTY_CELL_VALUE_OFFSET));
-            if (isHole(value)) continue;
-            long dw = field(cell, md.get(V8Fact.PROPERTY_CELL_DETAILS_OFFSET));
-            long details = isSmi(dw) ? smiValue(dw) : 0;
-            entries.add(details >>> storageShift, key, value, details);
-        }
-        for (long[] e : entries.sorted()) {
-            boolean accessor = (e[3] & md.propKindMask()) == md.propKindAccessor();
-            out.add(new Property(keyName(e[1]), e[1], e[2], isSymbolKey(e[1]), accessor, enumerable(e[3])));
-        }
-    }
-
-    /** Own named property names in order, for grouping objects; at most {@link #MAX_PROPERTY_NAMES}. */
-    public List<String> propertyNames(long obj) {
-        List<Property> ps = properties(obj, MAX_PROPERTY_NAMES);
-        List<String> out = new ArrayList<>(ps.size());
-        for (Property p : ps) out.add(p.name());
-        return out;
-    }
-
-    /** The value of an own data property with this (string) name. */
-    public OptionalLong ownDataProperty(long obj, String name) {
-        for (Property p : properties(obj, MAX_PROPERTY_NAMES)) {
-            if (!p.accessor() && !p.symbol() && p.name().equals(name)) return OptionalLong.of(p.value());
-        }
-        return OptionalLong.empty();
-    }
-
-    /** An own property keyed by a private symbol whose description is name (e.g. "error_stack_symbol"). */
-    public OptionalLong privateSymbolProperty(long obj, String name) {
-        for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
-            if (p.symbol() && p.name().equals("Symbol(" + name + ")") && isPrivateSymbol(p.key())) return OptionalLong.of(p.value());
-        }
-        return OptionalLong.empty();
-    }
-
-    // ================================================================ elements
-
-    /** One element: a tagged value, a raw double (double arrays), or a hole. */
-    public record Element(long index, long value, double number, Type type) {
-        public enum Type { TAGGED, DOUBLE, HOLE }
-    }
-
-    /**
-     * Integer-indexed elements, at most max (holes included, dictionary elements sorted by
-     * index).
-     *
-     * @param length     the array's length (JSArray) or the backing store's
-     * @param dictionary slow (dictionary) elements
-     */
-    public record Elements(long length, List<Element> items, boolean dictionary, boolean truncated) {}
-
-    public Elements elements(long obj, int max) {
-        return elements(obj, 0, max);
-    }
-
-    /**
-     * As {@link #elements(long, int)}, from index start on: a printer pages through a big array
-     * this way (memory follows the page, not the array), and one element is read in constant
-     * time (fast elements) or one pass without keeping entries (dictionary elements).
-     */
-    public Elements elements(long obj, long start, int max) {
-        MapInfo mi = mapInfoOf(obj);
-        if (!isJSObjectType(mi.instanceType)) return new Elements(0, List.of(), false, false);
-        long store = field(obj, md.jsObjectElementsOffset());
-        long arrayLength = -1;
-        if (mi.instanceType == tJsArray) {
-            long lw = field(obj, md.jsArrayLengthOffset());
-            double d = isNumber(lw) ? numberValue(lw) : -1;
-            if (d < 0 || d > 4294967295.0 || d != Math.floor(d)) throw new HeapException(obj, String.format("array 0x%x has an invalid length", obj));
-            arrayLength = (long) d;
-        }
-        return elementsOf(obj, store, arrayLength, Math.max(0, start), max, 0);
-    }
-
-    /** The element at index idx, if the object has one (a hole is an element of type HOLE). */
-    public Optional<Element> elementAt(long obj, long idx) {
-        if (idx < 0) return Optional.empty();
-        for (Element e : elements(obj, idx, 1).items()) {
-            if (e.index() == idx) return Optional.of(e);
-        }
-        return Optional.empty();
-    }
-
-    private Elements elementsOf(long obj, long store, long arrayLength, long start, int max, int depth) {
-        List<Element> items = new ArrayList<>();
-        if (!isHeapObject(store)) return new Elements(Math.max(arrayLength, 0), items, false, false);
-        int st = typeOf(store);
-        int hdr = md.fixedArrayHeaderSize();
-        if (st == tFixedArray || st == tFixedDoubleArray) {
-            long len = smiField(store, md.fixedArrayLengthOffset(), "elements length");
-            if (len < 0 || len > (1L << 31)) throw new HeapException(store, "elements with an absurd length " + len);
-            long n = arrayLength >= 0 ? Math.min(arrayLength, len) : len;
-            long holeBits = md.find(V8Fact.HOLE_NAN_BITS).orElse(0);
-            for (long i = start; i < n && items.size() < max; i++) {
-                long w = mem.readLong(untag(store) + hdr + i * ptr); // long offsets: beyond 2^28 elements an int wraps
-                if (st == tFixedDoubleArray) {
-                    if (w == holeBits) items.add(new Element(i, 0, 0, Element.Type.HOLE));
-                    else items.add(new Element(i, 0, Double.longBitsToDouble(w), Element.Type.DOUBLE));
-                } else if (isHole(w)) {
-                    items.add(new Element(i, w, 0, Element.Type.HOLE));
-                } else {
-                    items.add(new Element(i, w, 0, Element.Type.TAGGED));
-                }
-            }
-            long total = arrayLength >= 0 ? arrayLength : len;
-            return new Elements(total, items, false, start + items.size() < total);
-        }
-        if (st == tNumberDict) {
-            int capacity = (int) smiField(store, hdr + 2 * ptr, "dictionary capacity");
-            long length = smiField(store, md.fixedArrayLengthOffset(), "dictionary length");
-            int dictStart = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NUMBER_DICTIONARY_PREFIX_SIZE);
-            int es = md.get(V8Fact.NUMBER_DICTIONARY_ENTRY_SIZE);
-            if (capacity < 0 || dictStart + (long) capacity * es > length) {
-                throw new HeapException(store, String.format("element dictionary 0x%x: capacity %d does not fit its length %d", store, capacity, length));
-            }
-            // the first max entries from index first on, in a bounded heap (memory follows max)
-            FirstN kept = new FirstN(max);
-            long last = -1, beyond = 0;
-            for (int i = 0; i < capacity; i++) {
-                int at = hdr + (dictStart + i * es) * ptr;
-                long key = field(store, at);
-                if (isUndefinedOrHole(key) || !isNumber(key)) continue;
-                long index = (long) numberValue(key);
-                last = Math.max(last, index);
-                if (index < start) continue;
-                beyond++;
-                if (kept.wants(index)) kept.add(index, field(store, at + ptr), 0, 0);
-            }
-            for (long[] e : kept.sorted()) items.add(new Element(e[0], e[1], 0, Element.Type.TAGGED));
-            long total = arrayLength >= 0 ? arrayLength : last + 1;
-            return new Elements(total, items, true, beyond > items.size());
-        }
-        if (st == tSloppyArgs && depth == 0) {
-            long args = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET));
-            Elements base = elementsOf(obj, args, arrayLength, start, max, 1);
-            long mapped = smiField(store, md.fixedArrayLengthOffset(), "mapped arguments count");
-            long context = field(store, md.fixedArrayHeaderSize());
-            List<Element> merged = new ArrayList<>();
-            for (Element e : base.items()) {
-                Element r = e;
-                if (e.index() < mapped && e.index() < 1024) {
-                    long m = field(store, md.get(V8Fact.SLOPPY_ARGUMENTS_ELEMENTS_ARGUMENTS_OFFSET) + ptr + (int) e.index() * ptr);
-                    if (isSmi(m) && !isHole(m)) {
-                        long slot = smiValue(m);
-                        r = new Element(e.index(), field(context, md.contextHeaderSize() + (int) slot * ptr), 0, Element.Type.TAGGED);
-                    }
-                }
-                merged.add(r);
-            }
-            return new Elements(base.length(), merged, base.dictionary(), base.truncated());
-        }
-        return new Elements(Math.max(arrayLength, 0), items, false, arrayLength > start);
-    }
-
-    // ================================================================ functions
-
-    /** A function's name and where it was defined (line and column 1-based; 0 if unknown). */
-    public record FunctionInfo(String name, String scriptName, int line, int column, boolean isClass, long shared, long script) {}
-
-    public long functionShared(long fn) {
-        long sfi = field(fn, md.jsFunctionSharedOffset());
-        if (!isHeapObject(sfi) || typeOf(sfi) != tSfi) throw new HeapException(fn, String.format("function 0x%x has no SharedFunctionInfo", fn));
-        return sfi;
-    }
-
-    /** SharedFunctionInfo::DebugName of a JSFunction: its name, else its inferred name; "" if none. Never throws. */
-    public String functionDebugName(long fn) {
-        try {
-            return sfiDebugName(functionShared(fn));
-        } catch (MemoryFault | HeapException e) {
-            return "";
-        }
-    }
-
-    public String sfiDebugName(long sfi) {
-        String n = sfiName(sfi);
-        if (!n.isEmpty()) return n;
-        return sfiInferredName(sfi);
-    }
-
-    /** SharedFunctionInfo::Name: the name string, or the function name kept in its ScopeInfo. */
-    public String sfiName(long sfi) {
-        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
-        if (isString(v)) return readString(v, 1024).text();
-        if (isHeapObject(v) && typeOf(v) == tScopeInfo) {
-            ScopeLayout sl = scopeLayout(v);
-            if (sl != null && isString(sl.functionName)) return readString(sl.functionName, 1024).text();
-        }
-        return "";
-    }
-
-    /** V8's inferred name of a SharedFunctionInfo ("Module._compile"), from UncompiledData or the ScopeInfo; "" if none. Never throws. */
-    public String sfiInferredName(long sfi) {
-        try {
-            long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
-            if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
-                long n = field(data, md.get(V8Fact.UNCOMPILED_DATA_INFERRED_NAME_OFFSET));
-                if (isString(n)) return readString(n, 1024).text();
-            }
-            ScopeLayout sl = scopeLayoutOf(sfi);
-            if (sl != null && isString(sl.inferredName)) return readString(sl.inferredName, 1024).text();
-        } catch (MemoryFault | HeapException e) {
-            return "";
-        }
-        return "";
-    }
-
-    /**
-     * True for the top-level code of an eval (its ScopeInfo is an EVAL_SCOPE, the scope type
-     * just before FUNCTION_SCOPE): V8's stack traces call its frame "eval". Never throws.
-     */
-    public boolean isEvalCode(long sfi) {
-        try {
-            ScopeLayout sl = scopeLayoutOf(sfi);
-            return sl != null && sl.scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) - 1;
-        } catch (MemoryFault | HeapException e) {
-            return false;
-        }
-    }
-
-    private boolean isUncompiledData(int type) {
-        for (int u : tUncompiled) if (u == type && u >= 0) return true;
-        return false;
-    }
-
-    /**
-     * What jsmdb reads of a ScopeInfo's variable part: its scope type, where the inlined context
-     * local names are (none when they are in a hash table), the function variable's name and the
-     * inferred name (0 when absent), and the position info (-1 when absent).
-     */
-    private record ScopeLayout(int scopeType, int localNamesIndex, int localNames, long functionName, long inferredName,
-                               int start, int end, int contextLocals, long namesTable) {}
-
-    private long scopeSlot(long si, int index) {
-        return field(si, md.scopeInfoFieldsOffset() + index * ptr);
-    }
-
-    /** The layout of the SFI's ScopeInfo, or null if it has none (lazy functions keep their name there instead). */
-    private ScopeLayout scopeLayoutOf(long sfi) {
-        long v = field(sfi, md.sfiNameOrScopeInfoOffset());
-        return isHeapObject(v) && typeOf(v) == tScopeInfo ? scopeLayout(v) : null;
-    }
-
-    /**
-     * Decodes the variable part of a ScopeInfo (scope-info.tq) by its flags: the module variable
-     * count (module scopes, when this V8 keeps it first), the context local names (inlined when
-     * fewer than kScopeInfoMaxInlinedLocalNamesSize, and always in V8 9.x; else one hash table
-     * slot) and infos, the saved class variable, the receiver info (V8 9.x), the function
-     * variable {name, slot}, the inferred name, and the position info {start, end} (after those
-     * while the flags are a Smi, a fixed field before the variables from V8 13 on). Null when
-     * the ScopeInfo is unreadable.
-     */
-    private ScopeLayout scopeLayout(long si) {
-        try {
-            boolean flagsSmi = md.get(V8Fact.SCOPE_INFO_FLAGS_IS_SMI) != 0;
-            boolean receiverInfo = md.get(V8Fact.SCOPE_INFO_HAS_RECEIVER_INFO) != 0;
-            int firstVars = md.scopeInfoFirstVarsIndex();
-            long flags = flagsSmi ? smiValueOf(scopeSlot(si, 0)) : i32(si, md.scopeInfoFieldsOffset()) & 0xffffffffL;
-            long n = smiValueOf(scopeSlot(si, md.scopeInfoNumContextLocalsIndex()));
-            if (n < 0 || n > 1_000_000) return null;
-            int scopeType = (int) (flags & Fallbacks.SCOPE_FLAGS_SCOPE_TYPE_MASK);
-            int idx = firstVars;
-            if (md.get(V8Fact.SCOPE_INFO_HAS_MODULE_VARIABLE_COUNT) != 0 && scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1) {
-                idx++; // MODULE_SCOPE follows FUNCTION_SCOPE
-            }
-            boolean inlined = n < md.get(V8Fact.SCOPE_INFO_MAX_INLINED_LOCAL_NAMES);
-            int namesIndex = idx;
-            long namesTable = inlined ? 0 : scopeSlot(si, idx);
-            idx += inlined ? (int) n : 1;
-            idx += (int) n;
-            if (((flags >> Fallbacks.SCOPE_FLAGS_HAS_SAVED_CLASS_VARIABLE_BIT) & 1) != 0) idx++;
-            if (receiverInfo) {
-                long rv = (flags >> Fallbacks.SCOPE_FLAGS_RECEIVER_VARIABLE_SHIFT) & 3;
-                if (rv == 1 || rv == 2) idx++;
-            }
-            long fname = 0, inferred = 0;
-            if (((flags >> Fallbacks.SCOPE_FLAGS_FUNCTION_VARIABLE_SHIFT) & 3) != 0) {
-                fname = scopeSlot(si, idx);
-                idx += 2;
-            }
-            if (((flags >> Fallbacks.SCOPE_FLAGS_HAS_INFERRED_NAME_BIT) & 1) != 0) {
-                inferred = scopeSlot(si, idx);
-                idx++;
-            }
-            int positions = flagsSmi ? idx : firstVars - 2;
-            long a = scopeSlot(si, positions), b = scopeSlot(si, positions + 1);
-            int start = -1, end = -1;
-            if (isSmi(a) && isSmi(b) && smiValue(a) >= 0 && smiValue(a) <= smiValue(b)) {
-                start = (int) smiValue(a);
-                end = (int) smiValue(b);
-            }
-            return new ScopeLayout(scopeType, namesIndex, inlined ? (int) n : 0, fname, inferred, start, end, (int) n, namesTable);
-        } catch (MemoryFault | HeapException e) {
-            return null;
-        }
-    }
-
-    private long smiValueOf(long w) {
-        if (!isSmi(w)) throw new HeapException(w, String.format("0x%x is not a Smi", w));
-        return smiValue(w);
-    }
-
-    /** Name and definition site of a JSFunction. */
-    public FunctionInfo functionInfo(long fn) {
-        long sfi = functionShared(fn);
-        String name = sfiDebugName(sfi);
-        boolean isClass = isClassConstructor(fn);
-        String scriptName = "";
-        int line = 0, col = 0;
-        long script = 0;
-        try {
-            script = sfiScript(sfi);
-            if (script != 0) {
-                scriptName = scriptName(script).orElse("");
-                int start = startPosition(sfi);
-                int tokOff = i16(sfi, md.sfiFunctionTokenOffsetOffset());
-                int pos = start;
-                if (start >= 0 && tokOff > 0 && tokOff <= start) pos = start - tokOff;
-                if (pos >= 0) {
-                    LineColumn lc = lineColumn(script, pos);
-                    if (lc != null) {
-                        line = lc.line();
-                        col = lc.column();
-                    }
-                }
-            }
-        } catch (MemoryFault | HeapException e) {
-            // name only
-        }
-        return new FunctionInfo(name, scriptName, line, col, isClass, sfi, script);
-    }
-
-    /** A class constructor (what Function.prototype.toString prints as "class ..."), without decoding its definition site. */
-    public boolean isClassConstructor(long fn) {
-        if (tClassCtor >= 0) return typeOf(fn) == tClassCtor;
-        // V8 9.x: no class constructor instance type; the SFI's FunctionKind says it
-        int kind = i32(functionShared(fn), md.sfiFlagsOffset()) & md.get(V8Fact.SFI_FUNCTION_KIND_MASK);
-        return kind >= Fallbacks.FIRST_CLASS_CONSTRUCTOR_KIND && kind <= Fallbacks.LAST_CLASS_CONSTRUCTOR_KIND;
-    }
-
-    /** The SharedFunctionInfo of a JSFunction, or addr itself if it is one; empty otherwise. Never throws. */
-    public OptionalLong sharedFunctionInfo(long addr) {
-        try {
-            if (!isHeapObject(addr)) return OptionalLong.empty();
-            int type = typeOf(addr);
-            if (type == tSfi) return OptionalLong.of(addr);
-            if (isJSFunctionType(type)) return OptionalLong.of(functionShared(addr));
-        } catch (MemoryFault | HeapException e) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.empty();
-    }
-
-    /** SharedFunctionInfo::StartPosition: from the ScopeInfo or UncompiledData; -1 if unknown. */
-    public int startPosition(long sfi) {
-        int[] r = sourceRange(sfi);
-        return r == null ? -1 : r[0];
-    }
-
-    /**
-     * The function's source range {start, end} (SharedFunctionInfo::StartPosition and
-     * EndPosition): from its ScopeInfo's position info, else from its UncompiledData; null if
-     * neither gives one.
-     */
-    public int[] sourceRange(long sfi) {
-        ScopeLayout sl = scopeLayoutOf(sfi);
-        if (sl != null && sl.start >= 0) return new int[] {sl.start, sl.end};
-        long data = field(sfi, md.get(V8Fact.SFI_UNTRUSTED_FUNCTION_DATA_OFFSET));
-        if (isHeapObject(data) && isUncompiledData(typeOf(data))) {
-            int off = md.get(V8Fact.UNCOMPILED_DATA_START_POSITION_OFFSET);
-            int a = i32(data, off), b = i32(data, off + 4); // start_position, end_position (uncompiled-data.tq)
-            if (a >= 0 && b >= a) return new int[] {a, b};
-        }
-        return null;
-    }
-
-    // ================================================================ scripts
-
-    /** The Script of a SharedFunctionInfo, or 0 (builtins and API functions have none). */
-    public long sfiScript(long sfi) {
-        long s = field(sfi, md.sfiScriptOffset());
-        return isHeapObject(s) && typeOf(s) == tScript ? s : 0;
-    }
-
-    /** A Script's name (file name or URL); empty when it has none (eval code, new Function). */
-    public Optional<String> scriptName(long script) {
-        long sn = field(script, md.scriptNameOffset());
-        if (!isString(sn)) return Optional.empty();
-        String s = readString(sn, 4096).text();
-        return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-
-    /** A Script's source text, at most maxChars; empty when it is not a string. */
-    public Optional<JsString> scriptSource(long script, int maxChars) {
-        long src = field(script, md.scriptSourceOffset());
-        return isString(src) ? Optional.of(readString(src, maxChars)) : Optional.empty();
-    }
-
-    /** Where eval code came from: the SharedFunctionInfo that called eval, and the call's position (-1 if unknown). */
-    public record EvalOrigin(long shared, int position) {}
-
-    /** For a Script of eval code: where eval was called; empty for other scripts. */
-    public Optional<EvalOrigin> evalOrigin(long script) {
-        OptionalLong from = md.find(V8Fact.SCRIPT_EVAL_FROM_SHARED_OFFSET);
-        if (from.isEmpty()) return Optional.empty();
-        long sfi = field(script, (int) from.getAsLong());
-        if (!isHeapObject(sfi) || typeOf(sfi) != tSfi) return Optional.empty();
-        OptionalLong posOff = md.find(V8Fact.SCRIPT_EVAL_FROM_POSITION_OFFSET);
-        long pos = posOff.isPresent() ? field(script, (int) posOff.getAsLong()) : 0;
-        return Optional.of(new EvalOrigin(sfi, posOff.isPresent() && isSmi(pos) ? (int) smiValue(pos) : -1));
-    }
-
-    /** A 1-based line and column of a script. */
-    public record LineColumn(int line, int column) {}
-
-    /**
-     * 1-based line and column of a source position in a Script (with the script's line and
-     * column offsets), from its line_ends, else by counting lines in the source; null when the
-     * position lies past the end.
-     */
-    public LineColumn lineColumn(long script, int pos) {
-        if (pos < 0) return null;
-        long ends = field(script, md.scriptLineEndsOffset());
-        int line = -1, lineStart = 0;
-        if (isHeapObject(ends) && typeOf(ends) == tFixedArray) {
-            long n = smiField(ends, md.fixedArrayLengthOffset(), "line ends length");
-            if (n > 0 && n < 100_000_000) {
-                if (pos > smiValueOf(lineEnd(ends, n - 1))) return null;
-                long lo = 0, hi = n - 1;
-                while (lo < hi) { // first line end >= pos
-                    long mid = (lo + hi) >>> 1;
-                    if (smiValueOf(lineEnd(ends, mid)) < pos) lo = mid + 1;
-                    else hi = mid;
-                }
-                line = (int) lo;
-                if (line > 0) lineStart = (int) smiValueOf(lineEnd(ends, line - 1)) + 1;
-            }
-        }
-        if (line < 0) {
-            if (pos > 64 << 20) return null;
-            Optional<JsString> src = scriptSource(script, pos);
-            if (src.isEmpty() || pos > src.get().length()) return null;
-            String text = src.get().text();
-            line = 0;
-            for (int i = 0; i < text.length(); i++) {
-                if (text.charAt(i) == '\n') {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-        }
-        long lineOffset = smiOr(field(script, md.scriptLineOffsetOffset()), 0);
-        long colOffset = smiOr(field(script, md.scriptColumnOffsetOffset()), 0);
-        int col = pos - lineStart + (line == 0 ? (int) colOffset : 0);
-        return new LineColumn((int) (line + lineOffset) + 1, col + 1);
-    }
-
-    private long lineEnd(long ends, long i) {
-        return field(ends, md.fixedArrayHeaderSize() + (int) i * ptr);
-    }
-
-    private long smiOr(long w, long dflt) { return isSmi(w) ? smiValue(w) : dflt; }
-
-    /**
-     * Lines from..to (1-based, in the script's own numbering, i.e. with its line offset) of a
-     * script's source, as {number, text}; lines the source lacks are left out.
-     */
-    public List<String[]> sourceLines(long script, int from, int to) {
-        List<String[]> out = new ArrayList<>();
-        Optional<JsString> src = scriptSource(script, 64 << 20);
-        if (src.isEmpty()) return out;
-        String text = src.get().text();
-        long lineOffset = smiOr(field(script, md.scriptLineOffsetOffset()), 0);
-        int line = (int) lineOffset + 1, start = 0;
-        while (line <= to && start <= text.length()) {
-            int nl = text.indexOf('\n', start);
-            int end = nl < 0 ? text.length() : nl;
-            if (line >= from) out.add(new String[] {Integer.toString(line), text.substring(start, end)});
-            if (nl < 0) break;
-            start = nl + 1;
-            line++;
-        }
-        return out;
-    }
-
-    /** The closure's context (a Context object). */
-    public long functionContext(long fn) { return field(fn, md.jsFunctionContextOffset()); }
-
-    /**
-     * A context-allocated variable: name is null when the scope info's name there (nameObject)
-     * is not a readable string, and the other variables still count; slot is its Context slot.
-     */
-    public record ContextVariable(String name, long nameObject, long value, int slot) {}
-
-    /** The context locals of a closure's own context (scope info names, context slots). */
-    public List<ContextVariable> closureVariables(long fn, int max) {
-        return contextVariables(functionContext(fn), fn, max);
-    }
-
-    /**
-     * The context locals of a Context (any context type): every variable its ScopeInfo names,
-     * with the slot's value, in slot order, at most max; empty when the context has no
-     * ScopeInfo or an unreadable one.
-     */
-    public List<ContextVariable> contextVariables(long ctx, int max) {
-        return contextVariables(ctx, ctx, max);
-    }
-
-    private List<ContextVariable> contextVariables(long ctx, long owner, int max) {
-        List<ContextVariable> out = new ArrayList<>();
-        if (!isHeapObject(ctx)) return out;
-        long si = field(ctx, md.contextHeaderSize() + md.contextScopeInfoIndex() * ptr);
-        if (!isHeapObject(si)) return out;
-        int st;
-        try {
-            st = typeOf(si);
-        } catch (HeapException | MemoryFault e) {
-            throw new HeapException(owner, String.format("the context 0x%x of 0x%x has a corrupted scope info 0x%x (%s)",
-                    ctx, owner, si, e.getMessage()));
-        }
-        if (st != tScopeInfo) return out;
-        ScopeLayout sl = scopeLayout(si);
-        if (sl == null) return out;
-        long len = smiField(ctx, md.fixedArrayLengthOffset(), "context length");
-        // A module's context keeps the module in an extension slot before its locals.
-        boolean module = sl.scopeType == md.get(V8Fact.SCOPE_INFO_FUNCTION_SCOPE_TYPE) + 1;
-        int first = md.contextMinSlots() + (module ? 1 : 0);
-        int n = (int) Math.min(sl.contextLocals, Math.max(0, len - first));
-        long[] names = new long[n];
-        if (sl.namesTable == 0) {
-            for (int i = 0; i < n && i < sl.localNames; i++) names[i] = scopeSlot(si, sl.localNamesIndex + i);
-        } else {
-            hashedLocalNames(sl.namesTable, names);
-        }
-        for (int i = 0; i < n && out.size() < max; i++) {
-            long nameObj = names[i];
-            String name;
-            try {
-                name = isString(nameObj) ? readString(nameObj, 256).text() : null;
-            } catch (HeapException | MemoryFault e) {
-                name = null; // one corrupted name does not hide the other variables
-            }
-            int slot = first + i;
-            out.add(new ContextVariable(name, nameObj, field(ctx, md.contextHeaderSize() + slot * ptr), slot));
-        }
-        return out;
-    }
-
-    /**
-     * Fills names[index] from a ScopeInfo's context local names hash table (V8 10+, scopes
-     * with kScopeInfoMaxInlinedLocalNamesSize or more context locals): a NameToIndexHashTable
-     * (hash-table.h: {number of elements, deleted, capacity}, NameToIndexShape's prefix, then
-     * {name, Smi local index} entries; empty entries hold undefined, deleted ones the hole).
-     * Entries whose index is out of range are ignored; unnamed indices stay 0.
-     */
-    private void hashedLocalNames(long table, long[] names) {
-        if (!isHeapObject(table)) return;
-        long len = smiField(table, md.fixedArrayLengthOffset(), "local names table length");
-        int hdr = md.fixedArrayHeaderSize();
-        long capacity = smiField(table, hdr + md.get(V8Fact.HASH_TABLE_CAPACITY_INDEX) * ptr, "local names table capacity");
-        int entrySize = md.get(V8Fact.NAME_TO_INDEX_TABLE_ENTRY_SIZE);
-        long start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX) + md.get(V8Fact.NAME_TO_INDEX_TABLE_PREFIX_SIZE);
-        if (capacity < 0 || start + capacity * entrySize > len) {
-            throw new HeapException(table, String.format("local names table 0x%x has capacity %d for length %d", table, capacity, len));
-        }
-        for (long e = 0; e < capacity; e++) {
-            long at = hdr + (start + e * entrySize) * ptr;
-            long key = field(table, (int) at);
-            if (!isString(key)) continue; // undefined (empty) or the hole (deleted)
-            long index = field(table, (int) at + ptr);
-            if (!isSmi(index)) continue;
-            long i = smiValue(index);
-            if (i >= 0 && i < names.length) names[(int) i] = key;
-        }
-    }
-
-    // ================================================================ special objects
-
-    /** Bound function: target, this, arguments (a FixedArray's items). */
-    public record BoundFunction(long target, long boundThis, List<Long> arguments) {}
-
-    public BoundFunction boundFunction(long obj) {
-        long target = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_TARGET_OFFSET));
-        long self = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_THIS_OFFSET));
-        long args = field(obj, md.get(V8Fact.JS_BOUND_FUNCTION_ARGUMENTS_OFFSET));
-        return new BoundFunction(target, self, fixedArrayItems(args, 1024));
-    }
-
     /** The items of a FixedArray, at most max. */
     public List<Long> fixedArrayItems(long arr, int max) {
         List<Long> out = new ArrayList<>();
@@ -1513,213 +572,5 @@ public final class V8Heap {
         long len = smiField(arr, md.fixedArrayLengthOffset(), "length");
         for (int i = 0; i < len && i < max; i++) out.add(field(arr, md.fixedArrayHeaderSize() + i * ptr));
         return out;
-    }
-
-    /** JSDate's time value in ms (NaN for an invalid date). */
-    public double dateValue(long obj) {
-        long v = field(obj, md.get(V8Fact.JS_DATE_VALUE_OFFSET));
-        if (md.get(V8Fact.JS_DATE_VALUE_IS_RAW_DOUBLE) != 0) return Double.longBitsToDouble(v);
-        return isNumber(v) ? numberValue(v) : Double.NaN;
-    }
-
-    /** RegExp source and flags ("gi"). */
-    public record RegExpInfo(String source, String flags) {}
-
-    public RegExpInfo regExp(long obj, int maxChars) {
-        long src = field(obj, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET));
-        String source = isString(src) ? readString(src, maxChars).text() : "?";
-        long fw = field(obj, md.get(V8Fact.JS_REGEXP_FLAGS_OFFSET));
-        StringBuilder f = new StringBuilder();
-        if (isSmi(fw)) {
-            long bits = smiValue(fw);
-            // JSRegExp::Flag order (regexp-flags.h): g i m y u s d v; printed in Flags getter order.
-            String[] names = {"g", "i", "m", "y", "u", "s", "d", "v"};
-            String order = "dgimsuvy";
-            for (char c : order.toCharArray()) {
-                for (int b = 0; b < names.length; b++) if (names[b].charAt(0) == c && (bits & (1L << b)) != 0) f.append(c);
-            }
-        }
-        return new RegExpInfo(source, f.toString());
-    }
-
-    /** Entries of a Map (key, value) or Set (key only; value 0), in insertion order, at most max. */
-    public record Entry(long key, long value) {}
-
-    public record Collection(int size, List<Entry> entries) {}
-
-    public Collection collection(long obj, boolean isMap, int max) {
-        long table = field(obj, md.get(V8Fact.JS_COLLECTION_TABLE_OFFSET));
-        int hdr = md.fixedArrayHeaderSize();
-        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
-        long nof = smiField(table, hdr, "number of elements");
-        long nod = smiField(table, hdr + ptr, "number of deleted elements");
-        long buckets = smiField(table, hdr + 2 * ptr, "number of buckets");
-        int es = isMap ? 2 : 1;
-        long first = 3 + buckets;
-        if (nof < 0 || nod < 0 || buckets < 0 || first + (nof + nod) * (es + 1) > len) {
-            throw new HeapException(table, String.format("hash table 0x%x has inconsistent counts", table));
-        }
-        List<Entry> out = new ArrayList<>();
-        for (long i = 0; i < nof + nod && out.size() < max; i++) {
-            int at = hdr + (int) ((first + i * (es + 1)) * ptr);
-            long key = field(table, at);
-            if (isHole(key)) continue;
-            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
-        }
-        return new Collection((int) nof, out);
-    }
-
-    /** Entries of a WeakMap (key, value) or WeakSet (key), at most max. */
-    public Collection weakCollection(long obj, boolean isMap, int max) {
-        long table = field(obj, md.get(V8Fact.JS_WEAK_COLLECTION_TABLE_OFFSET));
-        int hdr = md.fixedArrayHeaderSize();
-        long len = smiField(table, md.fixedArrayLengthOffset(), "table length");
-        long nof = smiField(table, hdr, "number of elements");
-        long capacity = smiField(table, hdr + 2 * ptr, "capacity");
-        int start = md.get(V8Fact.NAME_DICTIONARY_PREFIX_START_INDEX);
-        if (capacity < 0 || start + capacity * 2 > len) throw new HeapException(table, String.format("table 0x%x has inconsistent counts", table));
-        List<Entry> out = new ArrayList<>();
-        for (int i = 0; i < capacity && out.size() < max; i++) {
-            int at = hdr + (start + i * 2) * ptr;
-            long key = field(table, at);
-            if (isUndefinedOrHole(key)) continue;
-            out.add(new Entry(key, isMap ? field(table, at + ptr) : 0));
-        }
-        return new Collection((int) nof, out);
-    }
-
-    /** Promise state: "pending", "fulfilled" or "rejected", and the result (0 when pending). */
-    public record PromiseInfo(String state, long result) {}
-
-    public PromiseInfo promise(long obj) {
-        long flags = smiField(obj, md.get(V8Fact.JS_PROMISE_FLAGS_OFFSET), "promise flags");
-        long result = field(obj, md.get(V8Fact.JS_PROMISE_REACTIONS_OR_RESULT_OFFSET));
-        int status = (int) (flags & 3);
-        return switch (status) {
-            case 0 -> new PromiseInfo("pending", 0);
-            case 1 -> new PromiseInfo("fulfilled", result);
-            case 2 -> new PromiseInfo("rejected", result);
-            default -> throw new HeapException(obj, "promise with an invalid status " + status);
-        };
-    }
-
-    /** An ArrayBuffer's length and data address. */
-    public record BufferInfo(long byteLength, long data) {}
-
-    public BufferInfo arrayBuffer(long obj) {
-        long len = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BYTE_LENGTH_OFFSET));
-        long data = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_BACKING_STORE_OFFSET));
-        return new BufferInfo(len, data);
-    }
-
-    /** A typed array or DataView: its buffer, offset, length in bytes, element count and data address. */
-    public record ViewInfo(String type, long buffer, long byteOffset, long byteLength, long length, long data) {}
-
-    public ViewInfo view(long obj) {
-        int type = typeOf(obj);
-        long buffer = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET));
-        long off = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_OFFSET_OFFSET));
-        long blen = field(obj, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BYTE_LENGTH_OFFSET));
-        if (type == tTypedArray) {
-            String ta = typedArrayType(obj);
-            OptionalLong lenOff = md.find(V8Fact.JS_TYPED_ARRAY_LENGTH_OFFSET);
-            long len = lenOff.isPresent() ? field(obj, (int) lenOff.getAsLong()) : blen / elementSize(ta);
-            long ext = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_EXTERNAL_POINTER_OFFSET));
-            long base = field(obj, md.get(V8Fact.JS_TYPED_ARRAY_BASE_POINTER_OFFSET));
-            long data = ext + (isSmi(base) ? smiValue(base) : base);
-            if (len < 0 || blen < 0 || off < 0) throw new HeapException(obj, String.format("typed array 0x%x has an invalid length", obj));
-            return new ViewInfo(ta, buffer, off, blen, len, data);
-        }
-        long data = 0;
-        if (isHeapObject(buffer) && typeOf(buffer) == tArrayBuffer) data = arrayBuffer(buffer).data() + off;
-        return new ViewInfo("DataView", buffer, off, blen, blen, data);
-    }
-
-    /** The element type of a typed array ("Uint8Array", ...), found on its constructor / prototype chain. */
-    public String typedArrayType(long obj) {
-        long map = mapOf(obj);
-        OptionalLong f = constructorFunction(map);
-        if (f.isPresent()) {
-            String n = functionDebugName(f.getAsLong());
-            if (TYPED_ARRAY_NAMES.contains(n)) return n;
-        }
-        long proto = mapPrototype(map);
-        for (int i = 0; i < 8 && isHeapObject(proto); i++) {
-            try {
-                OptionalLong c = ownDataProperty(proto, "constructor");
-                if (c.isPresent()) {
-                    String n = functionDebugName(c.getAsLong());
-                    if (TYPED_ARRAY_NAMES.contains(n)) return n;
-                }
-                proto = mapPrototype(mapOf(proto));
-            } catch (MemoryFault | HeapException e) {
-                break;
-            }
-        }
-        return "TypedArray";
-    }
-
-    /** Bytes per element of a typed array type name. */
-    public static int elementSize(String typedArrayType) {
-        return switch (typedArrayType) {
-            case "Uint16Array", "Int16Array", "Float16Array" -> 2;
-            case "Uint32Array", "Int32Array", "Float32Array" -> 4;
-            case "Float64Array", "BigUint64Array", "BigInt64Array" -> 8;
-            default -> 1;
-        };
-    }
-
-    /** JSPrimitiveWrapper's value. */
-    public long primitiveWrapperValue(long obj) { return field(obj, md.get(V8Fact.JS_PRIMITIVE_WRAPPER_VALUE_OFFSET)); }
-
-    public record ProxyInfo(long target, long handler) {}
-
-    public ProxyInfo proxy(long obj) {
-        return new ProxyInfo(field(obj, md.get(V8Fact.JS_PROXY_TARGET_OFFSET)), field(obj, md.get(V8Fact.JS_PROXY_HANDLER_OFFSET)));
-    }
-
-    /** Generator / async function object: its function, state, and (async functions) nothing more. */
-    public record GeneratorInfo(long function, String state, long continuation) {}
-
-    public GeneratorInfo generator(long obj) {
-        long fn = field(obj, md.get(V8Fact.JS_GENERATOR_FUNCTION_OFFSET));
-        long c = smiField(obj, md.get(V8Fact.JS_GENERATOR_CONTINUATION_OFFSET), "generator continuation");
-        String state = c >= 0 ? "suspended" : c == -1 ? "closed" : c == -2 ? "executing" : "unknown";
-        return new GeneratorInfo(fn, state, c);
-    }
-
-    /**
-     * Error: message (an own property) and stack. The stack is a string once V8 formatted it
-     * (error.stack was read); before that V8 keeps the call sites (a FixedArray under a private
-     * symbol): then {@code stackFrames} is their count and {@code stack} is empty.
-     */
-    public record ErrorInfo(OptionalLong message, OptionalLong stack, int stackFrames) {}
-
-    public ErrorInfo error(long obj) {
-        OptionalLong msg = ownDataProperty(obj, "message");
-        OptionalLong stack = OptionalLong.empty();
-        int frames = -1;
-        OptionalLong st = ownDataProperty(obj, "stack");
-        if (st.isPresent() && isString(st.getAsLong())) stack = st;
-        if (stack.isEmpty()) {
-            for (Property p : properties(obj, MAX_PROPERTY_NAMES, true)) {
-                if (!p.symbol() || !isPrivateSymbol(p.key())) continue;
-                long v = p.value();
-                long f = v;
-                if (isHeapObject(v) && !isString(v) && typeOf(v) != tFixedArray && !isJSObjectType(typeOf(v))) {
-                    f = field(v, ptr); // ErrorStackData { call_site_infos_or_formatted_stack, ... }
-                }
-                if (isString(f)) {
-                    String text = readString(f, 256).text();
-                    if (text.contains("\n    at ") || text.endsWith("\n")) {
-                        stack = OptionalLong.of(f);
-                        break;
-                    }
-                } else if (isHeapObject(f) && typeOf(f) == tFixedArray) {
-                    frames = (int) smiField(f, md.fixedArrayLengthOffset(), "call sites length");
-                }
-            }
-        }
-        return new ErrorInfo(msg, stack, stack.isPresent() ? -1 : frames);
     }
 }

@@ -92,7 +92,7 @@ class GcRootsTest {
                 g = h.field(g, extension);
             }
             assertEquals("JS_GLOBAL_OBJECT_TYPE", h.typeName(h.typeOf(g)), name);
-            if (h.ownDataProperty(g, "jsmdbValues").orElse(0) == o.values()) mains.add(g);
+            if (h.properties().ownDataProperty(g, "jsmdbValues").orElse(0) == o.values()) mains.add(g);
         }
         assertEquals(1, mains.size(), name + ": global objects holding jsmdbValues");
         long global = mains.getFirst();

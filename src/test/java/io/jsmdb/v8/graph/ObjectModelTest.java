@@ -7,6 +7,7 @@ import io.jsmdb.testing.TestCores;
 import io.jsmdb.v8.heap.HeapFixture;
 import io.jsmdb.v8.heap.HeapWalker;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Properties;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,7 +95,7 @@ class ObjectModelTest {
     }
 
     private static long prop(HeapFixture.Opened o, long obj, String name) {
-        OptionalLong v = o.heap().ownDataProperty(obj, name);
+        OptionalLong v = o.heap().properties().ownDataProperty(obj, name);
         assertTrue(v.isPresent(), o.core().name() + ": no property " + name);
         return v.getAsLong();
     }
@@ -121,7 +122,7 @@ class ObjectModelTest {
         HeapFixture.Opened o = HeapFixture.get(version);
         V8Heap h = o.heap();
         long leakA = prop(o, global(o, "jsmdbHeap"), "leakA");
-        long a0 = h.elements(leakA, 1).items().getFirst().value();
+        long a0 = h.properties().elements(leakA, 1).items().getFirst().value();
         List<Edge> es = edges(o, a0);
         assertEquals(prop(o, a0, "payload"), one(o, es, EdgeType.PROPERTY, "payload"));
         assertEquals(prop(o, a0, "name"), one(o, es, EdgeType.PROPERTY, "name"));
@@ -140,8 +141,8 @@ class ObjectModelTest {
         V8Heap h = o.heap();
         for (long arr : List.of(prop(o, global(o, "jsmdbHeap"), "leakA"), prop(o, o.values(), "arrayObjects"))) {
             List<Long> want = new ArrayList<>();
-            for (V8Heap.Element e : h.elements(arr, 100_000).items()) {
-                if (e.type() == V8Heap.Element.Type.TAGGED && !h.isSmi(e.value())) want.add(e.value());
+            for (V8Properties.Element e : h.properties().elements(arr, 100_000).items()) {
+                if (e.type() == V8Properties.Element.Type.TAGGED && !h.isSmi(e.value())) want.add(e.value());
             }
             List<Edge> els = edges(o, arr).stream().filter(e -> e.type() == EdgeType.ELEMENT).toList();
             assertEquals(want, els.stream().map(Edge::target).toList(), o.core().name());
@@ -161,8 +162,8 @@ class ObjectModelTest {
         assertEquals("jsmdbRefClosureFn", nodeName(o, closure));
         List<Edge> es = edges(o, closure);
         long ctx = one(o, es, EdgeType.INTERNAL, "context");
-        assertEquals(o.heap().functionContext(closure), ctx);
-        assertEquals(o.heap().functionShared(closure), one(o, es, EdgeType.INTERNAL, "shared"));
+        assertEquals(o.heap().functions().functionContext(closure), ctx);
+        assertEquals(o.heap().functions().functionShared(closure), one(o, es, EdgeType.INTERNAL, "shared"));
         assertEquals(NodeType.OBJECT, nodeType(o, ctx));
         assertEquals("system / Context", nodeName(o, ctx));
         long captured = one(o, edges(o, ctx), EdgeType.CONTEXT, "jsmdbCaptured");

@@ -4,8 +4,8 @@ import io.jsmdb.cmd.CommandRunner;
 import io.jsmdb.cmd.DcmdRegistry;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
+import io.jsmdb.testing.TestCores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +55,10 @@ public final class HeapFixture {
     private static boolean isTheInstance(V8Heap heap, NodeTarget t, long obj, String marker) {
         try {
             if (!plausible(heap, obj)) return false;
-            if (heap.ownDataProperty(obj, "smi").orElse(0) != (42L << t.metadata().smiShift())) return false;
-            var m = heap.ownDataProperty(obj, "marker");
+            if (heap.properties().ownDataProperty(obj, "smi").orElse(0) != (42L << t.metadata().smiShift())) return false;
+            var m = heap.properties().ownDataProperty(obj, "marker");
             if (m.isEmpty() || heap.kindOf(m.getAsLong()) != JsKind.STRING) return false;
-            V8Heap.JsString s = heap.readString(m.getAsLong(), marker.length() + 1);
+            V8Strings.JsString s = heap.strings().readString(m.getAsLong(), marker.length() + 1);
             return !s.truncated() && s.text().equals(marker);
         } catch (MemoryFault | HeapException e) {
             return false;
@@ -72,7 +72,7 @@ public final class HeapFixture {
             if (!heap.isSmi(props) && !heap.isMap(heap.mapOf(props))) return false;
             if (!heap.isHeapObject(elems) || !heap.isMap(heap.mapOf(elems))) return false;
             // every property value is a Smi or a valid heap object (a stale copy in C++ memory is not)
-            for (V8Heap.Property p : heap.properties(obj, 4096)) {
+            for (V8Properties.Property p : heap.properties().properties(obj, 4096)) {
                 long v = p.value();
                 if (!heap.isSmi(v) && !(heap.isHeapObject(v) && heap.isMap(heap.mapOf(v)))) return false;
             }

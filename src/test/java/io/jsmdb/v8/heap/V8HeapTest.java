@@ -23,7 +23,7 @@ class V8HeapTest {
     }
 
     private static long field(HeapFixture.Opened o, String name) {
-        OptionalLong v = o.heap().ownDataProperty(o.values(), name);
+        OptionalLong v = o.heap().properties().ownDataProperty(o.values(), name);
         assertTrue(v.isPresent(), o.core().name() + ": no field " + name);
         return v.getAsLong();
     }
@@ -40,14 +40,14 @@ class V8HeapTest {
         assertTrue(h.isJSObjectType(h.instanceType(map)));
         assertEquals("JsmdbValues", h.constructorName(map).orElseThrow());
         assertFalse(h.isDictionaryMap(map));
-        assertEquals("JsmdbValues", h.functionDebugName(h.constructorFunction(map).orElseThrow()));
-        assertEquals(o.core().oracle().get("fieldOrder"), h.propertyNames(o.values()));
+        assertEquals("JsmdbValues", h.functions().functionDebugName(h.constructorFunction(map).orElseThrow()));
+        assertEquals(o.core().oracle().get("fieldOrder"), h.properties().propertyNames(o.values()));
 
         long dict = field(o, "objectDictionary");
         assertTrue(h.isDictionaryMap(h.mapOf(dict)));
-        assertEquals(List.of("first", "d1", "d2", "d4"), h.propertyNames(dict).subList(0, 4));
-        assertEquals(67, h.propertyNames(dict).size());
-        assertEquals(24, h.propertyNames(field(o, "objectOutOfObject")).size());
+        assertEquals(List.of("first", "d1", "d2", "d4"), h.properties().propertyNames(dict).subList(0, 4));
+        assertEquals(67, h.properties().propertyNames(dict).size());
+        assertEquals(24, h.properties().propertyNames(field(o, "objectOutOfObject")).size());
 
         // constructor names as the heap snapshot gives them
         Map<String, Object> vals = values(o);
@@ -81,15 +81,15 @@ class V8HeapTest {
         assertEquals(JsKind.FALSE, h.kindOf(field(o, "no")));
         assertEquals(BigInteger.TWO.pow(200), h.bigIntValue(field(o, "bigintBig"), 100));
         assertEquals(BigInteger.TWO.pow(70).negate().subtract(BigInteger.ONE), h.bigIntValue(field(o, "bigintNegative"), 100));
-        assertEquals("desc", h.symbolDescription(field(o, "symbol"), 100).orElseThrow().text());
+        assertEquals("desc", h.strings().symbolDescription(field(o, "symbol"), 100).orElseThrow().text());
         Map<String, Object> vals = values(o);
         for (Map.Entry<String, Object> e : vals.entrySet()) {
             Map<String, Object> d = (Map<String, Object>) e.getValue();
             if (!"string".equals(d.get("kind"))) continue;
             long s = field(o, e.getKey());
             int length = ((Number) d.get("length")).intValue();
-            assertEquals(length, h.stringLength(s), e.getKey());
-            V8Heap.JsString js = h.readString(s, 1 << 22);
+            assertEquals(length, h.strings().stringLength(s), e.getKey());
+            V8Strings.JsString js = h.strings().readString(s, 1 << 22);
             assertFalse(js.truncated(), e.getKey());
             if (d.containsKey("value")) {
                 assertEquals(d.get("value"), js.text(), o.core().name() + " " + e.getKey());
@@ -98,7 +98,7 @@ class V8HeapTest {
                 assertEquals(pattern.repeat(length / pattern.length() + 1).substring(0, length), js.text(), e.getKey());
             }
         }
-        V8Heap.JsString cut = h.readString(field(o, "stringDeepCons"), 10);
+        V8Strings.JsString cut = h.strings().readString(field(o, "stringDeepCons"), 10);
         assertEquals("deep012345", cut.text());
         assertTrue(cut.truncated());
     }
@@ -108,23 +108,23 @@ class V8HeapTest {
     void elementsAndFunctions(String version) {
         HeapFixture.Opened o = HeapFixture.get(version);
         V8Heap h = o.heap();
-        V8Heap.Elements holey = h.elements(field(o, "arrayHoley"), 10);
+        V8Properties.Elements holey = h.properties().elements(field(o, "arrayHoley"), 10);
         assertEquals(3, holey.length());
-        assertEquals(V8Heap.Element.Type.HOLE, holey.items().get(1).type());
-        V8Heap.Elements dbl = h.elements(field(o, "arrayDouble"), 10);
+        assertEquals(V8Properties.Element.Type.HOLE, holey.items().get(1).type());
+        V8Properties.Elements dbl = h.properties().elements(field(o, "arrayDouble"), 10);
         assertEquals(-3.25, dbl.items().get(2).number());
-        V8Heap.Elements dict = h.elements(field(o, "arrayDictionary"), 10);
+        V8Properties.Elements dict = h.properties().elements(field(o, "arrayDictionary"), 10);
         assertTrue(dict.dictionary());
         assertEquals(100001, dict.length());
         assertEquals(100000, dict.items().getLast().index());
-        V8Heap.FunctionInfo f = h.functionInfo(field(o, "func"));
+        V8Functions.FunctionInfo f = h.functions().functionInfo(field(o, "func"));
         assertEquals("jsmdbNamedFunction", f.name());
         Map<String, Object> d = (Map<String, Object>) (Object) values(o).get("func");
         assertEquals(d.get("fileName"), f.scriptName());
         assertEquals(((Number) d.get("line")).intValue(), f.line());
         assertEquals(((Number) d.get("column")).intValue(), f.column());
-        assertEquals("Uint8Array", h.typedArrayType(field(o, "buffer")));
-        assertEquals(5, h.view(field(o, "buffer")).length());
+        assertEquals("Uint8Array", h.collections().typedArrayType(field(o, "buffer")));
+        assertEquals(5, h.collections().view(field(o, "buffer")).length());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -135,27 +135,27 @@ class V8HeapTest {
         V8Heap h = o.heap();
         // cycles: the references lead back to the same heap objects
         long self = field(o, "cycleSelf");
-        assertEquals(self, h.ownDataProperty(self, "self").orElseThrow());
+        assertEquals(self, h.properties().ownDataProperty(self, "self").orElseThrow());
         long a = field(o, "cyclePair");
-        long b = h.ownDataProperty(a, "b").orElseThrow();
+        long b = h.properties().ownDataProperty(a, "b").orElseThrow();
         assertNotEquals(a, b);
-        assertEquals(a, h.ownDataProperty(b, "a").orElseThrow());
+        assertEquals(a, h.properties().ownDataProperty(b, "a").orElseThrow());
 
         // holey doubles: 1.5, the hole (a NaN bit pattern), 3.5
-        V8Heap.Elements hd = h.elements(field(o, "arrayHoleyDouble"), 10);
+        V8Properties.Elements hd = h.properties().elements(field(o, "arrayHoleyDouble"), 10);
         assertEquals(3, hd.length());
-        assertEquals(List.of(V8Heap.Element.Type.DOUBLE, V8Heap.Element.Type.HOLE, V8Heap.Element.Type.DOUBLE),
-                hd.items().stream().map(V8Heap.Element::type).toList());
+        assertEquals(List.of(V8Properties.Element.Type.DOUBLE, V8Properties.Element.Type.HOLE, V8Properties.Element.Type.DOUBLE),
+                hd.items().stream().map(V8Properties.Element::type).toList());
         assertEquals(1.5, hd.items().get(0).number());
         assertEquals(3.5, hd.items().get(2).number());
 
         // an Error whose stack was read holds V8's formatted string; the unread one its call sites
         Map<String, Object> err = (Map<String, Object>) values(o).get("errorStackRead");
-        V8Heap.ErrorInfo read = h.error(field(o, "errorStackRead"));
+        V8Collections.ErrorInfo read = h.collections().error(field(o, "errorStackRead"));
         assertTrue(read.stack().isPresent(), o.core().name() + ": no formatted stack");
-        assertEquals(err.get("stack"), h.readString(read.stack().getAsLong(), 1 << 16).text());
-        assertEquals("jsmdb error with its stack read", h.readString(read.message().orElseThrow(), 100).text());
-        V8Heap.ErrorInfo unread = h.error(field(o, "error"));
+        assertEquals(err.get("stack"), h.strings().readString(read.stack().getAsLong(), 1 << 16).text());
+        assertEquals("jsmdb error with its stack read", h.strings().readString(read.message().orElseThrow(), 100).text());
+        V8Collections.ErrorInfo unread = h.collections().error(field(o, "error"));
         assertTrue(unread.stack().isEmpty() && unread.stackFrames() > 0, o.core().name() + ": " + unread);
 
         // the global proxy and the global object behind it, whose properties are the globals
@@ -163,21 +163,21 @@ class V8HeapTest {
         assertEquals(JsKind.GLOBAL_PROXY, h.kindOf(proxy));
         long global = h.globalObjectOf(proxy).orElseThrow();
         assertEquals(JsKind.GLOBAL_OBJECT, h.kindOf(global));
-        assertEquals(o.values(), h.ownDataProperty(global, "jsmdbValues").orElseThrow());
-        assertEquals(proxy, h.ownDataProperty(global, "globalThis").orElseThrow());
+        assertEquals(o.values(), h.properties().ownDataProperty(global, "jsmdbValues").orElseThrow());
+        assertEquals(proxy, h.properties().ownDataProperty(global, "globalThis").orElseThrow());
         assertTrue(h.globalObjectOf(o.values()).isEmpty());
-        List<String> names = h.propertyNames(global);
+        List<String> names = h.properties().propertyNames(global);
         assertTrue(names.containsAll(List.of("jsmdbValues", "jsmdbHeap", "globalThis", "Object", "Array")), names.toString());
         // in insertion (enumeration) order, as for other dictionaries
         assertTrue(names.indexOf("Object") < names.indexOf("globalThis") && names.indexOf("globalThis") < names.indexOf("jsmdbHeap")
                 && names.indexOf("jsmdbHeap") < names.indexOf("jsmdbValues"), names.toString());
         // accessors (node's lazy globals) are told from data properties by the cell's details
-        for (V8Heap.Property p : h.properties(global, V8Heap.MAX_PROPERTY_NAMES)) {
+        for (V8Properties.Property p : h.properties().properties(global, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.accessor()) assertNotEquals(JsKind.INTERNAL, h.kindOf(p.value()), o.core().name() + ": global " + p.name());
         }
 
         // the marker HeapFixture found the instance by
-        assertEquals(o.core().oracle().get("valuesMarker"), h.readString(field(o, "marker"), 100).text());
+        assertEquals(o.core().oracle().get("valuesMarker"), h.strings().readString(field(o, "marker"), 100).text());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,7 +189,7 @@ class V8HeapTest {
         // the same memory, with the string's length field made absurd
         long lengthAt = h.untag(s) + o.target().metadata().stringLengthOffset();
         V8Heap bad = new V8Heap(new PatchedMemory(o.target().core(), lengthAt, 0x7ffffff0), o.target().metadata());
-        HeapException e = assertThrows(HeapException.class, () -> bad.readString(s, 100));
+        HeapException e = assertThrows(HeapException.class, () -> bad.strings().readString(s, 100));
         assertTrue(e.getMessage().contains("absurd length"), e.getMessage());
         // a map word pointing at a non-map
         long mapAt = h.untag(o.values());
