@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,10 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of every Node version, abort and gcore cores: each object is retained through the path the
  * fixture's source builds ({@code globalThis.jsmdbHeap.leakA[i]}, the referrers block's Map, Set,
  * closure and property holders), and the JsmdbLeakA row's sizes are what its instances hold.
- *
- * <p>These need the heap graph (NodeTarget.heapGraph, branch "snapshot"). Until it is merged that
- * method throws "not merged yet", and only then are these tests aborted (reported as skipped);
- * any other failure of the graph fails them.
  */
 class JsRetainersTest {
     private static final String ARROW = " \u2192 ";
@@ -51,12 +46,6 @@ class JsRetainersTest {
                 throw new AssertionError(tc.name() + ": " + e, e);
             }
         });
-        try {
-            t.heapGraph(() -> {}, done -> {});
-        } catch (IllegalStateException e) {
-            if (String.valueOf(e.getMessage()).contains("not merged yet")) Assumptions.abort("the heap graph is not merged yet: " + e.getMessage());
-            throw e;
-        }
         return t;
     }
 
