@@ -123,20 +123,33 @@ public final class JsRetainersDcmd implements Dcmd {
 
     /** A Map's or Set's entry named by its key, read from the heap. */
     static HopLabels.Collections collections(V8Heap heap) {
-        return (holder, member) -> {
-            try {
-                JsKind k = heap.kindOf(holder);
-                if (k != JsKind.MAP && k != JsKind.SET) return Optional.empty();
-                boolean isMap = k == JsKind.MAP;
-                V8Collections.Collection c = heap.collections().collection(holder, isMap, MAX_ENTRIES);
-                for (int i = 0; i < c.entries().size(); i++) {
-                    V8Collections.Entry e = c.entries().get(i);
-                    if (isMap && e.value() == member) return Optional.of("Map entry " + key(heap, e.key()));
-                    if (e.key() == member) return Optional.of(isMap ? "Map key (entry " + i + ")" : "Set entry " + i);
+        return new HopLabels.Collections() {
+            @Override
+            public Optional<String> entry(long holder, long member) {
+                try {
+                    JsKind k = heap.kindOf(holder);
+                    if (k != JsKind.MAP && k != JsKind.SET) return Optional.empty();
+                    boolean isMap = k == JsKind.MAP;
+                    V8Collections.Collection c = heap.collections().collection(holder, isMap, MAX_ENTRIES);
+                    for (int i = 0; i < c.entries().size(); i++) {
+                        V8Collections.Entry e = c.entries().get(i);
+                        if (isMap && e.value() == member) return Optional.of("Map entry " + key(heap, e.key()));
+                        if (e.key() == member) return Optional.of(isMap ? "Map key (entry " + i + ")" : "Set entry " + i);
+                    }
+                    return Optional.of(isMap ? "Map entry" : "Set entry");
+                } catch (RuntimeException e) {
+                    return Optional.empty();
                 }
-                return Optional.of(isMap ? "Map entry" : "Set entry");
-            } catch (RuntimeException e) {
-                return Optional.empty();
+            }
+
+            @Override
+            public boolean isGlobalObject(long addr) {
+                try {
+                    JsKind k = heap.kindOf(addr);
+                    return k == JsKind.GLOBAL_OBJECT || k == JsKind.GLOBAL_PROXY;
+                } catch (RuntimeException e) {
+                    return false;
+                }
             }
         };
     }

@@ -25,10 +25,17 @@ public final class HopLabels {
     @FunctionalInterface
     public interface Collections {
         Optional<String> entry(long holder, long member);
+
+        /** addr is a global object (JSGlobalObject or its proxy), read from the heap; false if unknown. */
+        default boolean isGlobalObject(long addr) {
+            return false;
+        }
     }
 
     /** One hop: its label and the node it reaches (the first hop's node is the path's first node shown). */
     public record Hop(String label, int node) {}
+
+    private static final String NATIVE_CONTEXT = "system / NativeContext";
 
     private final HeapGraph g;
     private final Collections collections;
@@ -47,6 +54,11 @@ public final class HopLabels {
         int i = 0;
         if (nodes.length > 1 && nodes[0] == g.rootNode()) i = 1;
         if (i < nodes.length - 1 && g.type(nodes[i]) == NodeType.SYNTHETIC && "(GC roots)".equals(g.name(nodes[i]))) i++;
+        // V8 14.6's snapshot root links each native context where older ones link its global
+        // object: a path through the context's slot to the global starts at the global, so it
+        // reads "global -> ..." on every version
+        if (i < nodes.length - 1 && g.type(nodes[i]) == NodeType.HIDDEN && NATIVE_CONTEXT.equals(g.name(nodes[i]))
+                && isGlobalOf(nodes[i + 1], nodes[i])) i++;
         out.add(new Hop(g.name(nodes[i]), nodes[i]));
         boolean fromCategory = g.type(nodes[i]) == NodeType.SYNTHETIC;
         for (int j = i; j < edges.length; j++) {
@@ -65,6 +77,16 @@ public final class HopLabels {
             fromCategory = false;
         }
         return out;
+    }
+
+    /** node is a global object: the heap says so, or its native_context is ctx. */
+    private boolean isGlobalOf(int node, int ctx) {
+        if (g.type(node) != NodeType.OBJECT || g.address(node) == 0) return false;
+        if (collections != null && collections.isGlobalObject(g.address(node))) return true;
+        for (int e = g.firstEdge(node), end = g.edgeEnd(node); e < end; e++) {
+            if (g.edgeTarget(e) == ctx && g.edgeType(e) == EdgeType.INTERNAL && "native_context".equals(g.edgeName(e))) return true;
+        }
+        return false;
     }
 
     /** The hops' labels joined by arrows: {@code global → registry → Map entry 'grove' → Grove.rows → [2500]}. */

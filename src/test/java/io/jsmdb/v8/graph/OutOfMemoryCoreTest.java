@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the oom fixture, --max-old-space-size=64) becomes a heap graph whose dominator tree names the
  * leak. The array the fixture grew until V8 gave up (globalThis.oomHoard) retains more than half
  * of the heap, every OomChunk is below it in the dominator tree, and the shortest retainer path
- * of a chunk goes through it.
+ * of a chunk goes through it. The one chunk being built when V8 gave up is held by its frame only
+ * ((Stack roots)), as V8's own snapshot would show it.
  */
 class OutOfMemoryCoreTest {
     static Stream<String> versions() {
@@ -36,7 +37,8 @@ class OutOfMemoryCoreTest {
             Dominators dom = t.dominators(() -> { }, x -> { });
 
             Set<Integer> hoards = new HashSet<>();
-            long heapBytes = 0, chunks = 0;
+            long heapBytes = 0, chunks = 0, onStackOnly = 0;
+            boolean pathChecked = false;
             for (int n = 0; n < g.nodeCount(); n++) {
                 heapBytes += g.selfSize(n);
                 for (int e = g.firstEdge(n); e < g.edgeEnd(n); e++) {
@@ -53,16 +55,24 @@ class OutOfMemoryCoreTest {
             RetainerPaths paths = t.retainerPaths(() -> { }, x -> { });
             for (int n = 0; n < g.nodeCount(); n++) {
                 if (g.type(n) != NodeType.OBJECT || !leakClass.equals(g.name(n))) continue;
-                if (chunks++ == 0) {
+                chunks++;
+                int d = n, hops = 0;
+                while (d != hoard && d != g.rootNode() && d >= 0 && hops++ < 1_000) d = dom.dominator(d);
+                if (d != hoard) {
+                    // the chunk being built when V8 gave up is not in the hoard yet: only a frame holds it
+                    List<RetainerPaths.Path> ps = paths.paths(n, 3);
+                    StringBuilder why = new StringBuilder();
+                    for (RetainerPaths.Path p : ps) why.append("\n  ").append(new HopLabels(g, null).summary(p));
+                    assertTrue(++onStackOnly <= 2 && why.toString().startsWith("\n  (Stack roots)"),
+                            tc.name() + ": " + leakClass + " at " + Long.toHexString(g.address(n)) + " is not dominated by " + holder + ":" + why);
+                } else if (!pathChecked) {
                     List<RetainerPaths.Path> shortest = paths.paths(n, 1);
                     assertEquals(1, shortest.size(), tc.name() + ": no retainer path to a " + leakClass);
                     int[] via = shortest.get(0).nodes();
                     assertTrue(via.length >= 2 && via[via.length - 2] == hoard,
                             tc.name() + ": the shortest path to a " + leakClass + " does not end in " + holder + "[i]");
+                    pathChecked = true;
                 }
-                int d = n, hops = 0;
-                while (d != hoard && d != g.rootNode() && d >= 0 && hops++ < 1_000) d = dom.dominator(d);
-                assertEquals(hoard, d, tc.name() + ": " + leakClass + " node " + n + " is not dominated by " + holder);
             }
             // the fixture grows the hoard to the 64 MB limit: tens of thousands of chunks
             assertTrue(chunks > 10_000, tc.name() + ": " + chunks + " " + leakClass);
