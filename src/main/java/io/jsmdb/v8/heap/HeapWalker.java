@@ -414,6 +414,12 @@ public final class HeapWalker {
             }
             int type = info & 0xffff;
             long size = size(seg, off, limit, type, (info >>> 16) & 0xff, cache);
+            if (type == l.holeType && size >= 8 && off + size > limit) {
+                // a read-only hole whose inaccessible guard region the core does not hold; the
+                // holes V8 12+ keeps among the read-only roots are walked past like any object
+                why = WalkStats.Stop.HOLE;
+                break;
+            }
             if (size < 8 || off + size > limit) {
                 why = WalkStats.Stop.BAD_SIZE;
                 break;
@@ -421,11 +427,6 @@ public final class HeapWalker {
             if (type == l.fillerType || type == l.freeSpaceType) {
                 if (afterMarked) trimmed += size;
             } else {
-                if (type == l.holeType) {
-                    why = WalkStats.Stop.HOLE;
-                    off += size;
-                    break;
-                }
                 if (marks != null) {
                     long bit = (bitBase + off) >>> 3;
                     if ((marks.get(ValueLayout.JAVA_BYTE, bit >>> 3) & (1 << (bit & 7))) == 0) {
