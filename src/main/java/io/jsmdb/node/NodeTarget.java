@@ -300,10 +300,13 @@ public final class NodeTarget implements AutoCloseable {
             }
             io.jsmdb.v8.graph.ObjectModel model = objectModel();
             io.jsmdb.v8.graph.RootSource roots = gcRoots();
-            // the tagger names unnamed arrays after their first reference, as V8's snapshot does
+            // the tagger names unnamed arrays after their first reference and builtins' Code after
+            // their root, as V8's snapshot does
+            io.jsmdb.v8.graph.HeapGraphBuilder.Tagger tagger = model instanceof io.jsmdb.v8.graph.V8ObjectModel v8
+                    ? v8.tagger() : io.jsmdb.v8.graph.V8ObjectModel::arrayTag;
             io.jsmdb.v8.graph.CsrHeapGraph g = io.jsmdb.v8.graph.HeapGraphBuilder.build(
                     io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()), metadata.heapObjectTag(), model,
-                    io.jsmdb.v8.graph.V8ObjectModel::arrayTag, roots, GRAPH_THREADS, cancel, progress);
+                    tagger, roots, GRAPH_THREADS, cancel, progress);
             synchronized (this) {
                 heapGraph = g;
             }

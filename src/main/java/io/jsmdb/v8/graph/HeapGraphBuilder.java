@@ -54,6 +54,11 @@ public final class HeapGraphBuilder {
     public interface Tagger {
         String tag(EdgeType type, String edgeName);
 
+        /** The name a root's target takes if its own name is "" (V8 names builtins' Code so); null for none. */
+        default String rootTag(String category, String rootName) {
+            return null;
+        }
+
         Tagger NONE = (t, n) -> null;
     }
 
@@ -195,6 +200,7 @@ public final class HeapGraphBuilder {
         for (int c = 0; c < categories; c++) e.add(EdgeType.ELEMENT, c + 1, 2 + c);
         for (int c = 0; c < categories; c++) {
             firstEdge[2 + c] = e.size;
+            String category = r.categories.get(c);
             int idx = 0;
             for (int j : r.inCategory(c)) {
                 int to = index.find(r.target[j]);
@@ -205,6 +211,10 @@ public final class HeapGraphBuilder {
                 idx++;
                 String nm = r.name[j] == null ? Integer.toString(idx) : idx + " / " + r.name[j];
                 if (r.weak[j]) rootsWeak++;
+                if (nname[to] == 0 && r.name[j] != null) {
+                    String t = tagger.rootTag(category, r.name[j]);
+                    if (t != null) nname[to] = strings.intern(t);
+                }
                 e.add(r.weak[j] ? EdgeType.WEAK : EdgeType.INTERNAL, strings.intern(nm), to);
             }
         }

@@ -167,7 +167,7 @@ public final class V8ObjectModel implements ObjectModel {
                 case JS_REGEXP -> stringName(field(addr, md.get(V8Fact.JS_REGEXP_SOURCE_OFFSET)));
                 case JS_GLOBAL_PROXY, JS_GLOBAL_OBJECT -> heap.globalObjectName(addr).or(() -> heap.constructorName(map)).orElse("Object");
                 case JS_OBJECT, JS_ARRAY_BUFFER, JS_MAP_OR_SET, JS_WEAK_COLLECTION, JS_PROMISE,
-                     JS_GENERATOR, JS_WEAK_REF, JS_VIEW -> heap.constructorName(map).orElse("Object");
+                     JS_GENERATOR, JS_WEAK_REF, JS_VIEW -> heap.snapshotConstructorName(addr).orElse("Object");
                 case CONS_STRING -> "(concatenated string)";
                 case SLICED_STRING -> "(sliced string)";
                 case SEQ_STRING, THIN_STRING -> heap.strings().readString(addr, STRING_NAME_LIMIT).text();
@@ -212,6 +212,32 @@ public final class V8ObjectModel implements ObjectModel {
      * a graph builder can apply it to nodes named "" to name "(object elements)",
      * "(object properties)", ... as V8's snapshot does.
      */
+    /**
+     * V8HeapExplorer's name for a builtin's Code object, given the builtin root's name: "(NAME
+     * builtin)" up to V8 10, "(NAME builtin handle)" in V8 11, "(NAME builtin code)" from V8 12
+     * (as each version's own snapshot names them); null for other roots.
+     */
+    public String rootTag(String category, String rootName) {
+        if (!GcRoots.BUILTINS.equals(category) || rootName == null) return null;
+        int major = types.major();
+        return "(" + rootName + (major <= 10 ? " builtin)" : major == 11 ? " builtin handle)" : " builtin code)");
+    }
+
+    /** The tagger of the heap graph: {@link #arrayTag} for references, {@link #rootTag} for roots. */
+    public HeapGraphBuilder.Tagger tagger() {
+        return new HeapGraphBuilder.Tagger() {
+            @Override
+            public String tag(EdgeType type, String edgeName) {
+                return arrayTag(type, edgeName);
+            }
+
+            @Override
+            public String rootTag(String category, String rootName) {
+                return V8ObjectModel.this.rootTag(category, rootName);
+            }
+        };
+    }
+
     public static String arrayTag(EdgeType type, String edgeName) {
         if (type != EdgeType.INTERNAL || edgeName == null) return null;
         return switch (edgeName) {

@@ -484,7 +484,7 @@ public final class V8Heap {
     public Optional<String> constructorName(long map) {
         Optional<String> c = ctorNames.get(map);
         if (c != null) return c;
-        c = computeConstructorName(map, 0);
+        c = computeConstructorName(map, 0, false);
         if (ctorNames.size() > 1_000_000) ctorNames.clear();
         ctorNames.put(map, c);
         return c;
@@ -504,16 +504,25 @@ public final class V8Heap {
             if (type != tGlobalProxy && type != tGlobalObject || !isHeapObject(global) || typeOf(global) != tGlobalObject) {
                 return Optional.empty();
             }
-            for (V8Properties.Property p : properties.properties(global, MAX_GLOBAL_PROPERTIES)) {
-                if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && strings.isString(p.value())) {
-                    return Optional.of(strings.stringValue(p.value(), 256));
-                }
-            }
+            return ownStringTag(global, MAX_GLOBAL_PROPERTIES);
         } catch (MemoryFault | HeapException e) {
             // no tag readable: the caller names it as any object
         }
         return Optional.empty();
     }
+
+    /** The string value of obj's own Symbol.toStringTag data property, searched among at most max properties. */
+    private Optional<String> ownStringTag(long obj, int max) {
+        for (V8Properties.Property p : properties.properties(obj, max)) {
+            if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && strings.isString(p.value())) {
+                return Optional.of(strings.stringValue(p.value(), 256));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A bound on a prototype's properties searched for its tag (builtin prototypes have a few dozen). */
+    private static final int MAX_TAG_HOLDER_PROPERTIES = 4_096;
 
     /** A bound on the global object's properties searched for its tag (node has about 150). */
     private static final int MAX_GLOBAL_PROPERTIES = 100_000;
@@ -521,11 +530,60 @@ public final class V8Heap {
     /** The constructor name of the object obj (prototype objects name their own "constructor"). */
     public Optional<String> constructorNameOf(long obj) {
         MapInfo mi = mapInfoOf(obj);
-        if (isPrototypeMap(mi.map)) return computeConstructorName(mi.map, obj);
+        if (isPrototypeMap(mi.map)) return computeConstructorName(mi.map, obj, true);
         return constructorName(mi.map);
     }
 
-    private Optional<String> computeConstructorName(long map, long receiver) {
+    /**
+     * The name V8's heap snapshot gives obj: {@link #constructorName} of its map, except that a
+     * prototype is named by its own Symbol.toStringTag (AbortController.prototype is
+     * "AbortController") and never by its own "constructor" (Foo.prototype is "Object"), as
+     * JSReceiver::GetConstructorName does.
+     */
+    public Optional<String> snapshotConstructorName(long obj) {
+        MapInfo mi = mapInfoOf(obj);
+        if (isPrototypeMap(mi.map)) return computeConstructorName(mi.map, obj, false);
+        Optional<String> c = constructorName(mi.map);
+        // an object named after no constructor of its own is named by its own tag: the
+        // namespace objects Math, JSON, Intl, Reflect, console
+        if (c.isPresent() && c.get().equals("Object") && mayHaveOwnTag(mi.map, obj)) {
+            try {
+                Optional<String> tag = ownStringTag(obj, MAX_TAG_HOLDER_PROPERTIES);
+                if (tag.isPresent() && !tag.get().isEmpty()) return tag;
+            } catch (MemoryFault | HeapException e) {
+                // no tag readable: the constructor's name stands
+            }
+        }
+        return c;
+    }
+
+    /** Maps (fast mode) whose own descriptors hold a Symbol.toStringTag key. */
+    private final ConcurrentHashMap<Long, Boolean> ownTagMaps = new ConcurrentHashMap<>();
+
+    /**
+     * obj (of map) has an own Symbol.toStringTag key: its map's descriptors hold it (known per map).
+     * Dictionary-mode objects are not searched: reading every key of every such object would cost
+     * more than the few namespace objects it could name.
+     */
+    private boolean mayHaveOwnTag(long map, long obj) {
+        if (isDictionaryMap(map)) return false;
+        Boolean has = ownTagMaps.get(map);
+        if (has == null) {
+            try {
+                has = false;
+                for (V8Properties.Property p : properties.properties(obj, MAX_TAG_HOLDER_PROPERTIES)) {
+                    if (p.symbol() && p.name().equals("Symbol(Symbol.toStringTag)")) has = true;
+                }
+            } catch (MemoryFault | HeapException e) {
+                has = false;
+            }
+            if (ownTagMaps.size() > 1_000_000) ownTagMaps.clear();
+            ownTagMaps.put(map, has);
+        }
+        return has;
+    }
+
+    private Optional<String> computeConstructorName(long map, long receiver, boolean receiversConstructor) {
         MapInfo mi = mapInfo(map);
         if (!isJSObjectType(mi.instanceType) && mi.instanceType != tProxy) return Optional.empty();
         if (mi.instanceType == tProxy) return Optional.of("Proxy");
@@ -541,12 +599,20 @@ public final class V8Heap {
                 if (n.isPresent()) return n;
             }
         }
-        // "constructor" on the receiver (prototypes) and up the prototype chain.
+        // Up the prototype chain from the receiver (prototypes) or the map's prototype, as
+        // JSReceiver::GetConstructorName: an own Symbol.toStringTag string names the object
+        // (node's SafeMap instances are "Map": makeSafe copies Map.prototype's tag; builtin
+        // prototypes such as AbortController.prototype carry their own), else an own
+        // "constructor" function's name.
         try {
             long holderMap = map;
             long holder = receiver;
             for (int depth = 0; depth < MAX_PROTOTYPE_CHAIN; depth++) {
                 if (holder != 0) {
+                    Optional<String> tag = ownStringTag(holder, MAX_TAG_HOLDER_PROPERTIES);
+                    if (tag.isPresent() && !tag.get().isEmpty()) return tag;
+                }
+                if (holder != 0 && (holder != receiver || receiversConstructor)) {
                     OptionalLong ctor = properties.ownDataProperty(holder, "constructor");
                     if (ctor.isPresent() && isHeapObject(ctor.getAsLong()) && isJSFunctionType(typeOf(ctor.getAsLong()))) {
                         String n = functions.functionDebugName(ctor.getAsLong());
