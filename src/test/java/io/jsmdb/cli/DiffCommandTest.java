@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jsmdb.cmd.DcmdRegistry;
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.testing.Json;
+import io.jsmdb.testing.LeakOracle;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
 import java.io.ByteArrayInputStream;
@@ -84,8 +84,8 @@ class DiffCommandTest {
             assertEquals(1, mine.size(), tc.name() + " " + cls + ":\n" + r.out());
             Row row = mine.getFirst();
             String what = tc.name() + " " + cls + ": " + row;
-            long c1 = CensusDiffOracle.created(oracle, 0, cls), c2 = CensusDiffOracle.created(oracle, 1, cls);
-            long b1 = CensusDiffOracle.bytes(oracle, 0, cls), b2 = CensusDiffOracle.bytes(oracle, 1, cls);
+            long c1 = LeakOracle.created(oracle, 0, cls), c2 = LeakOracle.created(oracle, 1, cls);
+            long b1 = LeakOracle.snapshotBytes(oracle, 0, cls), b2 = LeakOracle.snapshotBytes(oracle, 1, cls);
             assertEquals(List.of(c1, c2, c2 - c1, b1, b2, b2 - b1),
                     List.of(row.count1(), row.count2(), row.countDelta(), row.bytes1(), row.bytes2(), row.bytesDelta()), what);
         }
@@ -164,7 +164,7 @@ class DiffCommandTest {
     /** V8's self size of one instance of cls (all instances of the fixture's classes have one size). */
     private static long bytesOfOne(TestCore tc, String cls) {
         Map<String, Object> o = tc.oracle();
-        return CensusDiffOracle.bytes(o, 0, cls) / CensusDiffOracle.created(o, 0, cls);
+        return LeakOracle.snapshotBytes(o, 0, cls) / LeakOracle.created(o, 0, cls);
     }
 
     @Test
@@ -221,19 +221,4 @@ class DiffCommandTest {
         assertTrue(jsmdb("--help").out().contains("jsmdb diff [options] [NODE] CORE1 CORE2"), "jsmdb --help names diff");
     }
 
-    /** Reads the leak fixture's oracle (shared with CensusDiffTest's reading, kept here: another package). */
-    static final class CensusDiffOracle {
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> moment(Map<String, Object> oracle, int i) {
-            return (Map<String, Object>) Json.array(oracle, "moments").get(i);
-        }
-
-        static long created(Map<String, Object> oracle, int i, String cls) {
-            return ((Number) Json.object(moment(oracle, i), "created").get(cls)).longValue();
-        }
-
-        static long bytes(Map<String, Object> oracle, int i, String cls) {
-            return ((Number) Json.object(Json.object(moment(oracle, i), "snapshot"), cls).get("selfSize")).longValue();
-        }
-    }
 }

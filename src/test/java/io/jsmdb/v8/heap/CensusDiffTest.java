@@ -1,9 +1,12 @@
 package io.jsmdb.v8.heap;
 
+import static io.jsmdb.testing.LeakOracle.created;
+import static io.jsmdb.testing.LeakOracle.shapes;
+import static io.jsmdb.testing.LeakOracle.snapshotBytes;
+import static io.jsmdb.testing.LeakOracle.snapshotCount;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jsmdb.node.NodeTarget;
-import io.jsmdb.testing.Json;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
 import java.util.HashMap;
@@ -25,35 +28,6 @@ class CensusDiffTest {
 
     static Stream<String> versions() {
         return TestCores.VERSIONS.stream();
-    }
-
-    /** moments[i] of the leak oracle. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> moment(Map<String, Object> oracle, int i) {
-        return (Map<String, Object>) Json.array(oracle, "moments").get(i);
-    }
-
-    static long created(Map<String, Object> oracle, int i, String cls) {
-        return ((Number) Json.object(moment(oracle, i), "created").get(cls)).longValue();
-    }
-
-    static long snapshotBytes(Map<String, Object> oracle, int i, String cls) {
-        return ((Number) Json.object(Json.object(moment(oracle, i), "snapshot"), cls).get("selfSize")).longValue();
-    }
-
-    static long snapshotCount(Map<String, Object> oracle, int i, String cls) {
-        return ((Number) Json.object(Json.object(moment(oracle, i), "snapshot"), cls).get("count")).longValue();
-    }
-
-    /** {shape "a,b,c" -> count} of cls at moment i, as the fixture built them. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Long> shapes(Map<String, Object> oracle, int i, String cls) {
-        Map<String, Long> out = new HashMap<>();
-        for (Object o : (List<Object>) Json.object(moment(oracle, i), "shapes").get(cls)) {
-            Map<String, Object> s = (Map<String, Object>) o;
-            out.put(String.join(",", (List<String>) s.get("properties")), ((Number) s.get("count")).longValue());
-        }
-        return out;
     }
 
     @ParameterizedTest(name = "{0}")
