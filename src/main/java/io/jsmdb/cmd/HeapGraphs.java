@@ -51,7 +51,7 @@ final class HeapGraphs {
         try {
             HeapWalker w = t.heapWalker();
             long total = 0;
-            for (var page : w.walkablePages()) total += page.areaEnd() - page.areaStart();
+            for (var page : w.walkablePages(true)) total += page.areaEnd() - page.areaStart();
             return total;
         } catch (RuntimeException e) {
             return 0;

@@ -73,14 +73,14 @@ public final class HeapGraphBuilder {
 
     /** A real heap walk as a {@link Walk}. */
     public static Walk of(HeapWalker walker) {
-        List<HeapPage> pages = walker.walkablePages();
+        List<HeapPage> pages = walker.walkablePages(true);
         long total = 0;
         for (HeapPage p : pages) total += p.areaEnd() - p.areaStart();
         final long all = total;
         return new Walk() {
             @Override
             public WalkStats walk(Supplier<? extends HeapWalker.Visitor> v, int threads, Runnable cancel, LongConsumer progress) {
-                return walker.walk(v, threads, cancel, progress);
+                return walker.walk(v, threads, cancel, progress, true);
             }
 
             @Override

@@ -34,7 +34,7 @@ public final class HeapLayout {
     final int sweepingStateOffset, liveBytesOffset, markingBitmapOffset;
     final int mapOffset, mapInstanceSizeOffset, mapInstanceTypeOffset;
     final int smiShift;
-    final int mapType, fillerType, freeSpaceType, holeType;
+    final int mapType, fillerType, freeSpaceType, holeType, codeObjectType;
     final int freeSpaceSizeOffset, freeSpaceSizeShift;
     final int firstNonstringType, stringRepresentationMask, seqStringTag, stringEncodingMask, oneByteStringTag;
     final int stringLengthOffset;
@@ -73,6 +73,9 @@ public final class HeapLayout {
         fillerType = m.instanceType("FILLER_TYPE").orElse(-1);
         freeSpaceType = m.instanceType("FREE_SPACE_TYPE").orElse(-1);
         holeType = m.instanceType("HOLE_TYPE").orElse(-1);
+        // code pages hold InstructionStreams (V8 11+) or Code objects (before), free space, fillers
+        int is = m.instanceType("INSTRUCTION_STREAM_TYPE").orElse(-1);
+        codeObjectType = is >= 0 ? is : m.instanceType("CODE_TYPE").orElse(-1);
         freeSpaceSizeOffset = m.get(V8Fact.FREE_SPACE_SIZE_OFFSET);
         freeSpaceSizeShift = m.get(V8Fact.FREE_SPACE_SIZE_SHIFT);
         firstNonstringType = m.firstNonstringType();
@@ -184,5 +187,10 @@ public final class HeapLayout {
     public int mapType() { return mapType; }
     /** Whether this build's sweeping state, live bytes and marking bitmap locations are known. */
     public boolean knowsSweeping() { return sweepingStateOffset >= 0 && liveBytesOffset >= 0 && markingBitmapOffset >= 0; }
+    /** A type V8 allocates on code-space pages. */
+    boolean inCodeSpace(int type) {
+        return type == codeObjectType || type == fillerType || type == freeSpaceType;
+    }
+
     public boolean isFillerOrFree(int type) { return type == fillerType || type == freeSpaceType || type == holeType; }
 }

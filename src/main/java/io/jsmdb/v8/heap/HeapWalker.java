@@ -88,12 +88,21 @@ public final class HeapWalker {
         return out;
     }
 
-    /** The pages a walk visits. */
+    /** The pages a walk visits (code pages not). */
     public List<HeapPage> walkablePages() {
+        return walkablePages(false);
+    }
+
+    /**
+     * The pages a walk visits; withCode: code-space pages too (the heap graph: V8's snapshot has
+     * their objects; a census has no use for machine code, whose instructions are only sized: an
+     * InstructionStream ends where the next object's map word stands).
+     */
+    public List<HeapPage> walkablePages(boolean withCode) {
         List<HeapPage> out = new ArrayList<>();
         java.util.Set<HeapPage> unlinked = unlinkedPages();
         for (HeapPage p : pages.pages()) {
-            if (p.space().isCode()) continue;
+            if (p.space().isCode() && !withCode) continue;
             if (unlinked.contains(p)) continue;
             if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) continue;
             if (p.space() == HeapPage.Space.NEW && !pages.newSpace().walks(p)) continue;
@@ -108,13 +117,18 @@ public final class HeapWalker {
      * returned); progress gets bytes of page area done.
      */
     public WalkStats walk(Supplier<? extends Visitor> visitors, int threads, Runnable cancel, LongConsumer progress) {
+        return walk(visitors, threads, cancel, progress, false);
+    }
+
+    /** {@link #walk(Supplier, int, Runnable, LongConsumer)}, with code-space pages when withCode. */
+    public WalkStats walk(Supplier<? extends Visitor> visitors, int threads, Runnable cancel, LongConsumer progress, boolean withCode) {
         long t0 = System.nanoTime();
-        List<HeapPage> todo = walkablePages();
+        List<HeapPage> todo = walkablePages(withCode);
         WalkStats stats = new WalkStats();
         stats.pagesFound = pages.pages().size();
         stats.sweepingKnown = layout.knowsSweeping();
         for (HeapPage p : pages.pages()) {
-            if (p.space().isCode()) stats.codePages++;
+            if (p.space().isCode() && !withCode) stats.codePages++;
             else if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) stats.fromPages++;
         }
         stats.newSpace = pages.newSpace();
@@ -131,11 +145,11 @@ public final class HeapWalker {
             parts.add(part);
             jobs.add(() -> {
                 Visitor v = visitors.get();
-                MapCache cache = new MapCache(core, layout);
+                MapCache cache = new MapCache(core, layout, false), codeCache = new MapCache(core, layout, true);
                 int k;
                 while (!stop.get() && (k = next.getAndIncrement()) < todo.size()) {
                     HeapPage p = todo.get(k);
-                    walkPage(p, cache, v, part);
+                    walkPage(p, p.space().isCode() ? codeCache : cache, v, part);
                     done.addAndGet(p.areaEnd() - p.areaStart());
                 }
             });
@@ -143,11 +157,11 @@ public final class HeapWalker {
         if (n == 1) {
             // still poll cancellation between pages
             Visitor v = visitors.get();
-            MapCache cache = new MapCache(core, layout);
+            MapCache cache = new MapCache(core, layout, false), codeCache = new MapCache(core, layout, true);
             WalkStats part = parts.get(0);
             long lastPoll = System.nanoTime();
             for (HeapPage p : todo) {
-                walkPage(p, cache, v, part);
+                walkPage(p, p.space().isCode() ? codeCache : cache, v, part);
                 done.addAndGet(p.areaEnd() - p.areaStart());
                 if (System.nanoTime() - lastPoll > 50_000_000L) {
                     lastPoll = System.nanoTime();

@@ -7,6 +7,10 @@ import io.jsmdb.core.MemoryFault;
  * Per-thread cache of what the walker needs from a map word: whether it points at a Map, the
  * instance type, and the instance size in words. Open addressing over primitive arrays; no
  * allocation per lookup. Not thread-safe (one per walking thread).
+ *
+ * <p>A code-space cache knows only the maps of what V8 puts on code pages (InstructionStream,
+ * or Code before V8 11, free space and fillers): machine code embeds pointers to other maps, and
+ * an instruction stream, sized by the next map word on the page, must not end at one of them.
  */
 final class MapCache {
     static final int NOT_A_MAP = -1;
@@ -14,13 +18,19 @@ final class MapCache {
 
     private final AddressSpace mem;
     private final HeapLayout l;
+    private final boolean codeSpace;
     private long[] keys = new long[1 << 12];
     private int[] vals = new int[1 << 12];
     private int used;
 
     MapCache(AddressSpace mem, HeapLayout l) {
+        this(mem, l, false);
+    }
+
+    MapCache(AddressSpace mem, HeapLayout l, boolean codeSpace) {
         this.mem = mem;
         this.l = l;
+        this.codeSpace = codeSpace;
     }
 
     /** (instanceSizeInWords << 16) | instanceType for a map word, or NOT_A_MAP. */
@@ -47,6 +57,7 @@ final class MapCache {
             int metaType = mem.readUnsignedShort(metaWord - 1 + l.mapInstanceTypeOffset);
             if (metaType != l.mapType) return NOT_A_MAP;
             int type = mem.readUnsignedShort(map + l.mapInstanceTypeOffset);
+            if (codeSpace && !l.inCodeSpace(type)) return NOT_A_MAP;
             int words = mem.readUnsignedByte(map + l.mapInstanceSizeOffset);
             return (words << 16) | type;
         } catch (MemoryFault e) {

@@ -77,6 +77,40 @@ class HeapWalkCompletenessTest {
         }
     }
 
+    /**
+     * The heap graph walks code pages too (V8's snapshot has their objects): every code page is
+     * walked to its end, an allocation top or a zero tail, with nothing undecoded, although the
+     * instructions embed pointers to maps (an instruction stream ends only at the map of an
+     * object V8 puts on code pages).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cores")
+    void everyCodePageIsWalkedToItsEnd(String spec) throws Exception {
+        String[] a = spec.split(" ");
+        TestCore tc = TestCores.get(a[0], a[1], a[2]);
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            WalkStats stats = t.heapWalker().walk(() -> (addr, map, type, size) -> { }, 2, () -> { }, done -> { }, true);
+            List<String> wrong = new ArrayList<>();
+            int codePages = 0;
+            for (WalkStats.PageEnd end : stats.pageEnds()) {
+                if (!end.page().space().isCode()) continue;
+                codePages++;
+                switch (end.why()) {
+                    case END, TOP, ZERO -> { }
+                    default -> wrong.add(page(end.page()) + ": stopped at " + hex(end.stoppedAt()) + " (" + end.why() + ")");
+                }
+            }
+            for (WalkStats.Skip k : stats.skips()) {
+                if (k.page().space().isCode() && k.kind() == WalkStats.GapKind.UNDECODED) {
+                    wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
+                }
+            }
+            assertTrue(codePages > 0, tc.name() + ": no code page");
+            assertTrue(wrong.isEmpty(), tc.name() + ": " + wrong);
+            assertEquals(0, stats.bytesMaybeLive(), tc.name() + ": bytes that may hold objects not walked");
+        }
+    }
+
     /** The limit of the allocation area whose top is at, from the Heap's own or one found in the core; -1 if none. */
     private static long limitOf(HeapPages pages, HeapPage p, long at) {
         long[] tops = pages.allocationTops(p.base()), limits = pages.allocationLimits(p.base());
