@@ -59,6 +59,8 @@ public final class V8ObjectModel implements ObjectModel {
     private final V8Metadata md;
     private final AddressSpace mem;
     private final SnapshotTypes types;
+    /** V8 10 and older: IndexedReferencesExtractor gives weak slots hidden (strong) edges. */
+    private final boolean hiddenWeakIsStrong;
     private final PageIndex pages;
     private final long tag;
     private final int ptr, oMap, oType, oBf3, oProto, oCtor, oDescs, oProps, oElems, faLen, faHdr, ctxHdr;
@@ -77,6 +79,7 @@ public final class V8ObjectModel implements ObjectModel {
         this.md = heap.metadata();
         this.mem = heap.memory();
         this.types = new SnapshotTypes(md);
+        this.hiddenWeakIsStrong = types.major() <= 10;
         this.pages = new PageIndex(heapPages.pages(), md.get(V8Fact.HEAP_PAGE_ALIGNMENT));
         tag = md.heapObjectTag();
         ptr = md.taggedSize();
@@ -825,7 +828,12 @@ public final class V8ObjectModel implements ObjectModel {
             long v = mem.readLong(base + off);
             if ((v & 3) == 3) {
                 long strong = v - 2;
-                if (v != 3 && essential(s, strong)) out.edge(EdgeType.WEAK, IndexNames.of(s.hiddenIndex), -1, strong);
+                if (v != 3 && essential(s, strong)) {
+                    // up to V8 10 the generic extractor reported a weak slot as an ordinary hidden
+                    // reference (a feedback vector's maps retain them in those snapshots)
+                    if (hiddenWeakIsStrong) out.edge(EdgeType.HIDDEN, null, s.hiddenIndex, strong);
+                    else out.edge(EdgeType.WEAK, IndexNames.of(s.hiddenIndex), -1, strong);
+                }
                 s.hiddenIndex++;
             } else if ((v & 3) == 1) {
                 if (essential(s, v)) out.edge(EdgeType.HIDDEN, null, s.hiddenIndex, v);
