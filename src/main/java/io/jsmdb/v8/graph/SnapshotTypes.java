@@ -83,6 +83,24 @@ final class SnapshotTypes {
     /** V8's major version (14 when unknown). */
     int major() { return major; }
 
+    /**
+     * The snapshot's name for the Code object of builtin NAME (TagBuiltinCodeObject): "(NAME
+     * builtin)" up to V8 10, "(NAME builtin handle)" in V8 11, "(NAME builtin code)" from V8 12,
+     * as each version's own snapshot names them.
+     */
+    String builtinCodeName(String name) {
+        return "(" + name + (major <= 10 ? " builtin)" : major == 11 ? " builtin handle)" : " builtin code)");
+    }
+
+    /**
+     * Up to V8 10, IndexedReferencesExtractor reported a weak slot it visited as an ordinary
+     * hidden reference (seen in node 16 and 18's own snapshots: a feedback vector's maps retain
+     * their constructors); from V8 11 it is a weak reference.
+     */
+    boolean weakSlotsAreHidden() {
+        return major <= 10;
+    }
+
     Rule rule(int type) {
         if (type < 0 || type >= rules.length) return Rule.OTHER;
         Rule r = rules[type];

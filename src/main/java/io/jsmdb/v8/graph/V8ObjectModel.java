@@ -59,7 +59,7 @@ public final class V8ObjectModel implements ObjectModel {
     private final V8Metadata md;
     private final AddressSpace mem;
     private final SnapshotTypes types;
-    /** V8 10 and older: IndexedReferencesExtractor gives weak slots hidden (strong) edges. */
+    /** V8 10 and older: weak slots are hidden (strong) edges (SnapshotTypes.weakSlotsAreHidden). */
     private final boolean hiddenWeakIsStrong;
     private final PageIndex pages;
     private final long tag;
@@ -79,7 +79,7 @@ public final class V8ObjectModel implements ObjectModel {
         this.md = heap.metadata();
         this.mem = heap.memory();
         this.types = new SnapshotTypes(md);
-        this.hiddenWeakIsStrong = types.major() <= 10;
+        this.hiddenWeakIsStrong = types.weakSlotsAreHidden();
         this.pages = new PageIndex(heapPages.pages(), md.get(V8Fact.HEAP_PAGE_ALIGNMENT));
         tag = md.heapObjectTag();
         ptr = md.taggedSize();
@@ -215,15 +215,10 @@ public final class V8ObjectModel implements ObjectModel {
      * a graph builder can apply it to nodes named "" to name "(object elements)",
      * "(object properties)", ... as V8's snapshot does.
      */
-    /**
-     * V8HeapExplorer's name for a builtin's Code object, given the builtin root's name: "(NAME
-     * builtin)" up to V8 10, "(NAME builtin handle)" in V8 11, "(NAME builtin code)" from V8 12
-     * (as each version's own snapshot names them); null for other roots.
-     */
+    /** V8HeapExplorer's name for a builtin's Code object, given the builtin root's name; null for other roots. */
     public String rootTag(String category, String rootName) {
         if (!GcRoots.BUILTINS.equals(category) || rootName == null) return null;
-        int major = types.major();
-        return "(" + rootName + (major <= 10 ? " builtin)" : major == 11 ? " builtin handle)" : " builtin code)");
+        return types.builtinCodeName(rootName);
     }
 
     /** The tagger of the heap graph: {@link #arrayTag} for references, {@link #rootTag} for roots. */
@@ -829,8 +824,6 @@ public final class V8ObjectModel implements ObjectModel {
             if ((v & 3) == 3) {
                 long strong = v - 2;
                 if (v != 3 && essential(s, strong)) {
-                    // up to V8 10 the generic extractor reported a weak slot as an ordinary hidden
-                    // reference (a feedback vector's maps retain them in those snapshots)
                     if (hiddenWeakIsStrong) out.edge(EdgeType.HIDDEN, null, s.hiddenIndex, strong);
                     else out.edge(EdgeType.WEAK, IndexNames.of(s.hiddenIndex), -1, strong);
                 }
