@@ -273,7 +273,7 @@ public final class NodeTarget implements AutoCloseable {
         heapScan = null;
     }
 
-    // ---- the heap as a graph (issue 9). Each body below is owned by one branch until merged.
+    // ---- the heap as a graph: the object model, the GC roots and the graph built from them
 
     private io.jsmdb.v8.graph.ObjectModel objectModel;
 
@@ -324,7 +324,7 @@ public final class NodeTarget implements AutoCloseable {
         return 2 * io.jsmdb.v8.graph.HeapGraphBuilder.of(heapWalker()).totalBytes();
     }
 
-    // ---- analyses of the heap graph (issue 9, branch "dom"): each made once, on first use
+    // ---- analyses of the heap graph: each made once, on first use
 
     private io.jsmdb.v8.graph.Dominators dominators;
     private io.jsmdb.v8.graph.RetainerPaths retainerPaths;

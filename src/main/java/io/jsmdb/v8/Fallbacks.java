@@ -718,7 +718,7 @@ public final class Fallbacks {
             "V8 9.4-14.6 (node 16-26), from js-weak-refs.tq; not checked on a core", "js-weak-refs.tq WeakCell field order",
             m -> java.util.OptionalLong.of(24));
 
-    // ---- GC roots (issue 9: io.jsmdb.v8.graph.GcRoots) -------------------------------------
+    // ---- GC roots (io.jsmdb.v8.graph.GcRoots) -------------------------------------------------
     //
     // The isolate, its roots table and the off-heap root holders (global handles, eternal
     // handles, handle scopes, the microtask queue) are C++ objects: no v8dbg_* constant describes
