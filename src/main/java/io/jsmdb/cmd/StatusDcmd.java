@@ -6,6 +6,7 @@ import io.jsmdb.core.ProcessInfo;
 import io.jsmdb.core.SignalInfo;
 import io.jsmdb.core.Signals;
 import io.jsmdb.core.ThreadState;
+import io.jsmdb.node.DeathCause;
 import io.jsmdb.node.NodeTarget;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.Optional;
 public final class StatusDcmd implements Dcmd {
     @Override public String name() { return "status"; }
     @Override public String usage() { return ""; }
-    @Override public String summary() { return "core file, node binary, versions, process, signal, threads, warnings"; }
+    @Override public String summary() { return "core file, node binary, versions, process, signal, cause, threads, warnings"; }
     @Override public List<String> options() { return List.of(); }
     @Override public AddressMode addressMode() { return AddressMode.NONE; }
 
@@ -26,8 +27,10 @@ public final class StatusDcmd implements Dcmd {
                 from its initial stack, and on the next line where the command line came from:
                 the initial stack, or psinfo's 80 characters, gcore's program name or AT_EXECFN
                 when the stack cannot be read, with the reason), the signal that ended it and
-                the thread that took it, the number of threads, and every warning met while
-                opening the core (missing or truncated data).""";
+                the thread that took it, the cause in one line (out of memory, an uncaught
+                exception under --abort-on-uncaught-exception, a live snapshot by gcore, or the
+                signal and the function the dying thread was in), the number of threads, and
+                every warning met while opening the core (missing or truncated data).""";
     }
 
     @Override
@@ -49,6 +52,7 @@ public final class StatusDcmd implements Dcmd {
         row(out, "command line", cmd.argv().isEmpty() ? "unknown" : commandLine(cmd));
         row(out, "", "(" + Strings.escape(cmd.describeSource()) + ")");
         row(out, "signal", describeSignal(core));
+        row(out, "cause", Strings.escape(DeathCause.of(t).text()));
         row(out, "threads", Integer.toString(core.threads().size()));
         List<String> warnings = t.warnings();
         if (warnings.isEmpty()) {

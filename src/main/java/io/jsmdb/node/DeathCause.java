@@ -1,0 +1,114 @@
+package io.jsmdb.node;
+
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.SignalInfo;
+import io.jsmdb.core.Signals;
+import io.jsmdb.core.ThreadState;
+import io.jsmdb.v8.frames.Frame;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Why the process ended, in one line, from what the core records (its signal, gdb's gcore
+ * marker) and the native frames of the thread that took the signal: node's and V8's own
+ * functions name the way out (V8's fatal out-of-memory path into node's OOMErrorHandler; the
+ * abort of --abort-on-uncaught-exception from Isolate::CreateMessageOrAbort). Otherwise the
+ * signal is named with the innermost function of the process's own code that the dying thread
+ * was in. Names only what the frames show; it never guesses a JavaScript value.
+ */
+public record DeathCause(Kind kind, String text) {
+    public enum Kind {
+        /** gdb's gcore or another dump of a process that kept running. */
+        LIVE_SNAPSHOT,
+        /** V8 could not allocate: FatalProcessOutOfMemory, node's OOMErrorHandler. */
+        OUT_OF_MEMORY,
+        /** An uncaught exception aborted the process (--abort-on-uncaught-exception). */
+        UNCAUGHT_EXCEPTION,
+        /** JavaScript called process.abort(). */
+        PROCESS_ABORT,
+        /** Another signal: abort() from elsewhere, a fault, a kill. */
+        SIGNAL,
+    }
+
+    /** The innermost frames searched for node's and V8's way out (the abort path is a dozen deep). */
+    private static final int FRAMES_SEARCHED = 64;
+
+    public static DeathCause of(NodeTarget target) {
+        CoreFile core = target.core();
+        Optional<ThreadState> thread = core.faultingThread();
+        Optional<SignalInfo> si = core.signalInfo();
+        int signo = si.map(SignalInfo::signo).orElse(thread.map(ThreadState::signal).orElse(0));
+        if (core.writtenByGdb() || signo == 0) {
+            return new DeathCause(Kind.LIVE_SNAPSHOT, "none: a snapshot of a running process (gcore); it went on running");
+        }
+        List<Frame> frames = List.of();
+        if (thread.isPresent()) {
+            try {
+                frames = target.stackWalker().walk(thread.get());
+            } catch (RuntimeException e) {
+                // no frames: the signal alone is named
+            }
+        }
+        String innermost = null;
+        for (int i = 0; i < frames.size() && i < FRAMES_SEARCHED; i++) {
+            Frame f = frames.get(i);
+            if (f.isJs()) {
+                // process.abort(): node's C++ binding, entered from the JS function "abort"
+                if ("abort".equals(f.jsFrame().map(j -> j.debugName()).orElse("")) && sawAbort(frames, i)) {
+                    String caller = "";
+                    for (int j = i + 1; j < frames.size() && caller.isEmpty(); j++) {
+                        if (frames.get(j).isJs()) caller = frames.get(j).jsFrame().map(x -> x.debugName()).orElse("");
+                    }
+                    return new DeathCause(Kind.PROCESS_ABORT, "process.abort()" + (caller.isEmpty() ? "" : " called by " + caller));
+                }
+                break;
+            }
+            String name = f.pcText() == null ? "" : f.pcText();
+            if (name.contains("FatalProcessOutOfMemory") || name.contains("OOMErrorHandler")) {
+                return new DeathCause(Kind.OUT_OF_MEMORY, "out of memory: V8 could not allocate and node aborted"
+                        + " (" + Signals.name(signo) + " from " + function(name) + ")");
+            }
+            if (name.contains("Isolate::CreateMessageOrAbort")) {
+                return new DeathCause(Kind.UNCAUGHT_EXCEPTION, "uncaught exception: aborted by --abort-on-uncaught-exception"
+                        + " where it was thrown (::jsstack shows the throw)");
+            }
+            if (innermost == null && f.kind() == Frame.Kind.NATIVE && !name.isEmpty() && !isLibc(name)) innermost = function(name);
+        }
+        StringBuilder sb = new StringBuilder("signal ").append(Signals.name(signo));
+        si.ifPresent(s -> {
+            if (s.isFault() && s.code() > 0 && s.code() < 0x80) sb.append(String.format(" at 0x%x", s.address()));
+        });
+        if (innermost != null) sb.append(" in ").append(innermost);
+        return new DeathCause(Kind.SIGNAL, sb.toString());
+    }
+
+    /** A frame's function without its library, offset and parameter list: {@code node::OOMErrorHandler}. */
+    static String function(String pcText) {
+        int plus = pcText.lastIndexOf("+0x");
+        String f = plus > 0 ? pcText.substring(0, plus) : pcText;
+        int tick = f.indexOf('`');
+        if (tick >= 0) f = f.substring(tick + 1);
+        if (f.endsWith(" const")) f = f.substring(0, f.length() - " const".length());
+        if (!f.endsWith(")")) return f;
+        int depth = 0;
+        for (int i = f.length() - 1; i > 0; i--) {
+            char c = f.charAt(i);
+            if (c == ')') depth++;
+            else if (c == '(' && --depth == 0) return f.substring(0, i);
+        }
+        return f;
+    }
+
+    /** libc's abort() is among the native frames below frame i. */
+    private static boolean sawAbort(List<Frame> frames, int i) {
+        for (int k = 0; k < i; k++) {
+            String n = frames.get(k).pcText();
+            if (n != null && (n.contains("`abort+") || n.contains("node::Abort") || n.contains("DefaultAbortHandler"))) return true;
+        }
+        return false;
+    }
+
+    private static boolean isLibc(String pcText) {
+        return pcText.startsWith("libc.so") || pcText.startsWith("libpthread") || pcText.startsWith("ld-linux");
+    }
+}

@@ -1,0 +1,54 @@
+package io.jsmdb.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The cause ::status names, on every version: the fixtures that die by an uncaught throw under
+ * --abort-on-uncaught-exception (and the real programs), the one that calls process.abort() from
+ * an async function, the one that dies out of memory (its stderr holds node's "JavaScript heap
+ * out of memory"), and the gcores of running processes.
+ */
+class DeathCauseTest {
+    static Stream<String> cores() {
+        List<String> out = new ArrayList<>();
+        for (String v : TestCores.VERSIONS) {
+            for (String f : List.of("stack", "deopt", "heap", "real-express", "real-acorn")) out.add(v + " " + f + " abort UNCAUGHT_EXCEPTION");
+            out.add(v + " async abort PROCESS_ABORT");
+            out.add(v + " oom abort OUT_OF_MEMORY");
+            for (String f : List.of("heap", "snapshot", "real-orders")) out.add(v + " " + f + " gcore LIVE_SNAPSHOT");
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cores")
+    void theCauseIsNamed(String spec) throws Exception {
+        String[] a = spec.split(" ");
+        TestCore tc = TestCores.get(a[0], a[1], a[2]);
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            DeathCause c = DeathCause.of(t);
+            assertEquals(DeathCause.Kind.valueOf(a[3]), c.kind(), tc.name() + ": " + c.text());
+            if (c.kind() == DeathCause.Kind.OUT_OF_MEMORY) assertTrue(c.text().contains("node::OOMErrorHandler"), c.text());
+            if (c.kind() == DeathCause.Kind.PROCESS_ABORT) assertEquals("process.abort() called by jsmdbAsyncAbort", c.text());
+        }
+    }
+
+    @Test
+    void functionNamesLoseTheirLibraryOffsetAndParameters() {
+        assertEquals("node::OOMErrorHandler", DeathCause.function("node::OOMErrorHandler(char const*, v8::OOMDetails const&)+0x13b"));
+        assertEquals("raise", DeathCause.function("libc.so.6`raise+0x12"));
+        assertEquals("node::(anonymous namespace)::Abort", DeathCause.function("node::(anonymous namespace)::Abort(v8::FunctionCallbackInfo<v8::Value> const&)+0x9"));
+        assertEquals("v8::internal::Heap::Size", DeathCause.function("v8::internal::Heap::Size() const+0x4"));
+        assertEquals("libc.so.6", DeathCause.function("libc.so.6+0x8aeec"));
+    }
+}
