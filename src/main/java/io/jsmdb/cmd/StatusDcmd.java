@@ -81,7 +81,7 @@ public final class StatusDcmd implements Dcmd {
     private static String describeSignal(CoreFile core) {
         Optional<ThreadState> faulting = core.faultingThread();
         Optional<SignalInfo> si = core.signalInfo();
-        int signo = si.map(SignalInfo::signo).orElse(faulting.map(ThreadState::signal).orElse(0));
+        int signo = core.fatalSignal();
         if (core.writtenByGdb()) {
             return "none: a snapshot of a live process, written by gdb/gcore"
                     + faulting.map(th -> "; current thread " + th.tid()).orElse("");
@@ -93,7 +93,7 @@ public final class StatusDcmd implements Dcmd {
         StringBuilder sb = new StringBuilder(Signals.name(signo));
         si.ifPresent(s -> {
             sb.append(" (").append(codeName(s)).append(')');
-            if (s.isFault() && s.code() > 0 && s.code() < 0x80) sb.append(String.format(" at 0x%x", s.address()));
+            s.faultAddress().ifPresent(a -> sb.append(String.format(" at 0x%x", a)));
             if (s.isSentByProcess() && s.senderPid() != 0) sb.append(" from pid ").append(s.senderPid());
         });
         faulting.ifPresent(th -> sb.append(", thread ").append(th.tid()));

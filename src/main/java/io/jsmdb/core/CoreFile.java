@@ -654,6 +654,12 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }
 
+    /** The signal that ended the process: NT_SIGINFO's, else the faulting thread's; 0 for none (a live process's dump). */
+    public int fatalSignal() {
+        if (signalInfo != null) return signalInfo.signo();
+        return faultingThread().map(ThreadState::signal).orElse(0);
+    }
+
     /** The thread that took the fatal signal: the kernel and gcore write it first. */
     public Optional<ThreadState> faultingThread() {
         return threads.isEmpty() ? Optional.empty() : Optional.of(threads.get(0));

@@ -37,7 +37,7 @@ public record DeathCause(Kind kind, String text) {
         CoreFile core = target.core();
         Optional<ThreadState> thread = core.faultingThread();
         Optional<SignalInfo> si = core.signalInfo();
-        int signo = si.map(SignalInfo::signo).orElse(thread.map(ThreadState::signal).orElse(0));
+        int signo = core.fatalSignal();
         if (core.writtenByGdb() || signo == 0) {
             return new DeathCause(Kind.LIVE_SNAPSHOT, "none: a snapshot of a running process (gcore); it went on running");
         }
@@ -75,9 +75,7 @@ public record DeathCause(Kind kind, String text) {
             if (innermost == null && f.kind() == Frame.Kind.NATIVE && !name.isEmpty() && !isLibc(name)) innermost = function(name);
         }
         StringBuilder sb = new StringBuilder("signal ").append(Signals.name(signo));
-        si.ifPresent(s -> {
-            if (s.isFault() && s.code() > 0 && s.code() < 0x80) sb.append(String.format(" at 0x%x", s.address()));
-        });
+        si.ifPresent(s -> s.faultAddress().ifPresent(a -> sb.append(String.format(" at 0x%x", a))));
         if (innermost != null) sb.append(" in ").append(innermost);
         return new DeathCause(Kind.SIGNAL, sb.toString());
     }

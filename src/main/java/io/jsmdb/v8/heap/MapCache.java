@@ -23,10 +23,6 @@ final class MapCache {
     private int[] vals = new int[1 << 12];
     private int used;
 
-    MapCache(AddressSpace mem, HeapLayout l) {
-        this(mem, l, false);
-    }
-
     MapCache(AddressSpace mem, HeapLayout l, boolean codeSpace) {
         this.mem = mem;
         this.l = l;

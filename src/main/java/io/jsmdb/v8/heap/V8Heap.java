@@ -511,10 +511,14 @@ public final class V8Heap {
         return Optional.empty();
     }
 
+    private static boolean isToStringTag(V8Properties.Property p) {
+        return p.symbol() && p.name().equals("Symbol(Symbol.toStringTag)");
+    }
+
     /** The string value of obj's own Symbol.toStringTag data property, searched among at most max properties. */
     private Optional<String> ownStringTag(long obj, int max) {
         for (V8Properties.Property p : properties.properties(obj, max)) {
-            if (p.symbol() && !p.accessor() && p.name().equals("Symbol(Symbol.toStringTag)") && strings.isString(p.value())) {
+            if (isToStringTag(p) && !p.accessor() && strings.isString(p.value())) {
                 return Optional.of(strings.stringValue(p.value(), 256));
             }
         }
@@ -572,7 +576,7 @@ public final class V8Heap {
             try {
                 has = false;
                 for (V8Properties.Property p : properties.properties(obj, MAX_TAG_HOLDER_PROPERTIES)) {
-                    if (p.symbol() && p.name().equals("Symbol(Symbol.toStringTag)")) has = true;
+                    if (isToStringTag(p)) has = true;
                 }
             } catch (MemoryFault | HeapException e) {
                 has = false;
