@@ -1,6 +1,7 @@
 package io.jsmdb.cmd;
 
 import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.frames.CallSites;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
@@ -724,6 +725,14 @@ final class JsFormatter {
     }
 
     /** An own property (data or accessor) of obj named name (a string key). */
+    private boolean isArray(long v) {
+        try {
+            return heap.kindOf(v) == JsKind.ARRAY;
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
+    }
+
     private Optional<V8Properties.Property> own(long obj, String name) {
         for (V8Properties.Property p : allProps(obj, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.symbol() && p.name().equals(name)) return Optional.of(p);
@@ -983,9 +992,10 @@ final class JsFormatter {
             stack = heap.strings().readString(info.stack().getAsLong(), Math.max(maxChars, 1 << 16)).text();
         } else if (ownStack.isPresent() && !ownStack.get().accessor() && !isTruthyString(ownStack.get().value())) {
             stack = errorToString(err); // error.stack = undefined (or another falsy value)
-        } else if (info.stackFrames() >= 0) {
-            // V8 keeps the call sites until error.stack is first read: jsmdb cannot format them
-            stack = errorToString(err) + "\n    <stack not formatted by V8 yet: " + info.stackFrames() + " call sites>";
+        } else if (info.callSites() != 0) {
+            // V8 keeps the call sites until error.stack is first read: formatted here as V8 would
+            CallSites sites = heap.attachment(CallSites.class, () -> new CallSites(heap));
+            stack = sites.formatStack(errorToString(err), sites.read(info.callSites(), CallSites.MAX_FRAMES));
         } else {
             stack = errorToString(err);
         }
@@ -998,13 +1008,20 @@ final class JsFormatter {
         keys.keys.removeIf(key -> !key.symbol && (key.name.equals("stack")
                 || (key.name.equals("message") && message != null && st.contains(message))
                 || (key.name.equals("name") && st.contains(name))));
+        // util.inspect adds the non-enumerable cause (and AggregateError's errors): [cause]: ...
+        for (String extra : new String[] {"cause", "errors"}) {
+            if (keys.keys.stream().anyMatch(k -> !k.symbol && k.name.equals(extra))) continue;
+            Optional<V8Properties.Property> p = own(err, extra);
+            if (p.isEmpty() || (extra.equals("errors") && !isArray(p.get().value()))) continue;
+            keys.keys.add(new Key(extra, false, -1, p.get(), null));
+        }
         stack = improveStack(stack, constructor, name, tag);
         // (message && stack.indexOf(message)) || -1: a message at index 0 counts as not found
         int pos = message != null && !message.isEmpty() ? stack.indexOf(message) : -1;
         if (pos == 0) pos = -1;
         if (pos != -1) pos += message.length();
         int stackStart = stack.indexOf("\n    at", Math.max(pos, 0));
-        if (stackStart == -1 && !stack.contains("\n    <stack not formatted")) stack = "[" + stack + "]";
+        if (stackStart == -1) stack = "[" + stack + "]";
         stack = raw(stack, true);
         if (indentationLvl != 0) stack = stack.replace("\n", "\n" + " ".repeat(indentationLvl));
         return stack;
@@ -1166,6 +1183,8 @@ final class JsFormatter {
         if (key.symbol) {
             String s = keyEscape(key.name);
             name = major <= 22 ? "[" + s + "]" : s;
+        } else if (key.prop != null && !key.prop.enumerable()) {
+            name = "[" + key.name + "]"; // util.inspect's mark of a non-enumerable key ([cause])
         } else if (KEY_IDENT.matcher(key.name).matches()) {
             name = key.name.equals("__proto__") ? "['__proto__']" : key.name;
         } else {

@@ -7,6 +7,12 @@ import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.frames.Frame;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.JsNumbers;
+import io.jsmdb.v8.heap.V8Heap;
 
 /**
  * Why the process ended, in one line, from what the core records (its signal, gdb's gcore
@@ -14,7 +20,8 @@ import java.util.Optional;
  * functions name the way out (V8's fatal out-of-memory path into node's OOMErrorHandler; the
  * abort of --abort-on-uncaught-exception from Isolate::CreateMessageOrAbort). Otherwise the
  * signal is named with the innermost function of the process's own code that the dying thread
- * was in. Names only what the frames show; it never guesses a JavaScript value.
+ * was in. A thrown value that killed the process ({@link FatalException}) is named by its class
+ * and message.
  */
 public record DeathCause(Kind kind, String text) {
     public enum Kind {
@@ -24,6 +31,8 @@ public record DeathCause(Kind kind, String text) {
         OUT_OF_MEMORY,
         /** An uncaught exception aborted the process (--abort-on-uncaught-exception). */
         UNCAUGHT_EXCEPTION,
+        /** A promise rejected with no handler; node aborted in triggerUncaughtException. */
+        UNHANDLED_REJECTION,
         /** JavaScript called process.abort(). */
         PROCESS_ABORT,
         /** Another signal: abort() from elsewhere, a fault, a kill. */
@@ -40,6 +49,19 @@ public record DeathCause(Kind kind, String text) {
         int signo = core.fatalSignal();
         if (core.writtenByGdb() || signo == 0) {
             return new DeathCause(Kind.LIVE_SNAPSHOT, "none: a snapshot of a running process (gcore); it went on running");
+        }
+        Optional<FatalException> thrown = FatalException.of(target);
+        if (thrown.isPresent()) {
+            FatalException e = thrown.get();
+            String what = summary(target.heap(), e.value());
+            return switch (e.kind()) {
+                case UNHANDLED_REJECTION -> new DeathCause(Kind.UNHANDLED_REJECTION, "unhandled promise rejection: " + what
+                        + " (::jsexception shows it)");
+                case UNCAUGHT -> new DeathCause(Kind.UNCAUGHT_EXCEPTION, "uncaught exception: " + what
+                        + (e.where().isEmpty() ? "" : ", thrown in " + e.where()) + " (::jsexception shows it)");
+                case REPORTED_BY_NODE -> new DeathCause(Kind.UNCAUGHT_EXCEPTION, "uncaught exception: " + what
+                        + " (reported by node; ::jsexception shows it)");
+            };
         }
         List<Frame> frames = List.of();
         if (thread.isPresent()) {
@@ -78,6 +100,25 @@ public record DeathCause(Kind kind, String text) {
         si.ifPresent(s -> s.faultAddress().ifPresent(a -> sb.append(String.format(" at 0x%x", a))));
         if (innermost != null) sb.append(" in ").append(innermost);
         return new DeathCause(Kind.SIGNAL, sb.toString());
+    }
+
+    /** A thrown value in a few words: "TypeError: Cannot read ...", a string quoted, else its class. */
+    static String summary(V8Heap heap, long value) {
+        try {
+            JsKind k = heap.kindOf(value);
+            if (k == JsKind.STRING) return "'" + heap.strings().readString(value, 200).text() + "'";
+            if (k == JsKind.HEAP_NUMBER) return JsNumbers.format(heap.numberValue(value));
+            String cls = heap.snapshotConstructorName(value).orElse("Object");
+            if (k == JsKind.ERROR) {
+                OptionalLong msg = heap.properties().ownDataProperty(value, "message");
+                String m = msg.isPresent() && heap.kindOf(msg.getAsLong()) == JsKind.STRING
+                        ? heap.strings().readString(msg.getAsLong(), 200).text() : "";
+                return m.isEmpty() ? cls : cls + ": " + m;
+            }
+            return "a value of class " + cls;
+        } catch (MemoryFault | HeapException e) {
+            return String.format("the value at 0x%x", value);
+        }
     }
 
     /** A frame's function without its library, offset and parameter list: {@code node::OOMErrorHandler}. */

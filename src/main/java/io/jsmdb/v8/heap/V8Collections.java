@@ -199,14 +199,15 @@ public final class V8Collections {
     /**
      * Error: message (an own property) and stack. The stack is a string once V8 formatted it
      * (error.stack was read); before that V8 keeps the call sites (a FixedArray under a private
-     * symbol): then {@code stackFrames} is their count and {@code stack} is empty.
+     * symbol, directly or in an ErrorStackData): then {@code callSites} is that array (0 if none;
+     * io.jsmdb.v8.frames.CallSites reads it) and {@code stack} is empty.
      */
-    public record ErrorInfo(OptionalLong message, OptionalLong stack, int stackFrames) {}
+    public record ErrorInfo(OptionalLong message, OptionalLong stack, long callSites) {}
 
     public ErrorInfo error(long obj) {
         OptionalLong msg = h.properties().ownDataProperty(obj, "message");
         OptionalLong stack = OptionalLong.empty();
-        int frames = -1;
+        long callSites = 0;
         OptionalLong st = h.properties().ownDataProperty(obj, "stack");
         if (st.isPresent() && h.strings().isString(st.getAsLong())) stack = st;
         if (stack.isEmpty()) {
@@ -224,10 +225,10 @@ public final class V8Collections {
                         break;
                     }
                 } else if (h.isHeapObject(f) && h.typeOf(f) == h.tFixedArray) {
-                    frames = (int) h.smiField(f, md.fixedArrayLengthOffset(), "call sites length");
+                    callSites = f;
                 }
             }
         }
-        return new ErrorInfo(msg, stack, stack.isPresent() ? -1 : frames);
+        return new ErrorInfo(msg, stack, stack.isPresent() ? 0 : callSites);
     }
 }

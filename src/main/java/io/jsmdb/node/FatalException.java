@@ -1,0 +1,169 @@
+package io.jsmdb.node;
+
+import io.jsmdb.core.AddressSpace;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.core.ThreadState;
+import io.jsmdb.v8.frames.Frame;
+import io.jsmdb.v8.frames.JsFrame;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.V8Heap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JavaScript value whose throw ended the process, found on the dying thread's stack.
+ *
+ * <ul>
+ * <li>An unhandled promise rejection (and an uncaught exception node reports itself) ends in
+ * node's {@code triggerUncaughtException(err, fromPromise)} binding, which aborts under
+ * --abort-on-uncaught-exception: the value is that call's first argument, read from its API
+ * callback exit frame.</li>
+ * <li>An uncaught throw under --abort-on-uncaught-exception aborts inside V8's
+ * {@code Isolate::ThrowInternal} / {@code CreateMessageOrAbort}, which hold the thrown value
+ * in a handle: a slot of the isolate's handle block that those frames point to (and pass
+ * down as an argument, so several times). The value is the JavaScript value those native
+ * frames reach through handles most often; the frames' words are read from the stack, between
+ * the thread's stack pointer and its innermost JavaScript frame. A Smi thrown ({@code throw 42})
+ * is not found this way: a handle to a Smi is indistinguishable from an integer.</li>
+ * </ul>
+ * Other deaths (a signal, process.abort(), out of memory, a live gcore) have no thrown value.
+ */
+public record FatalException(Kind kind, long value, String where) {
+    public enum Kind {
+        /** Thrown and not caught; --abort-on-uncaught-exception aborted at the throw. */
+        UNCAUGHT,
+        /** A promise rejected with no handler; node's triggerUncaughtException(reason, true). */
+        UNHANDLED_REJECTION,
+        /** An exception node itself was reporting as fatal (triggerUncaughtException(err, false)). */
+        REPORTED_BY_NODE,
+    }
+
+    /** The native stack searched for the thrown value's handles, at most (the throw path is a few frames deep). */
+    static final int STACK_BYTES_SEARCHED = 64 * 1024;
+
+    public String describe() {
+        return switch (kind) {
+            case UNCAUGHT -> "uncaught exception";
+            case UNHANDLED_REJECTION -> "unhandled promise rejection";
+            case REPORTED_BY_NODE -> "uncaught exception (reported by node)";
+        };
+    }
+
+    /** The thrown value of the process's death, if it died of one. */
+    public static Optional<FatalException> of(NodeTarget target) {
+        Optional<ThreadState> thread = target.core().faultingThread();
+        if (thread.isEmpty() || target.core().writtenByGdb() || target.core().fatalSignal() == 0) return Optional.empty();
+        List<Frame> frames;
+        try {
+            frames = target.stackWalker().walk(thread.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        V8Heap heap = target.heap();
+        boolean throwPath = false;
+        for (Frame f : frames) {
+            if (f.isJs()) {
+                JsFrame js = f.jsFrame().orElse(null);
+                if (js == null) break;
+                if (js.tier() == JsFrame.Tier.API_CALLBACK && "triggerUncaughtException".equals(js.debugName())
+                        && js.args() != null && js.args().length >= 1) {
+                    boolean fromPromise = js.args().length >= 2 && heap.isHeapObject(js.args()[1])
+                            && kindOf(heap, js.args()[1]) == JsKind.TRUE;
+                    return Optional.of(new FatalException(fromPromise ? Kind.UNHANDLED_REJECTION : Kind.REPORTED_BY_NODE,
+                            js.args()[0], callerOf(frames, f)));
+                }
+                if (!throwPath) return Optional.empty();
+                long fp = f.fp();
+                long v = thrownValue(heap, thread.get().registers().rsp(), fp);
+                return v == 0 ? Optional.empty() : Optional.of(new FatalException(Kind.UNCAUGHT, v, whereOf(js)));
+            }
+            String name = f.pcText() == null ? "" : f.pcText();
+            if (name.contains("Isolate::CreateMessageOrAbort") || name.contains("Isolate::ThrowInternal")) throwPath = true;
+        }
+        return Optional.empty();
+    }
+
+    private static JsKind kindOf(V8Heap heap, long v) {
+        try {
+            return heap.kindOf(v);
+        } catch (MemoryFault | HeapException e) {
+            return JsKind.INTERNAL;
+        }
+    }
+
+    private static String callerOf(List<Frame> frames, Frame apiFrame) {
+        boolean after = false;
+        for (Frame f : frames) {
+            if (f == apiFrame) {
+                after = true;
+                continue;
+            }
+            if (after && f.isJs() && f.jsFrame().isPresent()) return whereOf(f.jsFrame().get());
+        }
+        return "";
+    }
+
+    private static String whereOf(JsFrame js) {
+        String name = js.debugName().isEmpty() ? "<anonymous>" : js.debugName();
+        StringBuilder sb = new StringBuilder(name);
+        js.scriptName().ifPresent(s -> {
+            sb.append(" (").append(s);
+            if (js.position() != null) sb.append(':').append(js.position().line()).append(':').append(js.position().column());
+            sb.append(')');
+        });
+        return sb.toString();
+    }
+
+    /**
+     * The JavaScript value most often reached through a handle from the stack words in
+     * [sp, limit): the thrown value that ThrowInternal and CreateMessageOrAbort hold and pass.
+     * Ties go to the innermost reference. 0 if none.
+     */
+    static long thrownValue(V8Heap heap, long sp, long limit) {
+        AddressSpace mem = heap.memory();
+        long end = limit > sp && limit - sp <= STACK_BYTES_SEARCHED ? limit : sp + STACK_BYTES_SEARCHED;
+        Map<Long, Integer> handles = new HashMap<>();
+        Map<Long, Long> firstSeen = new HashMap<>();
+        for (long p = sp; p < end; p += 8) {
+            long w;
+            try {
+                w = mem.readLong(p);
+            } catch (MemoryFault e) {
+                break;
+            }
+            // a handle: an aligned pointer, outside this stack, to a slot that holds a JS value
+            if ((w & 7) != 0 || w < 4096 || w >>> 47 != 0 || (w >= sp && w < end)) continue;
+            long v;
+            try {
+                v = mem.readLong(w);
+            } catch (MemoryFault e) {
+                continue;
+            }
+            if (!heap.isHeapObject(v) || !isThrowable(heap, v)) continue;
+            handles.merge(v, 1, Integer::sum);
+            firstSeen.putIfAbsent(v, p);
+        }
+        long best = 0;
+        int bestCount = 0;
+        for (Map.Entry<Long, Integer> e : handles.entrySet()) {
+            int c = e.getValue();
+            if (c > bestCount || (c == bestCount && firstSeen.get(e.getKey()) < firstSeen.get(best))) {
+                best = e.getKey();
+                bestCount = c;
+            }
+        }
+        return best;
+    }
+
+    /** A value a program can throw: a JS object, a string, a number, a symbol, a BigInt; not undefined or V8's internals. */
+    private static boolean isThrowable(V8Heap heap, long v) {
+        JsKind k = kindOf(heap, v);
+        return switch (k) {
+            case INTERNAL, HOLE, ODDBALL, UNDEFINED, NULL, TRUE, FALSE, SMI, GLOBAL_OBJECT, GLOBAL_PROXY, FUNCTION -> false;
+            default -> true;
+        };
+    }
+}
