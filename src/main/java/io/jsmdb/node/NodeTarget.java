@@ -240,6 +240,14 @@ public final class NodeTarget implements AutoCloseable {
     }
 
     /** The stack walker (native and JavaScript frames of every thread; it caches its walks). */
+    private NodeProcess nodeProcess;
+
+    /** node's view of the process: the process object, versions, argv, uptime. */
+    public synchronized NodeProcess nodeProcess() {
+        if (nodeProcess == null) nodeProcess = new NodeProcess(this);
+        return nodeProcess;
+    }
+
     public synchronized StackWalker stackWalker() {
         if (stackWalker == null) stackWalker = new StackWalker(core, node, symbolizer(), metadata, heap());
         return stackWalker;

@@ -161,9 +161,45 @@ public final class HeapPages {
         }
         Map<Long, Integer> votes = new HashMap<>();
         for (HeapPage p : pages) if (p.heap() != 0) votes.merge(p.heap(), 1, Integer::sum);
-        long heap = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+        long heap = mainHeap(core, votes);
         List<NewSpace.Lab> labs = findLabs(core, layout, pages, heap);
         return new HeapPages(core, layout.pageAlignment, List.copyOf(pages), heap, labs, NewSpace.find(core, layout, pages, heap, labs));
+    }
+
+    /** Bytes of the main thread's stack searched for its isolate's address. */
+    static final long MAIN_STACK_SEARCHED = 1 << 20;
+    /** An Isolate reaches this far below and above the Heap it embeds (its Heap* is what pages name). */
+    static final long ISOLATE_BELOW_HEAP = 256 << 10, ISOLATE_ABOVE_HEAP = 64 << 10;
+
+    /**
+     * The main isolate's Heap among the heaps the pages name (workers have their own): the one
+     * whose Isolate the main thread's stack (the thread whose id is the pid) refers to most (every
+     * frame of node's event loop and V8 passes it around). One heap, or no main thread: the heap
+     * with the most pages.
+     */
+    static long mainHeap(CoreFile core, Map<Long, Integer> pageVotes) {
+        long byPages = pageVotes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
+        if (pageVotes.size() < 2) return byPages;
+        int pid = core.processInfo().map(p -> p.pid()).orElse(-1);
+        io.jsmdb.core.ThreadState main = core.threads().stream().filter(t -> t.tid() == pid).findFirst()
+                .orElse(core.threads().isEmpty() ? null : core.threads().getFirst());
+        if (main == null) return byPages;
+        Map<Long, Integer> refs = new HashMap<>();
+        long sp = main.registers().rsp();
+        for (long a = sp & ~7L; a < sp + MAIN_STACK_SEARCHED; a += 8) {
+            long w;
+            try {
+                w = core.readLong(a);
+            } catch (RuntimeException e) {
+                break; // the stack's end
+            }
+            for (long h : pageVotes.keySet()) {
+                if (w >= h - ISOLATE_BELOW_HEAP && w < h + ISOLATE_ABOVE_HEAP) refs.merge(h, 1, Integer::sum);
+            }
+        }
+        return refs.entrySet().stream()
+                .max(Map.Entry.<Long, Integer>comparingByValue().thenComparing(e -> pageVotes.get(e.getKey())))
+                .map(Map.Entry::getKey).orElse(byPages);
     }
 
     /** The chunk at a (256 KiB aligned), or null. */

@@ -25,11 +25,13 @@ public final class V8Functions {
     private final V8Heap h;
     private final V8Metadata md;
     private final int ptr;
+    private final int tContextCell;
 
     V8Functions(V8Heap h) {
         this.h = h;
         this.md = h.metadata();
         this.ptr = h.ptr;
+        this.tContextCell = h.typeNamed("CONTEXT_CELL_TYPE");
     }
 
     /** A function's name and where it was defined (line and column 1-based; 0 if unknown). */
@@ -368,6 +370,19 @@ public final class V8Functions {
      */
     public record ContextVariable(String name, long nameObject, long value, int slot) {}
 
+    /**
+     * A context slot's value: V8 14 keeps some variables of script and function contexts in a
+     * ContextCell (map, then the tagged value), which the variable's value is read through.
+     */
+    public long contextSlotValue(long slotValue) {
+        if (tContextCell < 0 || !h.isHeapObject(slotValue)) return slotValue;
+        try {
+            return h.typeOf(slotValue) == tContextCell ? h.field(slotValue, ptr) : slotValue;
+        } catch (MemoryFault | HeapException e) {
+            return slotValue;
+        }
+    }
+
     /** The context locals of a closure's own context (scope info names, context slots). */
     public List<ContextVariable> closureVariables(long fn, int max) {
         return contextVariables(functionContext(fn), fn, max);
@@ -417,7 +432,7 @@ public final class V8Functions {
                 name = null; // one corrupted name does not hide the other variables
             }
             int slot = first + i;
-            out.add(new ContextVariable(name, nameObj, h.field(ctx, md.contextHeaderSize() + slot * ptr), slot));
+            out.add(new ContextVariable(name, nameObj, contextSlotValue(h.field(ctx, md.contextHeaderSize() + slot * ptr)), slot));
         }
         return out;
     }
