@@ -87,8 +87,8 @@ public record DeathCause(Kind kind, String text) {
             }
             String name = f.pcText() == null ? "" : f.pcText();
             if (name.contains("FatalProcessOutOfMemory") || name.contains("OOMErrorHandler")) {
-                return new DeathCause(Kind.OUT_OF_MEMORY, "out of memory: V8 could not allocate and node aborted"
-                        + " (" + Signals.name(signo) + " from " + function(name) + ")");
+                return new DeathCause(Kind.OUT_OF_MEMORY, "out of memory: " + oomMessage(target, thread.get().registers().rsp())
+                        + " (" + Signals.name(signo) + " from " + function(name) + ")" + heapSize(target));
             }
             if (name.contains("Isolate::CreateMessageOrAbort")) {
                 return new DeathCause(Kind.UNCAUGHT_EXCEPTION, "uncaught exception: aborted by --abort-on-uncaught-exception"
@@ -100,6 +100,66 @@ public record DeathCause(Kind kind, String text) {
         si.ifPresent(s -> s.faultAddress().ifPresent(a -> sb.append(String.format(" at 0x%x", a))));
         if (innermost != null) sb.append(" in ").append(innermost);
         return new DeathCause(Kind.SIGNAL, sb.toString());
+    }
+
+    /** The stack bytes searched for V8's out-of-memory message (it is passed a few frames up). */
+    static final int OOM_STACK_SEARCHED = 4096;
+    static final String HEAP_OOM = "Allocation failed - JavaScript heap out of memory";
+    static final String PROCESS_OOM = "Allocation failed - process out of memory";
+
+    /**
+     * V8's reason and node's message, as node printed them after "FATAL ERROR: ": V8 passes its
+     * reason ("Reached heap limit", "Ineffective mark-compacts near heap limit", ...), a string
+     * constant of the node binary, down to node's OOMErrorHandler; the dying thread's stack still
+     * holds a pointer to it, the first one there into the binary's read-only data. The message
+     * node adds is the heap's or the process's, by which of its two strings the stack holds.
+     */
+    static String oomMessage(NodeTarget target, long sp) {
+        Optional<io.jsmdb.binary.Section> ro = target.nodeBinary().section(".rodata");
+        if (ro.isEmpty() || !target.nodeBinary().isExecutable()) return "V8 could not allocate and node aborted";
+        long lo = ro.get().addr(), hi = lo + ro.get().size();
+        String reason = null, detail = null;
+        for (long p = sp; p < sp + OOM_STACK_SEARCHED; p += 8) {
+            long w;
+            try {
+                w = target.core().readLong(p);
+            } catch (MemoryFault e) {
+                break;
+            }
+            if (w < lo || w >= hi) continue;
+            String s;
+            try {
+                if (target.core().readByte(w - 1) != 0) continue; // inside another string, not the start of one
+                s = target.core().readCString(w, 120);
+            } catch (MemoryFault e) {
+                continue;
+            }
+            if (s.length() < 8 || !s.chars().allMatch(c -> c >= 32 && c < 127) || s.indexOf(' ') < 0) continue;
+            if (s.equals(HEAP_OOM) || s.equals(PROCESS_OOM)) {
+                if (detail == null) detail = s;
+            } else if (reason == null) {
+                reason = s;
+            }
+        }
+        if (reason == null) return "V8 could not allocate and node aborted";
+        return reason + " " + (detail == null ? HEAP_OOM : detail);
+    }
+
+    /** "; heap committed N MiB (its pages), limit set by --max-old-space-size=M": the main isolate's pages at death, the committed size V8's GC trace prints. */
+    private static String heapSize(NodeTarget target) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            io.jsmdb.v8.heap.HeapPages pages = target.heapPages();
+            long bytes = 0;
+            for (io.jsmdb.v8.heap.HeapPage p : pages.pages()) if (p.heap() == pages.heap()) bytes += p.size();
+            sb.append(String.format("; heap committed %.1f MiB (its pages)", bytes / 1048576.0));
+        } catch (RuntimeException e) {
+            return "";
+        }
+        for (String a : target.core().commandLine().argv()) {
+            if (a.startsWith("--max-old-space-size") || a.startsWith("--max_old_space_size")) sb.append(", limit set by ").append(a);
+        }
+        return sb.toString();
     }
 
     /** A thrown value in a few words: "TypeError: Cannot read ...", a string quoted, else its class. */

@@ -38,7 +38,19 @@ class DeathCauseTest {
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
             DeathCause c = DeathCause.of(t);
             assertEquals(DeathCause.Kind.valueOf(a[3]), c.kind(), tc.name() + ": " + c.text());
-            if (c.kind() == DeathCause.Kind.OUT_OF_MEMORY) assertTrue(c.text().contains("node::OOMErrorHandler"), c.text());
+            if (c.kind() == DeathCause.Kind.OUT_OF_MEMORY) {
+                // V8's reason and node's message, as node printed them
+                String fatal = java.nio.file.Files.readString(tc.dir().resolve("stderr.txt")).lines()
+                        .filter(l -> l.startsWith("FATAL ERROR: ")).findFirst().orElseThrow();
+                assertTrue(c.text().startsWith("out of memory: " + fatal.substring("FATAL ERROR: ".length()) + " (SIGABRT from node::OOMErrorHandler)"), c.text() + " vs " + fatal);
+                assertTrue(c.text().matches(".*; heap committed \\d+\\.\\d MiB \\(its pages\\), limit set by --max-old-space-size=64"), c.text());
+                // the committed size V8's last GC trace line printed ("-> 78.0 (112.7) MB")
+                java.util.regex.Matcher gc = java.util.regex.Pattern.compile("-> [0-9.]+ \\(([0-9.]+)\\) MB")
+                        .matcher(java.nio.file.Files.readString(tc.dir().resolve("stderr.txt")));
+                String committed = null;
+                while (gc.find()) committed = gc.group(1);
+                if (committed != null) assertTrue(c.text().contains("heap committed " + committed + " MiB"), c.text() + " vs V8's " + committed);
+            }
             if (c.kind() == DeathCause.Kind.PROCESS_ABORT) assertEquals("process.abort() called by jsmdbAsyncAbort", c.text());
         }
     }
