@@ -236,6 +236,7 @@ public final class FindjsobjectsDcmd implements Dcmd {
         io.jsmdb.v8.heap.NewSpace ns = w.newSpace();
         out.printf(f, "unused new-space pages (not walked)", w.unusedNewPages());
         out.printf(f, "released old pages (not walked)", w.unlinkedPages());
+        out.printf(f, "worker isolates' pages (not walked)", w.otherIsolatePages());
         out.printf(f, "new-space allocation top", ns != null && ns.exact() && ns.top() != 0 ? Output.hex(ns.top()) : "unknown");
         out.printf(f, "heap bytes walked", w.bytesWalked());
         out.printf(f, "walk rate (MB/s)", secs > 0 ? Math.round(w.bytesWalked() / secs / 1e6) : 0);

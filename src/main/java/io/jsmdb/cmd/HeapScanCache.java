@@ -30,6 +30,11 @@ final class HeapScanCache {
             ctx.warn(String.format("%,d heap bytes could not be walked and may hold live objects: counts may be low"
                     + " (::findjsobjects -v names the pages)", maybeLive));
         }
+        long others = s.walkStats().otherIsolates();
+        if (others > 0 && ctx.firstInLoop()) {
+            ctx.warn(String.format("the main isolate's heap only: %,d page%s of %d worker isolate%s left out (::isolates lists them)",
+                    s.walkStats().otherIsolatePages(), s.walkStats().otherIsolatePages() == 1 ? "" : "s", others, others == 1 ? "" : "s"));
+        }
         return s;
     }
 

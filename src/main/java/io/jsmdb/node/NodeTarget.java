@@ -239,7 +239,6 @@ public final class NodeTarget implements AutoCloseable {
         return new HeapWalker(core, heapLayout(), heapPages());
     }
 
-    /** The stack walker (native and JavaScript frames of every thread; it caches its walks). */
     private NodeProcess nodeProcess;
 
     /** node's view of the process: the process object, versions, argv, uptime. */
@@ -248,6 +247,7 @@ public final class NodeTarget implements AutoCloseable {
         return nodeProcess;
     }
 
+    /** The stack walker (native and JavaScript frames of every thread; it caches its walks). */
     public synchronized StackWalker stackWalker() {
         if (stackWalker == null) stackWalker = new StackWalker(core, node, symbolizer(), metadata, heap());
         return stackWalker;

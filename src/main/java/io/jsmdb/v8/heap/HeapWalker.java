@@ -88,6 +88,15 @@ public final class HeapWalker {
         return out;
     }
 
+    /**
+     * A page of the main isolate's heap, or of no isolate's (read-only space): a worker thread's
+     * isolate has a heap of its own, which a walk leaves out (its objects would be mixed into the
+     * main isolate's census).
+     */
+    public boolean isMainIsolate(HeapPage p) {
+        return p.heap() == 0 || p.heap() == pages.heap();
+    }
+
     /** The pages a walk visits (code pages not). */
     public List<HeapPage> walkablePages() {
         return walkablePages(false);
@@ -102,6 +111,7 @@ public final class HeapWalker {
         List<HeapPage> out = new ArrayList<>();
         java.util.Set<HeapPage> unlinked = unlinkedPages();
         for (HeapPage p : pages.pages()) {
+            if (!isMainIsolate(p)) continue;
             if (p.space().isCode() && !withCode) continue;
             if (unlinked.contains(p)) continue;
             if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) continue;
@@ -127,13 +137,20 @@ public final class HeapWalker {
         WalkStats stats = new WalkStats();
         stats.pagesFound = pages.pages().size();
         stats.sweepingKnown = layout.knowsSweeping();
+        java.util.Set<Long> others = new java.util.HashSet<>();
         for (HeapPage p : pages.pages()) {
+            if (!isMainIsolate(p)) {
+                stats.otherIsolatePages++;
+                others.add(p.heap());
+                continue;
+            }
             if (p.space().isCode() && !withCode) stats.codePages++;
             else if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) stats.fromPages++;
         }
         stats.newSpace = pages.newSpace();
         stats.unusedNewPages = pages.newSpace().unusedPages();
         stats.unlinkedPages = unlinkedPages().size();
+        stats.otherIsolates = others.size();
         AtomicInteger next = new AtomicInteger();
         AtomicLong done = new AtomicLong();
         int n = Math.max(1, Math.min(threads, todo.size()));

@@ -50,6 +50,8 @@ public final class WalkStats {
     final List<Skip> skips = new ArrayList<>();
     long bytesSkipped, bytesMaybeLive, bytesUnallocated;
     long unsweptPages, unsweptUnverified, deadObjects, deadBytes, unlinkedPages;
+    /** Pages of other isolates' heaps (worker threads), not walked, and how many such heaps. */
+    long otherIsolatePages, otherIsolates;
     boolean sweepingKnown;
     final List<HeapPage> unverified = new ArrayList<>();
 
@@ -151,6 +153,8 @@ public final class WalkStats {
     public boolean sweepingKnown() { return sweepingKnown; }
     /** Old-generation pages in no page list (released by V8, stale): not walked. */
     public long unlinkedPages() { return unlinkedPages; }
+    public long otherIsolatePages() { return otherIsolatePages; }
+    public long otherIsolates() { return otherIsolates; }
     /** Old-generation pages V8 had not swept yet (their dead objects still lie there). */
     public long unsweptPages() { return unsweptPages; }
     /** Unswept pages whose marking bitmap failed the live-bytes check: walked unfiltered. */

@@ -1,0 +1,92 @@
+package io.jsmdb.node;
+
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.core.ThreadState;
+import io.jsmdb.v8.frames.Frame;
+import io.jsmdb.v8.heap.HeapPage;
+import io.jsmdb.v8.heap.HeapPages;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The V8 isolates of the process: the main thread's and one per worker thread. Each has a heap
+ * of its own; its pages name it (their Heap*), and the thread running it is the one whose stack
+ * refers to that isolate most (a thread runs one isolate at a time, and every frame of V8 and of
+ * node's event loop passes the Isolate* around).
+ */
+public final class Isolates {
+    /** Bytes of each thread's stack searched for isolate addresses. */
+    static final long STACK_SEARCHED = 1 << 20;
+    /** An Isolate reaches this far below and above the Heap* it embeds (as HeapPages reckons). */
+    static final long BELOW_HEAP = 256 << 10, ABOVE_HEAP = 64 << 10;
+
+    /** One isolate: its heap, its pages, the thread running it (if one refers to it), whether it is the main one. */
+    public record IsolateInfo(int index, long heap, int pages, long bytes, Optional<ThreadState> thread, boolean main,
+                              Optional<String> jsFunction) {}
+
+    private Isolates() {}
+
+    public static List<IsolateInfo> of(NodeTarget target) {
+        HeapPages hp = target.heapPages();
+        Map<Long, long[]> heaps = new LinkedHashMap<>();
+        heaps.put(hp.heap(), new long[2]);
+        for (HeapPage p : hp.pages()) {
+            if (p.heap() == 0) continue;
+            long[] a = heaps.computeIfAbsent(p.heap(), h -> new long[2]);
+            a[0]++;
+            a[1] += p.size();
+        }
+        // heaps of a handful of pages that no thread refers to are not isolates (a stray header)
+        CoreFile core = target.core();
+        Map<Long, ThreadState> threadOf = new HashMap<>();
+        Map<Long, Integer> bestRefs = new HashMap<>();
+        for (ThreadState t : core.threads()) {
+            Map<Long, Integer> refs = new HashMap<>();
+            long sp = t.registers().rsp();
+            for (long a = sp & ~7L; a < sp + STACK_SEARCHED; a += 8) {
+                long w;
+                try {
+                    w = core.readLong(a);
+                } catch (MemoryFault e) {
+                    break;
+                }
+                for (long h : heaps.keySet()) if (w >= h - BELOW_HEAP && w < h + ABOVE_HEAP) refs.merge(h, 1, Integer::sum);
+            }
+            refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
+                if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
+                    bestRefs.put(e.getKey(), e.getValue());
+                    threadOf.put(e.getKey(), t);
+                }
+            });
+        }
+        List<IsolateInfo> out = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<Long, long[]> e : heaps.entrySet()) {
+            long h = e.getKey();
+            Optional<ThreadState> thread = Optional.ofNullable(threadOf.get(h));
+            if (h != hp.heap() && thread.isEmpty()) continue;
+            out.add(new IsolateInfo(i++, h, (int) e.getValue()[0], e.getValue()[1], thread, h == hp.heap(),
+                    thread.flatMap(t -> innermostJs(target, t))));
+        }
+        return out;
+    }
+
+    private static Optional<String> innermostJs(NodeTarget target, ThreadState t) {
+        try {
+            for (Frame f : target.stackWalker().walk(t)) {
+                if (f.isJs() && f.jsFrame().isPresent()) {
+                    String n = f.jsFrame().get().debugName();
+                    return Optional.of(n.isEmpty() ? "<anonymous>" : n);
+                }
+            }
+        } catch (RuntimeException e) {
+            // no frames: none named
+        }
+        return Optional.empty();
+    }
+}
