@@ -31,7 +31,8 @@ public final class JsExceptionDcmd implements Dcmd {
                 gcore of a running process) says so and names the cause. A thrown Smi (throw 42)
                 cannot be told from an integer on the stack and is not found.
                   -a        also show the address of every heap value, as ::jsprint -a
-                  -d DEPTH  util.inspect's depth (default 2)""";
+                  -d DEPTH  util.inspect's depth (default 2)
+                In a dcmd pipe the value's address goes to the next dcmd: ::jsexception | ::jsretainers""";
     }
 
     @Override
@@ -47,7 +48,9 @@ public final class JsExceptionDcmd implements Dcmd {
         V8Heap heap = JsHeapDcmds.heap(ctx);
         String where = e.where().isEmpty() ? ""
                 : (e.kind() == FatalException.Kind.UNCAUGHT ? ", thrown in " : ", handed to node by ") + Strings.escape(e.where());
-        ctx.out().println(e.describe() + where + String.format(": 0x%x", e.value()));
+        // in a dcmd pipe (::jsexception | ::jsprint -a) the value's address goes on, alone
+        ctx.out().emitAddress(e.value(), e.describe() + where + String.format(": 0x%x", e.value()));
+        if (ctx.out().addressesPiped()) return;
         int major = ctx.target().nodeVersion().map(NodeVersion::major).orElse(0);
         JsFormatter f = new JsFormatter(heap, major, depth, JsPrintDcmd.DEFAULT_CHARS, JsPrintDcmd.DEFAULT_ITEMS,
                 JsPrintDcmd.DEFAULT_PROPERTIES, args.flag('a'));

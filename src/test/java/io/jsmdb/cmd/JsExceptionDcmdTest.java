@@ -122,6 +122,8 @@ class JsExceptionDcmdTest {
             assertTrue(inspected.contains("\n    at async jsmdbVoyage ("), inspected);
             // node printed util.inspect(reason) after the source line it was thrown at
             assertTrue(stderr.contains("\n" + inspected + "\n"), tc.name() + ": node printed\n" + stderr + "\njsmdb printed\n" + inspected);
+            // in a dcmd pipe the value's address goes on
+            assertEquals(inspected, run(t, "::jsexception | ::jsprint").stripTrailing(), tc.name());
             DeathCause cause = DeathCause.of(t);
             assertEquals(DeathCause.Kind.UNHANDLED_REJECTION, cause.kind(), tc.name());
             assertEquals("unhandled promise rejection: JsmdbVoyageError: no berth at Rotterdam (::jsexception shows it)", cause.text());
