@@ -1,0 +1,265 @@
+package io.jsmdb.node;
+
+import io.jsmdb.binary.Symbol;
+import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
+import io.jsmdb.v8.graph.GcRoots;
+import io.jsmdb.v8.heap.HeapException;
+import io.jsmdb.v8.heap.JsKind;
+import io.jsmdb.v8.heap.V8Functions;
+import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Properties;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The main thread's libuv handles that keep node running, as node sees them
+ * (process.getActiveResourcesInfo()): the default loop's handles that are active and referenced
+ * and belong to a JavaScript object (node's HandleWrap: a TCP server or socket, a pipe, a child
+ * process, ...), and node's JavaScript timers (setTimeout/setInterval), which share one libuv
+ * timer and live in node's own lists.
+ *
+ * <p>libuv's structures are read at their x86-64 Linux offsets, the same in the libuv of every
+ * node 16 - 26 (uv.h: UV_HANDLE_FIELDS); node's HandleWrap keeps its JavaScript object in a
+ * global handle right after its vtable (BaseObject::persistent_handle_).
+ */
+public final class NodeHandles {
+    static final int LOOP_HANDLE_QUEUE = 16;
+    static final int HANDLE_TYPE = 16, HANDLE_QUEUE = 32, HANDLE_FD = 48, HANDLE_FLAGS = 88, PROCESS_PID = 104;
+    /** uv_stream_t's io_watcher.fd: after UV_HANDLE_FIELDS (96), write_queue_size, alloc_cb, read_cb (120), connect_req, shutdown_req, io_watcher (136: cb, pending_queue, watcher_queue, pevents, events, fd). */
+    static final int STREAM_FD = 136 + 8 + 16 + 16 + 4 + 4;
+    static final int UV_HANDLE_CLOSING = 0x1, UV_HANDLE_ACTIVE = 0x4, UV_HANDLE_REF = 0x8;
+    static final int MAX_HANDLES = 1 << 20;
+    static final String[] TYPES = {"UNKNOWN", "ASYNC", "CHECK", "FS_EVENT", "FS_POLL", "HANDLE", "IDLE", "NAMED_PIPE", "POLL",
+        "PREPARE", "PROCESS", "STREAM", "TCP", "TIMER", "TTY", "UDP", "SIGNAL", "FILE"};
+
+    /** One handle: libuv's type, its JavaScript wrapper and owner (0 if none), and what matters about it. */
+    public record Handle(String type, long handle, long wrapper, long owner, String ownerClass, String detail) {}
+
+    private final NodeTarget target;
+
+    public NodeHandles(NodeTarget target) {
+        this.target = target;
+    }
+
+    /** The handles, libuv's first (in its queue's order), then the JavaScript timers; warnings say what could not be read. */
+    public List<Handle> handles(List<String> warnings) {
+        List<Handle> out = new ArrayList<>();
+        libuvHandles(out, warnings);
+        timers(out, warnings);
+        return out;
+    }
+
+    private void libuvHandles(List<Handle> out, List<String> warnings) {
+        Optional<Symbol> loopSym = target.nodeBinary().symbols().byName(NodeProcess.DEFAULT_LOOP_SYMBOL);
+        if (loopSym.isEmpty() || !target.nodeBinary().isExecutable()) {
+            warnings.add("libuv's default loop not found in the binary's symbols: no libuv handles");
+            return;
+        }
+        CoreFile core = target.core();
+        V8Heap heap = target.heap();
+        long head = loopSym.get().value() + LOOP_HANDLE_QUEUE;
+        Set<Long> seen = new HashSet<>();
+        try {
+            long q = core.readLong(head);
+            while (q != head) {
+                if (!seen.add(q) || seen.size() > MAX_HANDLES) {
+                    warnings.add("libuv's handle queue loops or is too long: stopped after " + seen.size() + " handles");
+                    return;
+                }
+                long h = q - HANDLE_QUEUE;
+                q = core.readLong(q);
+                int type = core.readInt(h + HANDLE_TYPE);
+                int flags = core.readInt(h + HANDLE_FLAGS);
+                if ((flags & UV_HANDLE_ACTIVE) == 0 || (flags & UV_HANDLE_REF) == 0 || (flags & UV_HANDLE_CLOSING) != 0) continue;
+                long wrapper = jsWrapper(core, heap, core.readLong(h));
+                if (wrapper == 0) continue; // node's own (its async, check, idle, signal and timer handles)
+                String typeName = type >= 0 && type < TYPES.length ? TYPES[type] : "type " + type;
+                long owner = ownerOf(heap, wrapper);
+                String ownerClass = owner == 0 ? "" : heap.snapshotConstructorName(owner).orElse("Object");
+                out.add(new Handle(typeName, h, wrapper, owner, ownerClass, detail(core, heap, typeName, h, owner)));
+            }
+        } catch (MemoryFault e) {
+            warnings.add(String.format("libuv's handle queue could not be read past 0x%x: the list may be incomplete", e.address()));
+        }
+    }
+
+    /** The JavaScript object of a HandleWrap (handle->data): its persistent handle's target; 0 if data is not one. */
+    private static long jsWrapper(CoreFile core, V8Heap heap, long data) {
+        if (data == 0 || (data & 7) != 0) return 0;
+        try {
+            long slot = core.readLong(data + 8);
+            if (slot == 0 || (slot & 7) != 0) return 0;
+            long obj = core.readLong(slot);
+            if (!heap.isHeapObject(obj) || !heap.isJSObjectType(heap.typeOf(obj))) return 0;
+            return obj;
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
+    }
+
+    /** The wrapper's owner: the net.Server, net.Socket or ChildProcess node keeps under its owner_symbol. */
+    private static long ownerOf(V8Heap heap, long wrapper) {
+        for (V8Properties.Property p : heap.properties().properties(wrapper, V8Properties.MAX_PROPERTY_NAMES)) {
+            if (!p.symbol() || p.accessor()) continue;
+            if (p.name().contains("owner_symbol") && heap.isHeapObject(p.value()) && heap.isJSObjectType(heap.typeOf(p.value()))) {
+                return p.value();
+            }
+        }
+        // ChildProcess keeps the wrapper as its _handle, and the wrapper points back with onexit only
+        return 0;
+    }
+
+    private String detail(CoreFile core, V8Heap heap, String type, long h, long owner) throws MemoryFault {
+        StringBuilder sb = new StringBuilder();
+        switch (type) {
+            case "PROCESS" -> {
+                sb.append("pid ").append(core.readInt(h + PROCESS_PID));
+                OptionalLong args = owner == 0 ? OptionalLong.empty() : heap.properties().ownDataProperty(owner, "spawnargs");
+                if (args.isPresent() && heap.kindOf(args.getAsLong()) == JsKind.ARRAY) {
+                    List<String> words = new ArrayList<>();
+                    for (V8Properties.Element e : heap.properties().elements(args.getAsLong(), 256).items()) {
+                        if (e.type() != V8Properties.Element.Type.HOLE && heap.kindOf(e.value()) == JsKind.STRING) {
+                            words.add(heap.strings().stringValue(e.value(), 4096));
+                        }
+                    }
+                    sb.append(", ").append(String.join(" ", words));
+                }
+            }
+            case "TCP", "NAMED_PIPE", "TTY" -> {
+                sb.append("fd ").append(core.readInt(h + STREAM_FD));
+                if (owner != 0) {
+                    string(heap, owner, "_connectionKey").ifPresent(k -> sb.append(", listening on ").append(connectionKey(k)));
+                    address(heap, owner, "_sockname").ifPresent(a -> sb.append(", local ").append(a));
+                    address(heap, owner, "_peername").ifPresent(a -> sb.append(", remote ").append(a));
+                    string(heap, owner, "_pipeName").ifPresent(a -> sb.append(", path ").append(a));
+                }
+            }
+            default -> { }
+        }
+        return sb.toString();
+    }
+
+    /** node's "4:127.0.0.1:8080" / "6::::8080" / "-1:/tmp/sock": address and port. */
+    static String connectionKey(String key) {
+        int c = key.indexOf(':');
+        if (c < 0) return key;
+        String family = key.substring(0, c), rest = key.substring(c + 1);
+        if (family.equals("-1")) return rest;
+        int last = rest.lastIndexOf(':');
+        if (last < 0) return rest;
+        String addr = rest.substring(0, last), port = rest.substring(last + 1);
+        if (addr.isEmpty() || addr.equals("::")) addr = family.equals("6") ? "::" : "0.0.0.0";
+        String host = addr.contains(":") ? "[" + addr + "]" : addr;
+        // listen(0): the kernel chose the port, which only the kernel knows
+        return port.equals("0") ? host + ", port chosen by the kernel (listen(0): not in the process's memory)" : host + ":" + port;
+    }
+
+    private static Optional<String> string(V8Heap heap, long obj, String name) {
+        OptionalLong v = heap.properties().ownDataProperty(obj, name);
+        if (v.isEmpty() || heap.kindOf(v.getAsLong()) != JsKind.STRING) return Optional.empty();
+        return Optional.of(heap.strings().stringValue(v.getAsLong(), 4096));
+    }
+
+    /** A cached { address, family, port } (node caches it once socket.localPort/remoteAddress was read). */
+    private static Optional<String> address(V8Heap heap, long obj, String name) {
+        OptionalLong v = heap.properties().ownDataProperty(obj, name);
+        if (v.isEmpty() || !heap.isHeapObject(v.getAsLong()) || heap.kindOf(v.getAsLong()) != JsKind.OBJECT) return Optional.empty();
+        Optional<String> addr = string(heap, v.getAsLong(), "address");
+        OptionalLong port = heap.properties().ownDataProperty(v.getAsLong(), "port");
+        if (addr.isEmpty() || port.isEmpty() || !heap.isSmi(port.getAsLong())) return Optional.empty();
+        String a = addr.get();
+        return Optional.of((a.contains(":") ? "[" + a + "]" : a) + ":" + heap.smiValue(port.getAsLong()));
+    }
+
+    // ---- JavaScript timers: node's lists (lib/internal/timers.js), reached from its processTimers callback
+
+    private void timers(List<Handle> out, List<String> warnings) {
+        V8Heap heap = target.heap();
+        long timerListMap = 0;
+        try {
+            List<Long> callbacks = new ArrayList<>();
+            target.gcRoots().forEachRoot((category, name, t, weak) -> {
+                if (!GcRoots.GLOBAL_HANDLES.equals(category) || callbacks.size() > 4) return;
+                try {
+                    if (heap.isJSFunctionType(heap.typeOf(t)) && heap.functions().functionDebugName(t).equals("processTimers")) callbacks.add(t);
+                } catch (MemoryFault | HeapException e) {
+                    // not an object
+                }
+            });
+            for (long fn : callbacks) {
+                timerListMap = contextVariable(heap, heap.functions().functionContext(fn), "timerListMap");
+                if (timerListMap != 0) break;
+            }
+        } catch (RuntimeException e) {
+            warnings.add("node's timer lists not found (" + e.getMessage() + "): no JavaScript timers");
+            return;
+        }
+        if (timerListMap == 0) {
+            warnings.add("node's timer lists not found (no processTimers callback among the global handles): no JavaScript timers");
+            return;
+        }
+        // one TimersList per duration, keyed by the milliseconds: integer keys, so elements
+        List<Long> lists = new ArrayList<>();
+        for (V8Properties.Element e : heap.properties().elements(timerListMap, 4096).items()) {
+            if (e.type() != V8Properties.Element.Type.HOLE && heap.isHeapObject(e.value())) lists.add(e.value());
+        }
+        for (V8Properties.Property p : heap.properties().properties(timerListMap, V8Properties.MAX_PROPERTY_NAMES)) {
+            if (!p.accessor() && heap.isHeapObject(p.value())) lists.add(p.value());
+        }
+        for (long list : lists) {
+            Set<Long> seen = new HashSet<>();
+            long t = heap.properties().ownDataProperty(list, "_idleNext").orElse(0);
+            while (t != 0 && t != list && heap.isHeapObject(t) && seen.add(t) && seen.size() < MAX_HANDLES) {
+                timer(heap, t).ifPresent(out::add);
+                t = heap.properties().ownDataProperty(t, "_idleNext").orElse(0);
+            }
+        }
+    }
+
+    /** A Timeout that is armed and referenced (node counts only those as keeping the loop alive). */
+    private static Optional<Handle> timer(V8Heap heap, long t) {
+        OptionalLong ms = heap.properties().ownDataProperty(t, "_idleTimeout");
+        OptionalLong cb = heap.properties().ownDataProperty(t, "_onTimeout");
+        OptionalLong repeat = heap.properties().ownDataProperty(t, "_repeat");
+        OptionalLong destroyed = heap.properties().ownDataProperty(t, "_destroyed");
+        if (ms.isEmpty() || cb.isEmpty()) return Optional.empty();
+        if (destroyed.isPresent() && heap.kindOf(destroyed.getAsLong()) == JsKind.TRUE) return Optional.empty();
+        // unref'd timers carry a false kRefed symbol property
+        for (V8Properties.Property p : heap.properties().properties(t, V8Properties.MAX_PROPERTY_NAMES)) {
+            if (p.symbol() && p.name().contains("refed") && heap.kindOf(p.value()) == JsKind.FALSE) return Optional.empty();
+        }
+        String after = heap.isSmi(ms.getAsLong()) ? String.valueOf(heap.smiValue(ms.getAsLong()))
+                : io.jsmdb.v8.heap.JsNumbers.format(heap.numberValue(ms.getAsLong()));
+        boolean repeats = repeat.isPresent() && heap.kindOf(repeat.getAsLong()) != JsKind.NULL && heap.kindOf(repeat.getAsLong()) != JsKind.UNDEFINED;
+        StringBuilder sb = new StringBuilder(repeats ? "every " : "after ").append(after).append(" ms, calls ");
+        long fn = cb.getAsLong();
+        if (heap.isHeapObject(fn) && heap.isJSFunctionType(heap.typeOf(fn))) {
+            V8Functions.FunctionInfo fi = heap.functions().functionInfo(fn);
+            sb.append(fi.name().isEmpty() ? "<anonymous>" : fi.name());
+            if (fi.scriptName() != null && !fi.scriptName().isEmpty()) sb.append(" (").append(fi.scriptName()).append(':').append(fi.line()).append(':').append(fi.column()).append(')');
+        } else {
+            sb.append("?");
+        }
+        return Optional.of(new Handle("TIMER (JS)", 0, t, t, "Timeout", sb.toString()));
+    }
+
+    /** A variable of a context or its outer contexts, by name; 0 if none. */
+    private static long contextVariable(V8Heap heap, long ctx, String name) {
+        int prev = heap.metadata().get(io.jsmdb.v8.V8Fact.CONTEXT_PREVIOUS_INDEX);
+        int header = heap.metadata().contextHeaderSize();
+        for (int depth = 0; depth < 64 && ctx != 0 && heap.isHeapObject(ctx); depth++) {
+            for (V8Functions.ContextVariable v : heap.functions().contextVariables(ctx, 4096)) {
+                if (v.name().equals(name)) return v.value();
+            }
+            long next = heap.field(ctx, header + heap.metadata().pointerSize() * prev);
+            if (!heap.isHeapObject(next) || next == ctx) break;
+            ctx = next;
+        }
+        return 0;
+    }
+}

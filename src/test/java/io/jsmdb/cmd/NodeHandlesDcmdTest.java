@@ -1,0 +1,76 @@
+package io.jsmdb.cmd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jsmdb.node.NodeHandles;
+import io.jsmdb.node.NodeTarget;
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ::nodehandles against what the process fixture recorded before it threw: the resources
+ * process.getActiveResourcesInfo() named (node 17+), the child's pid and command, the client
+ * socket's ports, and its two timers with their callbacks, every version.
+ */
+class NodeHandlesDcmdTest {
+    static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) { return (Map<String, Object>) o; }
+
+    /** The name node's getActiveResourcesInfo() gives a handle. */
+    private static String resourceName(NodeHandles.Handle h) {
+        return switch (h.type()) {
+            case "TCP" -> h.ownerClass().equals("Server") ? "TCPServerWrap" : "TCPSocketWrap";
+            case "PROCESS" -> "ProcessWrap";
+            case "TIMER (JS)" -> "Timeout";
+            default -> h.type();
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void whatTheProcessRecorded(String version) throws Exception {
+        TestCore tc = TestCores.get(version, "process", "abort");
+        Map<String, Object> o = tc.oracle();
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            List<String> warnings = new ArrayList<>();
+            List<NodeHandles.Handle> hs = new NodeHandles(t).handles(warnings);
+            assertEquals(List.of(), warnings, tc.name());
+            List<String> names = new ArrayList<>(hs.stream().map(NodeHandlesDcmdTest::resourceName).toList());
+            if (o.get("activeResources") != null) {
+                List<String> expected = new ArrayList<>(((List<?>) o.get("activeResources")).stream().map(String::valueOf).toList());
+                names.sort(null);
+                expected.sort(null);
+                assertEquals(expected, names, tc.name());
+            }
+            Map<String, Object> child = map(o.get("child"));
+            assertTrue(hs.stream().anyMatch(h -> h.detail().equals("pid " + ((Number) child.get("pid")).intValue() + ", " + child.get("command"))),
+                    tc.name() + ": " + hs);
+            Map<String, Object> client = map(o.get("client"));
+            String ports = "local " + client.get("localAddress") + ":" + ((Number) client.get("localPort")).intValue()
+                    + ", remote " + client.get("remoteAddress") + ":" + ((Number) client.get("remotePort")).intValue();
+            assertTrue(hs.stream().anyMatch(h -> h.ownerClass().equals("Socket") && h.detail().endsWith(ports)), tc.name() + ": " + hs);
+            assertTrue(hs.stream().anyMatch(h -> h.ownerClass().equals("Server") && h.detail().contains("listening on 127.0.0.1, port chosen by the kernel")),
+                    tc.name() + ": " + hs);
+            for (Object x : (List<?>) o.get("timers")) {
+                Map<String, Object> timer = map(x);
+                String text = ((Boolean) timer.get("repeat") ? "every " : "after ") + ((Number) timer.get("ms")).intValue() + " ms, calls "
+                        + timer.get("callback") + " (";
+                int line = ((Number) map(timer).get("line")).intValue();
+                assertTrue(hs.stream().anyMatch(h -> h.detail().startsWith(text) && h.detail().contains("process.js:" + line + ":")),
+                        tc.name() + ": no " + text + " in " + hs);
+            }
+            // piped, the owners' addresses go on: the child process prints as a ChildProcess
+            CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::nodehandles | ::jsconstructor");
+            assertTrue(r.out().contains("ChildProcess") && r.out().contains("Timeout"), r.out() + r.err());
+        }
+    }
+}
