@@ -1,7 +1,6 @@
 package io.jsmdb.node;
 
 import io.jsmdb.core.CoreFile;
-import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.frames.Frame;
 import io.jsmdb.v8.heap.HeapPage;
@@ -20,11 +19,6 @@ import java.util.Optional;
  * node's event loop passes the Isolate* around).
  */
 public final class Isolates {
-    /** Bytes of each thread's stack searched for isolate addresses. */
-    static final long STACK_SEARCHED = 1 << 20;
-    /** An Isolate reaches this far below and above the Heap* it embeds (as HeapPages reckons). */
-    static final long BELOW_HEAP = 256 << 10, ABOVE_HEAP = 64 << 10;
-
     /** One isolate: its heap, its pages, the thread running it (if one refers to it), whether it is the main one. */
     public record IsolateInfo(int index, long heap, int pages, long bytes, Optional<ThreadState> thread, boolean main,
                               Optional<String> jsFunction) {}
@@ -46,17 +40,7 @@ public final class Isolates {
         Map<Long, ThreadState> threadOf = new HashMap<>();
         Map<Long, Integer> bestRefs = new HashMap<>();
         for (ThreadState t : core.threads()) {
-            Map<Long, Integer> refs = new HashMap<>();
-            long sp = t.registers().rsp();
-            for (long a = sp & ~7L; a < sp + STACK_SEARCHED; a += 8) {
-                long w;
-                try {
-                    w = core.readLong(a);
-                } catch (MemoryFault e) {
-                    break;
-                }
-                for (long h : heaps.keySet()) if (w >= h - BELOW_HEAP && w < h + ABOVE_HEAP) refs.merge(h, 1, Integer::sum);
-            }
+            Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps.keySet());
             refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
                 if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
                     bestRefs.put(e.getKey(), e.getValue());

@@ -166,8 +166,8 @@ public final class HeapPages {
         return new HeapPages(core, layout.pageAlignment, List.copyOf(pages), heap, labs, NewSpace.find(core, layout, pages, heap, labs));
     }
 
-    /** Bytes of the main thread's stack searched for its isolate's address. */
-    static final long MAIN_STACK_SEARCHED = 1 << 20;
+    /** Bytes of a thread's stack searched for its isolate's address. */
+    static final long STACK_SEARCHED = 1 << 20;
     /** An Isolate reaches this far below and above the Heap it embeds (its Heap* is what pages name). */
     static final long ISOLATE_BELOW_HEAP = 256 << 10, ISOLATE_ABOVE_HEAP = 64 << 10;
 
@@ -184,22 +184,32 @@ public final class HeapPages {
         io.jsmdb.core.ThreadState main = core.threads().stream().filter(t -> t.tid() == pid).findFirst()
                 .orElse(core.threads().isEmpty() ? null : core.threads().getFirst());
         if (main == null) return byPages;
+        Map<Long, Integer> refs = isolateReferences(core, main, pageVotes.keySet());
+        return refs.entrySet().stream()
+                .max(Map.Entry.<Long, Integer>comparingByValue().thenComparing(e -> pageVotes.get(e.getKey())))
+                .map(Map.Entry::getKey).orElse(byPages);
+    }
+
+    /**
+     * For each heap, how many words of a thread's stack (its first MiB from the stack pointer)
+     * point into the Isolate that embeds it: a thread runs one isolate, and every frame of V8 and
+     * of node's event loop passes its Isolate* around.
+     */
+    public static Map<Long, Integer> isolateReferences(CoreFile core, io.jsmdb.core.ThreadState thread, java.util.Collection<Long> heaps) {
         Map<Long, Integer> refs = new HashMap<>();
-        long sp = main.registers().rsp();
-        for (long a = sp & ~7L; a < sp + MAIN_STACK_SEARCHED; a += 8) {
+        long sp = thread.registers().rsp();
+        for (long a = sp & ~7L; a < sp + STACK_SEARCHED; a += 8) {
             long w;
             try {
                 w = core.readLong(a);
             } catch (RuntimeException e) {
                 break; // the stack's end
             }
-            for (long h : pageVotes.keySet()) {
+            for (long h : heaps) {
                 if (w >= h - ISOLATE_BELOW_HEAP && w < h + ISOLATE_ABOVE_HEAP) refs.merge(h, 1, Integer::sum);
             }
         }
-        return refs.entrySet().stream()
-                .max(Map.Entry.<Long, Integer>comparingByValue().thenComparing(e -> pageVotes.get(e.getKey())))
-                .map(Map.Entry::getKey).orElse(byPages);
+        return refs;
     }
 
     /** The chunk at a (256 KiB aligned), or null. */
