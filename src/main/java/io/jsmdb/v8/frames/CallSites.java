@@ -94,9 +94,18 @@ public final class CallSites {
      */
     public List<CallSite> read(long array, int max) {
         List<CallSite> out = new ArrayList<>();
-        if (type(array) != tFixedArray) return out;
+        try {
+            readInto(array, max, out);
+        } catch (MemoryFault | HeapException e) {
+            // a core's array can end in unreadable memory or lie about its length: the frames read so far
+        }
+        return out;
+    }
+
+    private void readInto(long array, int max, List<CallSite> out) {
+        if (type(array) != tFixedArray) return;
         long len = h.smiField(array, lengthOffset, "call sites length");
-        if (len <= 0) return out;
+        if (len <= 0) return;
         long first = element(array, 0);
         int ft = type(first);
         if (ft >= 0 && (ft == tCallSiteInfo || ft == tStackFrameInfo)) {
@@ -117,12 +126,6 @@ public final class CallSites {
                         smi(element(array, i + 3)), smi(element(array, i + 5))));
             }
         }
-        return out;
-    }
-
-    /** The number of frames in a call-site array, whatever its layout. */
-    public int count(long array) {
-        return read(array, MAX_FRAMES).size();
     }
 
     private long element(long array, int i) { return h.field(array, lengthOffset + ptr + i * ptr); }
@@ -385,7 +388,15 @@ public final class CallSites {
      */
     public String formatStack(String header, List<CallSite> sites) {
         StringBuilder sb = new StringBuilder(header);
-        for (CallSite cs : sites) sb.append("\n    at ").append(format(cs));
+        for (CallSite cs : sites) {
+            String line;
+            try {
+                line = format(cs);
+            } catch (MemoryFault | HeapException e) {
+                line = String.format("<a frame jsmdb could not read: %s>", e.getMessage());
+            }
+            sb.append("\n    at ").append(line);
+        }
         return sb.toString();
     }
 }
