@@ -32,7 +32,9 @@ final class HeapScanCache {
         }
         long others = s.walkStats().otherIsolates();
         if (others > 0 && ctx.firstInLoop()) {
-            ctx.warn(String.format("the main isolate's heap only: %,d page%s of %d worker isolate%s left out (::isolates lists them)",
+            boolean main = ctx.target().selectedHeap() == ctx.target().mainHeap();
+            ctx.warn(String.format("%s heap only: %,d page%s of %d other isolate%s left out (::isolates lists them)",
+                    main ? "the main isolate's" : "a worker isolate's (::isolate 0 selects the main one)",
                     s.walkStats().otherIsolatePages(), s.walkStats().otherIsolatePages() == 1 ? "" : "s", others, others == 1 ? "" : "s"));
         }
         return s;

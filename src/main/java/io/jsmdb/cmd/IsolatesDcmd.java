@@ -27,9 +27,9 @@ public final class IsolatesDcmd implements Dcmd {
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
         DcmdArgs.parse(this, inv.args(), "").expectPositional(0, 0);
         Output out = ctx.out();
-        out.println(String.format("%-3s %-7s %-8s %-14s %6s %12s  %s", "#", "KIND", "THREAD", "HEAP", "PAGES", "BYTES", "JS FUNCTION"));
+        out.println(String.format("%-4s %-7s %-8s %-14s %6s %12s  %s", "#", "KIND", "THREAD", "HEAP", "PAGES", "BYTES", "JS FUNCTION"));
         for (Isolates.IsolateInfo i : Isolates.of(ctx.target())) {
-            out.println(String.format("%-3d %-7s %-8s %-14s %6d %12d  %s", i.index(), i.main() ? "MAIN" : "WORKER",
+            out.println(String.format("%-4s %-7s %-8s %-14s %6d %12d  %s", i.index() + (i.selected() ? "*" : ""), i.main() ? "MAIN" : "WORKER",
                     i.thread().map(t -> String.valueOf(t.tid())).orElse("?"), Output.hex(i.heap()), i.pages(), i.bytes(),
                     Strings.escape(i.jsFunction().orElse("-"))));
         }

@@ -21,14 +21,15 @@ import java.util.Optional;
 public final class Isolates {
     /** One isolate: its heap, its pages, the thread running it (if one refers to it), whether it is the main one. */
     public record IsolateInfo(int index, long heap, int pages, long bytes, Optional<ThreadState> thread, boolean main,
-                              Optional<String> jsFunction) {}
+                              Optional<String> jsFunction, boolean selected) {}
 
     private Isolates() {}
 
     public static List<IsolateInfo> of(NodeTarget target) {
         HeapPages hp = target.heapPages();
+        long mainHeap = target.mainHeap();
         Map<Long, long[]> heaps = new LinkedHashMap<>();
-        heaps.put(hp.heap(), new long[2]);
+        heaps.put(mainHeap, new long[2]);
         for (HeapPage p : hp.pages()) {
             if (p.heap() == 0) continue;
             long[] a = heaps.computeIfAbsent(p.heap(), h -> new long[2]);
@@ -53,9 +54,9 @@ public final class Isolates {
         for (Map.Entry<Long, long[]> e : heaps.entrySet()) {
             long h = e.getKey();
             Optional<ThreadState> thread = Optional.ofNullable(threadOf.get(h));
-            if (h != hp.heap() && thread.isEmpty()) continue;
-            out.add(new IsolateInfo(i++, h, (int) e.getValue()[0], e.getValue()[1], thread, h == hp.heap(),
-                    thread.flatMap(t -> innermostJs(target, t))));
+            if (h != mainHeap && thread.isEmpty()) continue;
+            out.add(new IsolateInfo(i++, h, (int) e.getValue()[0], e.getValue()[1], thread, h == mainHeap,
+                    thread.flatMap(t -> innermostJs(target, t)), h == hp.heap()));
         }
         return out;
     }

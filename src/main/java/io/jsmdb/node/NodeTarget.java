@@ -228,10 +228,44 @@ public final class NodeTarget implements AutoCloseable {
         return heapLayout;
     }
 
-    /** The heap's pages, found in the core (every space, new and large-object pages included). */
+    /** The heap's pages, found in the core (every space, new and large-object pages included), read for the selected isolate. */
     public synchronized HeapPages heapPages() {
-        if (heapPages == null) heapPages = HeapPages.find(core, node, heapLayout());
+        if (heapPages == null) {
+            heapPages = HeapPages.find(core, node, heapLayout());
+            mainHeap = heapPages.heap();
+        }
         return heapPages;
+    }
+
+    private long mainHeap;
+
+    /** The main isolate's Heap* (the one the main thread runs). */
+    public synchronized long mainHeap() {
+        heapPages();
+        return mainHeap;
+    }
+
+    /** The Heap* of the isolate the heap commands work on: the main one unless {@link #selectIsolate} chose another. */
+    public synchronized long selectedHeap() {
+        return heapPages().heap();
+    }
+
+    /**
+     * Makes the heap commands (census, graph, roots, snapshot) work on another isolate's heap: a
+     * worker's (a Heap* of {@link Isolates#of}), or the main one's again. What was made for the
+     * previous isolate is forgotten.
+     */
+    public synchronized void selectIsolate(long heap) {
+        HeapPages now = heapPages();
+        if (now.heap() == heap) return;
+        heapPages = now.forHeap(heapLayout(), heap);
+        heapScan = null;
+        gcRoots = null;
+        heapGraph = null;
+        objectModel = null;
+        dominators = null;
+        retainerPaths = null;
+        nodeProcess = null;
     }
 
     /** A walker over every object of the heap's pages (cheap: the pages are found once). */

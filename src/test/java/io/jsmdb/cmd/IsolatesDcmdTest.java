@@ -43,10 +43,27 @@ class IsolatesDcmdTest {
 
             CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::findjsobjects -c JsmdbWorkerJob");
             assertEquals("", r.out(), tc.name() + ": worker objects counted in the main isolate");
-            assertTrue(r.err().contains("the main isolate's heap only:") && r.err().contains(" of 2 worker isolates left out"), r.err());
+            assertTrue(r.err().contains("the main isolate's heap only:") && r.err().contains(" of 2 other isolates left out"), r.err());
             String listing = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::isolates").out();
             assertEquals(4, listing.lines().count(), listing);
-            assertTrue(listing.lines().skip(1).findFirst().orElse("").matches("0 +MAIN +" + pid + " .*jsmdbOnImmediate"), listing);
+            assertTrue(listing.lines().skip(1).findFirst().orElse("").matches("0\\* +MAIN +" + pid + " .*jsmdbOnImmediate"), listing);
+
+            // the main isolate's new space is found exactly, its workers' pages aside
+            String v = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::findjsobjects -v").out();
+            assertTrue(v.contains("new space: LAB at "), tc.name() + ": " + v.lines().filter(l -> l.contains("new space")).toList());
+            // a worker's heap: its two JsmdbWorkerJob objects, then the main isolate's again
+            for (int n : new int[] {1, 2}) {
+                CommandRunner.Captured w = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t,
+                        "::isolate " + n + "; ::findjsobjects -c JsmdbWorkerJob | ::findjsobjects | ::jsprint -d 0");
+                assertTrue(w.out().startsWith("isolate " + n + " (worker, thread " + all.get(n).thread().get().tid()), w.out());
+                assertEquals(2, w.out().lines().filter(l -> l.startsWith("JsmdbWorkerJob { n: ")).count(), tc.name() + ":\n" + w.out() + w.err());
+                assertTrue(w.err().contains("a worker isolate's (::isolate 0 selects the main one) heap only"), w.err());
+            }
+            CommandRunner.Captured back = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::isolate 0; ::findjsobjects -c JsmdbWorkerJob");
+            assertEquals("isolate 0 (main, thread " + pid + ", heap " + Output.hex(main.heap()) + ") is the heap commands' isolate\n", back.out());
+            CommandRunner.Captured bad = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::isolate 7");
+            assertEquals(CommandRunner.Status.FAILED, bad.status());
+            assertTrue(bad.err().contains("no isolate 7: there are 3"), bad.err());
         }
     }
 

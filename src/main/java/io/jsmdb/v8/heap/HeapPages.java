@@ -50,8 +50,18 @@ public final class HeapPages {
     /** Every chunk, by address. */
     public List<HeapPage> pages() { return pages; }
 
-    /** The Heap* most pages name (0 if none). */
+    /** The Heap* of the isolate these pages are read for: the main isolate's unless another was chosen (0 if none). */
     public long heap() { return heap; }
+
+    /**
+     * The same pages read for another isolate's heap (a worker's, one of the Heap* the pages
+     * name): its new space and allocation areas are found anew.
+     */
+    public HeapPages forHeap(HeapLayout layout, long otherHeap) {
+        if (otherHeap == heap) return this;
+        List<NewSpace.Lab> labs = findLabs(core, layout, pages, otherHeap);
+        return new HeapPages(core, pageAlignment, pages, otherHeap, labs, NewSpace.find(core, layout, pages, otherHeap, labs));
+    }
 
     /**
      * Allocation tops in the page at base (sorted), or an empty array: for a to-space page

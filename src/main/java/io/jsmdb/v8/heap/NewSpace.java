@@ -95,7 +95,11 @@ public final class NewSpace {
 
     static NewSpace find(CoreFile core, HeapLayout l, List<HeapPage> pages, long heap, List<Lab> labs) {
         List<HeapPage> to = new ArrayList<>();
-        for (HeapPage p : pages) if (p.space() == HeapPage.Space.NEW && (p.flags() & l.fromPageFlag) == 0) to.add(p);
+        for (HeapPage p : pages) {
+            // each isolate (the main thread's, a worker's) has a new space of its own: only this heap's
+            if (heap != 0 && p.heap() != heap) continue;
+            if (p.space() == HeapPage.Space.NEW && (p.flags() & l.fromPageFlag) == 0) to.add(p);
+        }
         if (to.isEmpty()) return new NewSpace(List.of(), 0, 0, 0, 0, null, "no to-space pages");
         Set<Long> owners = new LinkedHashSet<>();
         for (HeapPage p : to) owners.add(p.owner());
