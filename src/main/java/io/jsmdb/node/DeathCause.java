@@ -1,18 +1,18 @@
 package io.jsmdb.node;
 
 import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.SignalInfo;
 import io.jsmdb.core.Signals;
 import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.frames.Frame;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
-import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Why the process ended, in one line, from what the core records (its signal, gdb's gcore
