@@ -89,11 +89,11 @@ public final class HeapWalker {
     }
 
     /**
-     * A page of the main isolate's heap, or of no isolate's (read-only space): a worker thread's
-     * isolate has a heap of its own, which a walk leaves out (its objects would be mixed into the
-     * main isolate's census).
+     * A page of the selected isolate's heap (the main one unless NodeTarget.selectIsolate chose
+     * a worker's), or of no isolate's (read-only space): every isolate has a heap of its own, and
+     * a walk leaves the others out (their objects would be mixed into this census).
      */
-    public boolean isMainIsolate(HeapPage p) {
+    public boolean isSelectedIsolate(HeapPage p) {
         return p.heap() == 0 || p.heap() == pages.heap();
     }
 
@@ -111,7 +111,7 @@ public final class HeapWalker {
         List<HeapPage> out = new ArrayList<>();
         java.util.Set<HeapPage> unlinked = unlinkedPages();
         for (HeapPage p : pages.pages()) {
-            if (!isMainIsolate(p)) continue;
+            if (!isSelectedIsolate(p)) continue;
             if (p.space().isCode() && !withCode) continue;
             if (unlinked.contains(p)) continue;
             if (p.space() == HeapPage.Space.NEW && (p.flags() & layout.fromPageFlag) != 0) continue;
@@ -139,7 +139,7 @@ public final class HeapWalker {
         stats.sweepingKnown = layout.knowsSweeping();
         java.util.Set<Long> others = new java.util.HashSet<>();
         for (HeapPage p : pages.pages()) {
-            if (!isMainIsolate(p)) {
+            if (!isSelectedIsolate(p)) {
                 stats.otherIsolatePages++;
                 others.add(p.heap());
                 continue;
