@@ -89,7 +89,7 @@ public final class Main {
     /** bin/jsmdb demo without a terminal: an overview with whichever of these dcmds exist. */
     static List<String> demoCommands(DcmdRegistry registry) {
         List<String> cmds = new ArrayList<>(List.of("::status"));
-        for (String c : List.of("jsstack -v", "findjsobjects")) {
+        for (String c : List.of("jsexception", "jsstack -v", "findjsobjects")) {
             if (registry.lookup(c.split(" ")[0]).isPresent()) cmds.add("::" + c);
         }
         return cmds;

@@ -50,7 +50,8 @@ class HostileCoreTest {
     /** A run that takes longer than this is a hang, and a hang is a bug. */
     private static final long RUN_LIMIT_SECONDS = 30;
 
-    private static final String COMMANDS = "::status; ::threads; ::jsstack -v; ::jsstack -A; ::findjsobjects -v; ::jsfunctions";
+    private static final String COMMANDS = "::status; ::threads; ::jsstack -v; ::jsstack -A; ::findjsobjects -v; ::jsfunctions"
+            + "; ::jsexception; ::nodeinfo; ::nodehandles; ::isolates";
 
     private static final ExecutorService EXEC = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hostile-core-run");

@@ -342,6 +342,6 @@ class MainTest {
         assertEquals(1, run(core.toString(), "--demo"));
         // the fake target (null) makes the real dcmds fail; the headings still frame their output
         List<String> headings = out().lines().filter(l -> l.startsWith("== ")).toList();
-        assertEquals(List.of("== ::status", "== ::jsstack -v", "== ::findjsobjects"), headings, out());
+        assertEquals(List.of("== ::status", "== ::jsexception", "== ::jsstack -v", "== ::findjsobjects"), headings, out());
     }
 }
