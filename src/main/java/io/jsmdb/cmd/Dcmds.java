@@ -25,7 +25,7 @@ public final class Dcmds {
                 , new JsRetainersDcmd()
                 , new JsfunctionsDcmd()
                 , new JsPrintDcmd(), new JsConstructorDcmd(), new JsClosureDcmd(), new V8TypeDcmd(), new V8PrintDcmd(), new NodeBufferDcmd()
-                , new JsStackDcmd(), new JsFrameDcmd(), new JsSourceDcmd(), new JsExceptionDcmd(), new NodeInfoDcmd(), new IsolatesDcmd(), new IsolateDcmd(), new NodeHandlesDcmd()
+                , new JsStackDcmd(), new JsFrameDcmd(), new JsSourceDcmd(), new JsExceptionDcmd(), new NodeInfoDcmd(), new IsolatesDcmd(), new IsolateDcmd(), new NodeHandlesDcmd(), new NodeRequestsDcmd()
                 , new HeapSnapshotDcmd()
         );
     }

@@ -40,6 +40,15 @@ public final class Isolates {
         CoreFile core = target.core();
         Map<Long, ThreadState> threadOf = new HashMap<>();
         Map<Long, Integer> bestRefs = new HashMap<>();
+        // the main isolate runs on the main thread (its id is the pid) whenever that thread refers to it;
+        // another thread can hold more pointers into it (a threadpool thread working for it)
+        int pid = core.processInfo().map(p -> p.pid()).orElse(-1);
+        for (ThreadState t : core.threads()) {
+            if (t.tid() == pid && HeapPages.isolateReferences(core, t, List.of(mainHeap)).getOrDefault(mainHeap, 0) > 0) {
+                threadOf.put(mainHeap, t);
+                bestRefs.put(mainHeap, Integer.MAX_VALUE);
+            }
+        }
         for (ThreadState t : core.threads()) {
             Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps.keySet());
             refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {

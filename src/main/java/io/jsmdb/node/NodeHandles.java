@@ -176,6 +176,89 @@ public final class NodeHandles {
         return Optional.of((a.contains(":") ? "[" + a + "]" : a) + ":" + heap.smiValue(port.getAsLong()));
     }
 
+    // ---- requests in flight: node's ReqWrap objects, strong global handles until they complete
+
+    /** The JavaScript classes of node's request wraps (AsyncWrap providers FSREQCALLBACK, WRITEWRAP, ...). */
+    static boolean isRequestClass(String cls) {
+        return cls.endsWith("ReqWrap") || cls.startsWith("FSReq") || cls.equals("FileHandleCloseReq")
+                || cls.equals("WriteWrap") || cls.equals("ShutdownWrap") || cls.endsWith("ConnectWrap") || cls.equals("SendWrap");
+    }
+
+    /**
+     * The requests in flight (process.getActiveResourcesInfo()'s request entries): node keeps a
+     * request's JavaScript object in a strong global handle from the call until its callback ran
+     * (BaseObject: strong while the ReqWrap lives), so they are the strong global handles of a
+     * request class. Detail: the callback (oncomplete) and what node stored on the object (a
+     * hostname, an address and port, bytes to write).
+     */
+    public List<Handle> requests(List<String> warnings) {
+        V8Heap heap = target.heap();
+        List<Handle> out = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        try {
+            target.gcRoots().forEachRoot((category, name, t, weak) -> {
+                if (weak || !GcRoots.GLOBAL_HANDLES.equals(category) || !seen.add(t)) return;
+                try {
+                    if (!heap.isJSObjectType(heap.typeOf(t))) return;
+                    String cls = heap.snapshotConstructorName(t).orElse("");
+                    if (isRequestClass(cls)) out.add(new Handle("REQUEST", 0, t, t, cls, requestDetail(heap, t)));
+                } catch (MemoryFault | HeapException e) {
+                    // not an object: not a request
+                }
+            });
+        } catch (RuntimeException e) {
+            warnings.add("the global handles could not be read (" + e.getMessage() + "): no requests");
+        }
+        return out;
+    }
+
+    private static String requestDetail(V8Heap heap, long req) {
+        List<String> parts = new ArrayList<>();
+        string(heap, req, "hostname").ifPresent(h -> parts.add("host " + h));
+        Optional<String> addr = string(heap, req, "address");
+        OptionalLong port = heap.properties().ownDataProperty(req, "port");
+        if (addr.isPresent()) parts.add("to " + addr.get() + (port.isPresent() && heap.isSmi(port.getAsLong()) ? ":" + heap.smiValue(port.getAsLong()) : ""));
+        OptionalLong bytes = heap.properties().ownDataProperty(req, "bytes");
+        if (bytes.isPresent() && heap.isSmi(bytes.getAsLong())) parts.add(heap.smiValue(bytes.getAsLong()) + " bytes");
+        OptionalLong cb = heap.properties().ownDataProperty(req, "oncomplete");
+        if (cb.isPresent()) parts.add("calls " + function(heap, userCallback(heap, cb.getAsLong())));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * The program's callback behind node's own wrapper (fs wraps a callback in an anonymous
+     * function of node:fs that closes over it): the one function of the program's scripts among
+     * the wrapper's closure variables; else the function itself.
+     */
+    private static long userCallback(V8Heap heap, long fn) {
+        try {
+            if (!heap.isHeapObject(fn) || !heap.isJSFunctionType(heap.typeOf(fn))) return fn;
+            String script = heap.functions().functionInfo(fn).scriptName();
+            if (script == null || !script.startsWith("node:")) return fn;
+            long found = 0;
+            for (V8Functions.ContextVariable v : heap.functions().closureVariables(fn, 64)) {
+                long x = v.value();
+                if (!heap.isHeapObject(x) || !heap.isJSFunctionType(heap.typeOf(x))) continue;
+                String s = heap.functions().functionInfo(x).scriptName();
+                if (s == null || s.startsWith("node:")) continue;
+                if (found != 0 && found != x) return fn;
+                found = x;
+            }
+            return found != 0 ? found : fn;
+        } catch (MemoryFault | HeapException e) {
+            return fn;
+        }
+    }
+
+    /** "name (file:line:column)" of a function, "?" for anything else. */
+    private static String function(V8Heap heap, long fn) {
+        if (!heap.isHeapObject(fn) || !heap.isJSFunctionType(heap.typeOf(fn))) return "?";
+        V8Functions.FunctionInfo fi = heap.functions().functionInfo(fn);
+        StringBuilder sb = new StringBuilder(fi.name().isEmpty() ? "<anonymous>" : fi.name());
+        if (fi.scriptName() != null && !fi.scriptName().isEmpty()) sb.append(" (").append(fi.scriptName()).append(':').append(fi.line()).append(':').append(fi.column()).append(')');
+        return sb.toString();
+    }
+
     // ---- JavaScript timers: node's lists (lib/internal/timers.js), reached from its processTimers callback
 
     private void timers(List<Handle> out, List<String> warnings) {
@@ -237,14 +320,7 @@ public final class NodeHandles {
                 : io.jsmdb.v8.heap.JsNumbers.format(heap.numberValue(ms.getAsLong()));
         boolean repeats = repeat.isPresent() && heap.kindOf(repeat.getAsLong()) != JsKind.NULL && heap.kindOf(repeat.getAsLong()) != JsKind.UNDEFINED;
         StringBuilder sb = new StringBuilder(repeats ? "every " : "after ").append(after).append(" ms, calls ");
-        long fn = cb.getAsLong();
-        if (heap.isHeapObject(fn) && heap.isJSFunctionType(heap.typeOf(fn))) {
-            V8Functions.FunctionInfo fi = heap.functions().functionInfo(fn);
-            sb.append(fi.name().isEmpty() ? "<anonymous>" : fi.name());
-            if (fi.scriptName() != null && !fi.scriptName().isEmpty()) sb.append(" (").append(fi.scriptName()).append(':').append(fi.line()).append(':').append(fi.column()).append(')');
-        } else {
-            sb.append("?");
-        }
+        sb.append(function(heap, cb.getAsLong()));
         return Optional.of(new Handle("TIMER (JS)", 0, t, t, "Timeout", sb.toString()));
     }
 

@@ -56,7 +56,10 @@ class IsolatesDcmdTest {
                 CommandRunner.Captured w = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t,
                         "::isolate " + n + "; ::findjsobjects -c JsmdbWorkerJob | ::findjsobjects | ::jsprint -d 0");
                 assertTrue(w.out().startsWith("isolate " + n + " (worker, thread " + all.get(n).thread().get().tid()), w.out());
-                assertEquals(2, w.out().lines().filter(l -> l.startsWith("JsmdbWorkerJob { n: ")).count(), tc.name() + ":\n" + w.out() + w.err());
+                long jobs = w.out().lines().filter(l -> l.startsWith("JsmdbWorkerJob { n: ")).count();
+                // a worker caught mid-allocation can leave new-space bytes unwalkable: then the census says so
+                assertTrue(jobs == 2 || (jobs < 2 && w.err().contains("could not be walked and may hold live objects")),
+                        tc.name() + ":\n" + w.out() + w.err());
                 assertTrue(w.err().contains("a worker isolate's (::isolate 0 selects the main one) heap only"), w.err());
             }
             CommandRunner.Captured back = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::isolate 0; ::findjsobjects -c JsmdbWorkerJob");

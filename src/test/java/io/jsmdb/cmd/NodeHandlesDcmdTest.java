@@ -15,9 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * ::nodehandles against what the process fixture recorded before it threw: the resources
- * process.getActiveResourcesInfo() named (node 17+), the child's pid and command, the client
- * socket's ports, and its two timers with their callbacks, every version.
+ * ::nodehandles and ::noderequests against what the process fixture recorded before it threw: the
+ * resources process.getActiveResourcesInfo() named (node 17+), the child's pid and command, the
+ * client socket's ports, its two timers and its pending fs request with their callbacks, every
+ * version.
  */
 class NodeHandlesDcmdTest {
     static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
@@ -43,8 +44,11 @@ class NodeHandlesDcmdTest {
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
             List<String> warnings = new ArrayList<>();
             List<NodeHandles.Handle> hs = new NodeHandles(t).handles(warnings);
+            List<NodeHandles.Handle> reqs = new NodeHandles(t).requests(warnings);
             assertEquals(List.of(), warnings, tc.name());
-            List<String> names = new ArrayList<>(hs.stream().map(NodeHandlesDcmdTest::resourceName).toList());
+            // getActiveResourcesInfo(): requests (by class), then handles, then timers
+            List<String> names = new ArrayList<>(reqs.stream().map(NodeHandles.Handle::ownerClass).toList());
+            names.addAll(hs.stream().map(NodeHandlesDcmdTest::resourceName).toList());
             if (o.get("activeResources") != null) {
                 List<String> expected = new ArrayList<>(((List<?>) o.get("activeResources")).stream().map(String::valueOf).toList());
                 names.sort(null);
@@ -67,6 +71,13 @@ class NodeHandlesDcmdTest {
                 int line = ((Number) map(timer).get("line")).intValue();
                 assertTrue(hs.stream().anyMatch(h -> h.detail().startsWith(text) && h.detail().contains("process.js:" + line + ":")),
                         tc.name() + ": no " + text + " in " + hs);
+            }
+            for (Object x : (List<?>) o.get("requests")) {
+                Map<String, Object> req = map(x);
+                int line = ((Number) req.get("line")).intValue();
+                assertTrue(reqs.stream().anyMatch(r -> r.ownerClass().equals(req.get("type"))
+                        && r.detail().startsWith("calls " + req.get("callback") + " (") && r.detail().contains("process.js:" + line + ":")),
+                        tc.name() + ": " + reqs);
             }
             // piped, the owners' addresses go on: the child process prints as a ChildProcess
             CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::nodehandles | ::jsconstructor");
