@@ -16,7 +16,8 @@ public final class IsolatesDcmd implements Dcmd {
         return """
                 Lists the V8 isolates of the process, one line each: its index, MAIN for the main
                 thread's and WORKER for a worker thread's, the thread running it (the one whose
-                stack refers to it), its heap (the Heap* its pages name), the pages and bytes of
+                stack refers to it), worker_threads' threadId (0 for the main thread; "?" when the
+                main isolate's Worker handle for it was not found), its heap (the Heap* its pages name), the pages and bytes of
                 that heap in the core, and the innermost JavaScript function on that thread's
                 stack ("-" when none: idle in the event loop). The heap commands (::findjsobjects,
                 ::jsretainers, ::heapsnapshot) work on the main isolate and say so when workers
@@ -27,10 +28,12 @@ public final class IsolatesDcmd implements Dcmd {
     public void run(DcmdContext ctx, Invocation inv) throws DcmdException {
         DcmdArgs.parse(this, inv.args(), "").expectPositional(0, 0);
         Output out = ctx.out();
-        out.println(String.format("%-4s %-7s %-8s %-14s %6s %12s  %s", "#", "KIND", "THREAD", "HEAP", "PAGES", "BYTES", "JS FUNCTION"));
+        out.println(String.format("%-4s %-7s %-8s %-8s %-14s %6s %12s  %s", "#", "KIND", "THREAD", "THREADID", "HEAP", "PAGES", "BYTES", "JS FUNCTION"));
         for (Isolates.IsolateInfo i : Isolates.of(ctx.target())) {
-            out.println(String.format("%-4s %-7s %-8s %-14s %6d %12d  %s", i.index() + (i.selected() ? "*" : ""), i.main() ? "MAIN" : "WORKER",
-                    i.thread().map(t -> String.valueOf(t.tid())).orElse("?"), Output.hex(i.heap()), i.pages(), i.bytes(),
+            out.println(String.format("%-4s %-7s %-8s %-8s %-14s %6d %12d  %s", i.index() + (i.selected() ? "*" : ""), i.main() ? "MAIN" : "WORKER",
+                    i.thread().map(t -> String.valueOf(t.tid())).orElse("?"),
+                    i.main() ? "0" : i.workerThreadId().isPresent() ? String.valueOf(i.workerThreadId().getAsLong()) : "?",
+                    Output.hex(i.heap()), i.pages(), i.bytes(),
                     Strings.escape(i.jsFunction().orElse("-"))));
         }
     }

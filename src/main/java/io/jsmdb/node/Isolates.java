@@ -1,6 +1,7 @@
 package io.jsmdb.node;
 
 import io.jsmdb.core.CoreFile;
+import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.frames.Frame;
 import io.jsmdb.v8.heap.HeapPage;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The V8 isolates of the process: the main thread's and one per worker thread. Each has a heap
@@ -21,7 +23,7 @@ import java.util.Optional;
 public final class Isolates {
     /** One isolate: its heap, its pages, the thread running it (if one refers to it), whether it is the main one. */
     public record IsolateInfo(int index, long heap, int pages, long bytes, Optional<ThreadState> thread, boolean main,
-                              Optional<String> jsFunction, boolean selected) {}
+                              Optional<String> jsFunction, boolean selected, OptionalLong workerThreadId) {}
 
     private Isolates() {}
 
@@ -58,6 +60,7 @@ public final class Isolates {
                 }
             });
         }
+        Map<Integer, Long> workerIds = workerThreadIds(target);
         List<IsolateInfo> out = new ArrayList<>();
         int i = 0;
         for (Map.Entry<Long, long[]> e : heaps.entrySet()) {
@@ -65,7 +68,59 @@ public final class Isolates {
             Optional<ThreadState> thread = Optional.ofNullable(threadOf.get(h));
             if (h != mainHeap && thread.isEmpty()) continue;
             out.add(new IsolateInfo(i++, h, (int) e.getValue()[0], e.getValue()[1], thread, h == mainHeap,
-                    thread.flatMap(t -> innermostJs(target, t)), h == hp.heap()));
+                    thread.flatMap(t -> innermostJs(target, t)), h == hp.heap(),
+                    thread.map(t -> workerIds.get(t.tid())).map(OptionalLong::of).orElse(OptionalLong.empty())));
+        }
+        return out;
+    }
+
+    /** Words of a JS Worker handle searched for its C++ object, and words of that object for the thread. */
+    static final int WORKER_SLOTS = 6, WORKER_WORDS = 256;
+
+    /**
+     * worker_threads' threadId of each worker thread (by tid): the main isolate's Worker handles
+     * (strong global handles of class Worker while the worker runs) carry threadId, and point (an
+     * embedder slot) to node's C++ Worker, which holds the thread's pthread_t: the thread's
+     * fs_base, which the core records for every thread.
+     */
+    static Map<Integer, Long> workerThreadIds(NodeTarget target) {
+        Map<Integer, Long> out = new HashMap<>();
+        Map<Long, Integer> tidByFsBase = new HashMap<>();
+        for (ThreadState t : target.core().threads()) tidByFsBase.put(t.registers().get("fs_base"), t.tid());
+        io.jsmdb.v8.heap.V8Heap heap = target.heap();
+        CoreFile core = target.core();
+        int header = target.metadata().get(io.jsmdb.v8.V8Fact.JS_OBJECT_HEADER_SIZE);
+        try {
+            // the main isolate's roots: a worker's own Worker handles (nested workers) are not looked at
+            if (target.selectedHeap() != target.mainHeap()) return out;
+            target.gcRoots().forEachRoot((category, name, obj, weak) -> {
+                if (weak || !io.jsmdb.v8.graph.GcRoots.GLOBAL_HANDLES.equals(category)) return;
+                try {
+                    if (!heap.isJSObjectType(heap.typeOf(obj)) || !heap.snapshotConstructorName(obj).orElse("").equals("Worker")) return;
+                    OptionalLong id = heap.properties().ownDataProperty(obj, "threadId");
+                    if (id.isEmpty() || !heap.isSmi(id.getAsLong())) return;
+                    for (int slot = 0; slot < WORKER_SLOTS; slot++) {
+                        long cpp = heap.field(obj, header + 8 * slot);
+                        if ((cpp & 7) != 0 || cpp < 4096 || heap.isHeapObject(cpp)) continue;
+                        for (int k = 0; k < WORKER_WORDS; k++) {
+                            Integer tid;
+                            try {
+                                tid = tidByFsBase.get(core.readLong(cpp + 8L * k));
+                            } catch (MemoryFault e) {
+                                break;
+                            }
+                            if (tid != null) {
+                                out.put(tid, heap.smiValue(id.getAsLong()));
+                                return;
+                            }
+                        }
+                    }
+                } catch (MemoryFault | io.jsmdb.v8.heap.HeapException e) {
+                    // not a readable Worker: no threadId from it
+                }
+            });
+        } catch (RuntimeException e) {
+            // no roots: no threadIds
         }
         return out;
     }

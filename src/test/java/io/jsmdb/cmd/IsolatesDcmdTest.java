@@ -40,13 +40,18 @@ class IsolatesDcmdTest {
                 assertNotEquals(pid, w.thread().get().tid(), tc.name());
             }
             assertNotEquals(all.get(1).thread().get().tid(), all.get(2).thread().get().tid(), tc.name());
+            // worker_threads' threadIds, as the workers reported them
+            @SuppressWarnings("unchecked")
+            List<Number> ids = (List<Number>) tc.oracle().get("workers");
+            assertEquals(ids.stream().map(Number::longValue).sorted().toList(),
+                    all.subList(1, 3).stream().map(w -> w.workerThreadId().orElse(-1)).sorted().toList(), tc.name());
 
             CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::findjsobjects -c JsmdbWorkerJob");
             assertEquals("", r.out(), tc.name() + ": worker objects counted in the main isolate");
             assertTrue(r.err().contains("the main isolate's heap only:") && r.err().contains(" of 2 other isolates left out"), r.err());
             String listing = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::isolates").out();
             assertEquals(4, listing.lines().count(), listing);
-            assertTrue(listing.lines().skip(1).findFirst().orElse("").matches("0\\* +MAIN +" + pid + " .*jsmdbOnImmediate"), listing);
+            assertTrue(listing.lines().skip(1).findFirst().orElse("").matches("0\\* +MAIN +" + pid + " +0 .*jsmdbOnImmediate"), listing);
 
             // the main isolate's new space is found exactly, its workers' pages aside
             String v = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::findjsobjects -v").out();
