@@ -33,6 +33,8 @@ public final class NodeHandles {
     /** uv_stream_t's io_watcher.fd: after UV_HANDLE_FIELDS (96), write_queue_size, alloc_cb, read_cb (120), connect_req, shutdown_req, io_watcher (136: cb, pending_queue, watcher_queue, pevents, events, fd). */
     static final int STREAM_FD = 136 + 8 + 16 + 16 + 4 + 4;
     static final int UV_HANDLE_CLOSING = 0x1, UV_HANDLE_ACTIVE = 0x4, UV_HANDLE_REF = 0x8;
+    /** uv_timer_t.timeout (absolute loop milliseconds): after UV_HANDLE_FIELDS, timer_cb and the heap node (3 pointers). */
+    static final int UV_TIMER = 13, TIMER_TIMEOUT = 96 + 8 + 24;
     static final int MAX_HANDLES = 1 << 20;
     static final String[] TYPES = {"UNKNOWN", "ASYNC", "CHECK", "FS_EVENT", "FS_POLL", "HANDLE", "IDLE", "NAMED_PIPE", "POLL",
         "PREPARE", "PROCESS", "STREAM", "TCP", "TIMER", "TTY", "UDP", "SIGNAL", "FILE"};
@@ -41,6 +43,8 @@ public final class NodeHandles {
     public record Handle(String type, long handle, long wrapper, long owner, String ownerClass, String detail) {}
 
     private final NodeTarget target;
+    /** The timeouts of the loop's active libuv timers (node's own timer among them). */
+    private final List<Long> uvTimerTimeouts = new ArrayList<>();
 
     public NodeHandles(NodeTarget target) {
         this.target = target;
@@ -75,6 +79,9 @@ public final class NodeHandles {
                 q = core.readLong(q);
                 int type = core.readInt(h + HANDLE_TYPE);
                 int flags = core.readInt(h + HANDLE_FLAGS);
+                if (type == UV_TIMER && (flags & UV_HANDLE_ACTIVE) != 0 && (flags & UV_HANDLE_CLOSING) == 0) {
+                    uvTimerTimeouts.add(core.readLong(h + TIMER_TIMEOUT));
+                }
                 if ((flags & UV_HANDLE_ACTIVE) == 0 || (flags & UV_HANDLE_REF) == 0 || (flags & UV_HANDLE_CLOSING) != 0) continue;
                 long wrapper = jsWrapper(core, heap, core.readLong(h));
                 if (wrapper == 0) continue; // node's own (its async, check, idle, signal and timer handles)
@@ -294,18 +301,51 @@ public final class NodeHandles {
         for (V8Properties.Property p : heap.properties().properties(timerListMap, V8Properties.MAX_PROPERTY_NAMES)) {
             if (!p.accessor() && heap.isHeapObject(p.value())) lists.add(p.value());
         }
+        OptionalLong base = timerBase(heap, lists);
+        OptionalLong loopNow = target.nodeProcess().loopTimeMillis();
         for (long list : lists) {
             Set<Long> seen = new HashSet<>();
             long t = heap.properties().ownDataProperty(list, "_idleNext").orElse(0);
             while (t != 0 && t != list && heap.isHeapObject(t) && seen.add(t) && seen.size() < MAX_HANDLES) {
-                timer(heap, t).ifPresent(out::add);
+                timer(heap, t, base.isPresent() && loopNow.isPresent() ? OptionalLong.of(loopNow.getAsLong() - base.getAsLong())
+                        : OptionalLong.empty()).ifPresent(out::add);
                 t = heap.properties().ownDataProperty(t, "_idleNext").orElse(0);
             }
         }
     }
 
+    /**
+     * node's timer base: JavaScript timers count milliseconds from it (getLibuvNow() is the loop's
+     * clock minus it), and node arms its one libuv timer for the soonest list's expiry, so that
+     * timer's timeout is that expiry plus the base. The base is the one libuv timer's timeout
+     * minus the soonest expiry that gives a base between 0 and the loop's clock.
+     */
+    private OptionalLong timerBase(V8Heap heap, List<Long> lists) {
+        double soonest = Double.POSITIVE_INFINITY;
+        for (long list : lists) {
+            OptionalLong e = heap.properties().ownDataProperty(list, "expiry");
+            if (e.isPresent()) soonest = Math.min(soonest, number(heap, e.getAsLong()));
+        }
+        OptionalLong now = target.nodeProcess().loopTimeMillis();
+        if (Double.isInfinite(soonest) || Double.isNaN(soonest) || now.isEmpty()) return OptionalLong.empty();
+        for (long timeout : uvTimerTimeouts) {
+            long base = timeout - (long) soonest;
+            if (base >= 0 && base <= now.getAsLong()) return OptionalLong.of(base);
+        }
+        return OptionalLong.empty();
+    }
+
+    private static double number(V8Heap heap, long v) {
+        if (heap.isSmi(v)) return heap.smiValue(v);
+        try {
+            return heap.kindOf(v) == JsKind.HEAP_NUMBER ? heap.numberValue(v) : Double.NaN;
+        } catch (MemoryFault | HeapException e) {
+            return Double.NaN;
+        }
+    }
+
     /** A Timeout that is armed and referenced (node counts only those as keeping the loop alive). */
-    private static Optional<Handle> timer(V8Heap heap, long t) {
+    private static Optional<Handle> timer(V8Heap heap, long t, OptionalLong nowJs) {
         OptionalLong ms = heap.properties().ownDataProperty(t, "_idleTimeout");
         OptionalLong cb = heap.properties().ownDataProperty(t, "_onTimeout");
         OptionalLong repeat = heap.properties().ownDataProperty(t, "_repeat");
@@ -319,7 +359,13 @@ public final class NodeHandles {
         String after = heap.isSmi(ms.getAsLong()) ? String.valueOf(heap.smiValue(ms.getAsLong()))
                 : io.jsmdb.v8.heap.JsNumbers.format(heap.numberValue(ms.getAsLong()));
         boolean repeats = repeat.isPresent() && heap.kindOf(repeat.getAsLong()) != JsKind.NULL && heap.kindOf(repeat.getAsLong()) != JsKind.UNDEFINED;
-        StringBuilder sb = new StringBuilder(repeats ? "every " : "after ").append(after).append(" ms, calls ");
+        StringBuilder sb = new StringBuilder(repeats ? "every " : "after ").append(after).append(" ms");
+        OptionalLong start = heap.properties().ownDataProperty(t, "_idleStart");
+        if (nowJs.isPresent() && start.isPresent()) {
+            double due = number(heap, start.getAsLong()) + number(heap, ms.getAsLong());
+            if (!Double.isNaN(due)) sb.append(String.format(" (due in %d ms)", Math.round(due - nowJs.getAsLong())));
+        }
+        sb.append(", calls ");
         sb.append(function(heap, cb.getAsLong()));
         return Optional.of(new Handle("TIMER (JS)", 0, t, t, "Timeout", sb.toString()));
     }

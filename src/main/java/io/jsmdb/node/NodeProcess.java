@@ -140,6 +140,17 @@ public final class NodeProcess {
         return Optional.of(out);
     }
 
+    /** The event loop's clock (uv_loop_t.time, milliseconds of CLOCK_MONOTONIC) at its last update before death. */
+    public OptionalLong loopTimeMillis() {
+        Optional<Symbol> loop = target.nodeBinary().symbols().byName(DEFAULT_LOOP_SYMBOL);
+        if (loop.isEmpty() || !target.nodeBinary().isExecutable()) return OptionalLong.empty();
+        try {
+            return OptionalLong.of(target.core().readLong(loop.get().value() + UV_LOOP_TIME_OFFSET));
+        } catch (MemoryFault e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /**
      * Nanoseconds from node's start (node::per_process::node_start_time, uv_hrtime at start) to
      * the last update of the event loop's clock (uv_loop_t.time, milliseconds): the uptime at

@@ -66,11 +66,16 @@ class NodeHandlesDcmdTest {
                     tc.name() + ": " + hs);
             for (Object x : (List<?>) o.get("timers")) {
                 Map<String, Object> timer = map(x);
-                String text = ((Boolean) timer.get("repeat") ? "every " : "after ") + ((Number) timer.get("ms")).intValue() + " ms, calls "
-                        + timer.get("callback") + " (";
+                int ms = ((Number) timer.get("ms")).intValue();
+                String text = ((Boolean) timer.get("repeat") ? "every " : "after ") + ms + " ms (due in ";
+                String calls = " ms), calls " + timer.get("callback") + " (";
                 int line = ((Number) map(timer).get("line")).intValue();
-                assertTrue(hs.stream().anyMatch(h -> h.detail().startsWith(text) && h.detail().contains("process.js:" + line + ":")),
-                        tc.name() + ": no " + text + " in " + hs);
+                NodeHandles.Handle h = hs.stream().filter(y -> y.detail().startsWith(text) && y.detail().contains(calls)
+                        && y.detail().contains("process.js:" + line + ":")).findFirst()
+                        .orElseThrow(() -> new AssertionError(tc.name() + ": no " + text + "..." + calls + " in " + hs));
+                // made less than a second before the crash, by the loop's clock
+                long dueIn = Long.parseLong(h.detail().substring(text.length(), h.detail().indexOf(calls)));
+                assertTrue(dueIn > ms - 1000 && dueIn <= ms, tc.name() + ": " + h.detail());
             }
             for (Object x : (List<?>) o.get("requests")) {
                 Map<String, Object> req = map(x);
