@@ -44,12 +44,17 @@ class DeathCauseTest {
                         .filter(l -> l.startsWith("FATAL ERROR: ")).findFirst().orElseThrow();
                 assertTrue(c.text().startsWith("out of memory: " + fatal.substring("FATAL ERROR: ".length()) + " (SIGABRT from node::OOMErrorHandler)"), c.text() + " vs " + fatal);
                 assertTrue(c.text().matches(".*; heap committed \\d+\\.\\d MiB \\(its pages\\), limit set by --max-old-space-size=64"), c.text());
-                // the committed size V8's last GC trace line printed ("-> 78.0 (112.7) MB")
+                // the committed size V8's last GC trace line printed ("-> 78.0 (112.7) MB"), within 1 MiB
                 java.util.regex.Matcher gc = java.util.regex.Pattern.compile("-> [0-9.]+ \\(([0-9.]+)\\) MB")
                         .matcher(java.nio.file.Files.readString(tc.dir().resolve("stderr.txt")));
                 String committed = null;
                 while (gc.find()) committed = gc.group(1);
-                if (committed != null) assertTrue(c.text().contains("heap committed " + committed + " MiB"), c.text() + " vs V8's " + committed);
+                // the heap can gain or give back a page or two between that GC and the abort (0.5 MiB seen)
+                if (committed != null) {
+                    java.util.regex.Matcher ours = java.util.regex.Pattern.compile("heap committed ([0-9.]+) MiB").matcher(c.text());
+                    assertTrue(ours.find(), c.text());
+                    assertTrue(Math.abs(Double.parseDouble(ours.group(1)) - Double.parseDouble(committed)) <= 1.0, c.text() + " vs V8's " + committed);
+                }
             }
             if (c.kind() == DeathCause.Kind.PROCESS_ABORT) assertEquals("process.abort() called by jsmdbAsyncAbort", c.text());
         }
