@@ -24,8 +24,8 @@ import java.util.Optional;
  * <li>An uncaught throw under --abort-on-uncaught-exception aborts inside V8's
  * {@code Isolate::ThrowInternal} / {@code CreateMessageOrAbort}, which hold the thrown value
  * in a handle: a slot of the isolate's handle block that those frames point to (and pass
- * down as an argument, so several times). The value is the JavaScript value those native
- * frames reach through handles most often; the frames' words are read from the stack, between
+ * down as an argument, so more than once). The value is the innermost JavaScript value those
+ * native frames reach through two handle words or more; the frames' words are read from the stack, between
  * the thread's stack pointer and its innermost JavaScript frame. A Smi thrown ({@code throw 42})
  * is not found this way: a handle to a Smi is indistinguishable from an integer.</li>
  * </ul>
@@ -118,9 +118,9 @@ public record FatalException(Kind kind, long value, String where) {
     }
 
     /**
-     * The JavaScript value most often reached through a handle from the stack words in
-     * [sp, limit): the thrown value that ThrowInternal and CreateMessageOrAbort hold and pass.
-     * Ties go to the innermost reference. 0 if none.
+     * The thrown value that ThrowInternal and CreateMessageOrAbort hold and pass, among the
+     * JavaScript values reached through handles from the stack words in [sp, limit): the
+     * innermost one two handle words or more refer to, else the innermost one. 0 if none.
      */
     static long thrownValue(V8Heap heap, long sp, long limit) {
         AddressSpace mem = heap.memory();
@@ -146,15 +146,16 @@ public record FatalException(Kind kind, long value, String where) {
             handles.merge(v, 1, Integer::sum);
             firstSeen.putIfAbsent(v, p);
         }
-        long best = 0;
-        int bestCount = 0;
+        // the innermost value held by two handle words or more (ThrowInternal's handle and the one
+        // CreateMessageOrAbort got); a message string or the empty string can be held more often
+        // further out, so counts alone do not decide. Else the innermost one.
+        long best = 0, innermost = 0;
         for (Map.Entry<Long, Integer> e : handles.entrySet()) {
-            int c = e.getValue();
-            if (c > bestCount || (c == bestCount && firstSeen.get(e.getKey()) < firstSeen.get(best))) {
-                best = e.getKey();
-                bestCount = c;
-            }
+            long at = firstSeen.get(e.getKey());
+            if (innermost == 0 || at < firstSeen.get(innermost)) innermost = e.getKey();
+            if (e.getValue() >= 2 && (best == 0 || at < firstSeen.get(best))) best = e.getKey();
         }
+        if (best == 0) best = innermost;
         return best;
     }
 
