@@ -661,6 +661,12 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     }
 
     /** The thread that took the fatal signal: the kernel and gcore write it first. */
+    /** The process's main thread: the one whose thread id is the pid (psinfo); empty if none is. */
+    public Optional<ThreadState> mainThread() {
+        int pid = processInfo().map(ProcessInfo::pid).orElse(-1);
+        return threads.stream().filter(t -> t.tid() == pid).findFirst();
+    }
+
     public Optional<ThreadState> faultingThread() {
         return threads.isEmpty() ? Optional.empty() : Optional.of(threads.get(0));
     }

@@ -44,15 +44,13 @@ public final class Isolates {
         Map<Long, Integer> bestRefs = new HashMap<>();
         // the main isolate runs on the main thread (its id is the pid) whenever that thread refers to it;
         // another thread can hold more pointers into it (a threadpool thread working for it)
-        int pid = core.processInfo().map(p -> p.pid()).orElse(-1);
+        Optional<ThreadState> mainThread = core.mainThread();
         for (ThreadState t : core.threads()) {
-            if (t.tid() == pid && HeapPages.isolateReferences(core, t, List.of(mainHeap)).getOrDefault(mainHeap, 0) > 0) {
+            Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps.keySet());
+            if (mainThread.isPresent() && t == mainThread.get() && refs.getOrDefault(mainHeap, 0) > 0) {
                 threadOf.put(mainHeap, t);
                 bestRefs.put(mainHeap, Integer.MAX_VALUE);
             }
-        }
-        for (ThreadState t : core.threads()) {
-            Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps.keySet());
             refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
                 if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
                     bestRefs.put(e.getKey(), e.getValue());
@@ -89,7 +87,7 @@ public final class Isolates {
         for (ThreadState t : target.core().threads()) tidByFsBase.put(t.registers().get("fs_base"), t.tid());
         io.jsmdb.v8.heap.V8Heap heap = target.heap();
         CoreFile core = target.core();
-        int header = target.metadata().get(io.jsmdb.v8.V8Fact.JS_OBJECT_HEADER_SIZE);
+        int header = target.metadata().jsObjectHeaderSize();
         try {
             // the main isolate's roots: a worker's own Worker handles (nested workers) are not looked at
             if (target.selectedHeap() != target.mainHeap()) return out;

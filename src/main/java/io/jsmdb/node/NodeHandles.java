@@ -372,7 +372,7 @@ public final class NodeHandles {
 
     /** A variable of a context or its outer contexts, by name; 0 if none. */
     private static long contextVariable(V8Heap heap, long ctx, String name) {
-        int prev = heap.metadata().get(io.jsmdb.v8.V8Fact.CONTEXT_PREVIOUS_INDEX);
+        int prev = heap.metadata().contextPreviousIndex();
         int header = heap.metadata().contextHeaderSize();
         for (int depth = 0; depth < 64 && ctx != 0 && heap.isHeapObject(ctx); depth++) {
             for (V8Functions.ContextVariable v : heap.functions().contextVariables(ctx, 4096)) {

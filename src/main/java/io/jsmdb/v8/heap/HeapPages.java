@@ -190,9 +190,7 @@ public final class HeapPages {
     static long mainHeap(CoreFile core, Map<Long, Integer> pageVotes) {
         long byPages = pageVotes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0L);
         if (pageVotes.size() < 2) return byPages;
-        int pid = core.processInfo().map(p -> p.pid()).orElse(-1);
-        io.jsmdb.core.ThreadState main = core.threads().stream().filter(t -> t.tid() == pid).findFirst()
-                .orElse(core.threads().isEmpty() ? null : core.threads().getFirst());
+        io.jsmdb.core.ThreadState main = core.mainThread().orElse(core.threads().isEmpty() ? null : core.threads().getFirst());
         if (main == null) return byPages;
         Map<Long, Integer> refs = isolateReferences(core, main, pageVotes.keySet());
         return refs.entrySet().stream()
