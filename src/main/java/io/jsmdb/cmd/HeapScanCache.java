@@ -30,6 +30,11 @@ final class HeapScanCache {
             ctx.warn(String.format("%,d heap bytes could not be walked and may hold live objects: counts may be low"
                     + " (::findjsobjects -v names the pages)", maybeLive));
         }
+        if (ctx.firstInLoop()) {
+            io.jsmdb.node.Isolates.movingGcOfSelected(ctx.target()).ifPresent(gc -> ctx.warn("the isolate's thread was in the"
+                    + " middle of a garbage collection (" + Strings.escape(gc) + "), which moves objects between pages:"
+                    + " counts may be off (some objects may be missed or counted twice)"));
+        }
         long others = s.walkStats().otherIsolates();
         if (others > 0 && ctx.firstInLoop()) {
             boolean main = ctx.target().selectedHeap() == ctx.target().mainHeap();

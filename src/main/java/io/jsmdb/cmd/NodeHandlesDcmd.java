@@ -8,14 +8,14 @@ import java.util.List;
 public final class NodeHandlesDcmd implements Dcmd {
     @Override public String name() { return "nodehandles"; }
     @Override public String usage() { return ""; }
-    @Override public String summary() { return "the active handles of the main event loop: servers, sockets, child processes, timers"; }
+    @Override public String summary() { return "the active handles of the event loop: servers, sockets, child processes, timers"; }
     @Override public List<String> options() { return List.of(); }
     @Override public AddressMode addressMode() { return AddressMode.NONE; }
 
     @Override
     public String help() {
         return """
-                Lists what kept the main thread's event loop alive, as process.getActiveResourcesInfo()
+                Lists what kept the event loop alive, as process.getActiveResourcesInfo()
                 counts it: libuv's handles that are active and referenced and belong to a JavaScript
                 object (TCP servers and sockets, pipes, TTYs, child processes, ...), then node's
                 JavaScript timers (setTimeout, setInterval), one line each: the type, the address of
@@ -23,7 +23,9 @@ public final class NodeHandlesDcmd implements Dcmd {
                 into ::jsprint), its class, and what matters: a server's listening address, a
                 socket's fd and its addresses when node had cached them (socket.localPort or
                 remoteAddress was read), a child's pid and command, a timer's period and callback
-                with where it was defined. Node's own internal handles are left out.""";
+                with where it was defined. Node's own internal handles are left out.
+                The loop is the main thread's, or after ::isolate N that worker's own (found on
+                its thread's stack), with the worker's timers; ::noderequests follows it too.""";
     }
 
     @Override

@@ -18,11 +18,12 @@ public final class NodeRequestsDcmd implements Dcmd {
                 Lists node's requests that had not completed, as process.getActiveResourcesInfo()
                 names them (FSReqCallback, FSReqPromise, GetAddrInfoReqWrap, WriteWrap,
                 TCPConnectWrap, ...), one line each: the request object's address (pipe it into
-                ::jsprint), its class, and what node stored on it: the callback that would have
-                run (oncomplete) and where it was defined, a hostname, an address and port, the
-                bytes to write. Node holds a request's object in a strong global handle from the
-                call until its callback has run; those handles are what is listed. What the
-                request was about beyond that (an fs path) is not stored on it.""";
+                ::jsprint), its class, and what it was about: for a file-system request the
+                operation and path (from libuv's request inside node's C++ object), and what node
+                stored on the object: the callback that would have run (oncomplete) and where it
+                was defined, a hostname, an address and port, the bytes to write. Node holds a
+                request's object in a strong global handle from the call until its callback has
+                run; those handles are what is listed.""";
     }
 
     @Override

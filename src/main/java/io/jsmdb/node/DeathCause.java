@@ -79,7 +79,8 @@ public record DeathCause(Kind kind, String text) {
                 if ("abort".equals(f.jsFrame().map(j -> j.debugName()).orElse("")) && sawAbort(frames, i)) {
                     String caller = "";
                     for (int j = i + 1; j < frames.size() && caller.isEmpty(); j++) {
-                        if (frames.get(j).isJs()) caller = frames.get(j).jsFrame().map(x -> x.debugName()).orElse("");
+                        // the calling function, anonymous ones too, with where it is: "<anonymous> (/app/w.js:5:31)"
+                        if (frames.get(j).isJs()) caller = frames.get(j).jsFrame().map(FatalException::whereOf).orElse("");
                     }
                     return new DeathCause(Kind.PROCESS_ABORT, "process.abort()" + (caller.isEmpty() ? "" : " called by " + caller));
                 }
@@ -156,16 +157,22 @@ public record DeathCause(Kind kind, String text) {
         } catch (RuntimeException e) {
             return "";
         }
-        for (String a : target.core().commandLine().argv()) {
-            if (a.startsWith("--max-old-space-size") || a.startsWith("--max_old_space_size")) sb.append(", limit set by ").append(a);
-        }
+        NodeProcess.maxOldSpaceSize(target.core().commandLine().argv()).ifPresent(f -> sb.append(", limit set by ").append(f));
         return sb.toString();
     }
 
-    /** A thrown value in a few words: "TypeError: Cannot read ...", a string quoted, else its class. */
+    /** A thrown value in a few words: "TypeError: Cannot read ...", a string quoted, a number, null, else its class. */
     static String summary(V8Heap heap, long value) {
+        if (heap.isSmi(value)) return Long.toString(heap.smiValue(value));
         try {
             JsKind k = heap.kindOf(value);
+            switch (k) {
+                case UNDEFINED -> { return "undefined"; }
+                case NULL -> { return "null"; }
+                case TRUE -> { return "true"; }
+                case FALSE -> { return "false"; }
+                default -> { }
+            }
             if (k == JsKind.STRING) return "'" + heap.strings().readString(value, 200).text() + "'";
             if (k == JsKind.HEAP_NUMBER) return JsNumbers.format(heap.numberValue(value));
             String cls = heap.snapshotConstructorName(value).orElse("Object");

@@ -3,6 +3,7 @@ package io.jsmdb.node;
 import io.jsmdb.core.AddressSpace;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.core.ThreadState;
+import io.jsmdb.v8.Fallbacks;
 import io.jsmdb.v8.frames.Frame;
 import io.jsmdb.v8.frames.JsFrame;
 import io.jsmdb.v8.heap.HeapException;
@@ -77,7 +78,7 @@ public record FatalException(Kind kind, long value, String where) {
                 }
                 if (!throwPath) return Optional.empty();
                 long fp = f.fp();
-                long v = thrownValue(heap, thread.get().registers().rsp(), fp);
+                long v = thrownValue(heap, thread.get().registers().rsp(), fp, js.script());
                 return v == 0 ? Optional.empty() : Optional.of(new FatalException(Kind.UNCAUGHT, v, whereOf(js)));
             }
             String name = f.pcText() == null ? "" : f.pcText();
@@ -106,7 +107,7 @@ public record FatalException(Kind kind, long value, String where) {
         return "";
     }
 
-    private static String whereOf(JsFrame js) {
+    static String whereOf(JsFrame js) {
         String name = js.debugName().isEmpty() ? "<anonymous>" : js.debugName();
         StringBuilder sb = new StringBuilder(name);
         js.scriptName().ifPresent(s -> {
@@ -118,14 +119,24 @@ public record FatalException(Kind kind, long value, String where) {
     }
 
     /**
-     * The thrown value that ThrowInternal and CreateMessageOrAbort hold and pass, among the
-     * JavaScript values reached through handles from the stack words in [sp, limit): the
-     * innermost one two handle words or more refer to, else the innermost one. 0 if none.
+     * The thrown value, among the JavaScript values reached through handles from the stack words
+     * in [sp, limit). CreateMessageOrAbort makes the message V8 prints before aborting (a
+     * JSMessageObject whose argument is the thrown value, whatever its kind: a Smi too) and holds
+     * it in a handle while it aborts. When a stack word points to that handle, the innermost such
+     * message is taken. When none does (the handle stayed in a register), the message is looked
+     * for in the handle slots next to the ones the stack points to (handles are allocated in
+     * blocks, one after the other): the newest slot holding a message about the throwing frame's
+     * script (script 0: any). Without a message, the innermost value two handle words or more
+     * refer to (ThrowInternal's handle and the one CreateMessageOrAbort got), else the innermost
+     * one. 0 if none.
      */
-    static long thrownValue(V8Heap heap, long sp, long limit) {
+    static long thrownValue(V8Heap heap, long sp, long limit, long script) {
         AddressSpace mem = heap.memory();
         long end = limit > sp && limit - sp <= STACK_BYTES_SEARCHED ? limit : sp + STACK_BYTES_SEARCHED;
+        int messageType = heap.metadata().instanceType("JS_MESSAGE_OBJECT_TYPE").orElse(-1);
+        int argumentOffset = heap.metadata().fieldOffset("JSMessageObject", "argument").orElse(Fallbacks.JS_MESSAGE_OBJECT_ARGUMENT_OFFSET);
         Map<Long, Integer> handles = new HashMap<>();
+        java.util.TreeSet<Long> slots = new java.util.TreeSet<>();
         Map<Long, Long> firstSeen = new HashMap<>();
         for (long p = sp; p < end; p += 8) {
             long w;
@@ -142,9 +153,29 @@ public record FatalException(Kind kind, long value, String where) {
             } catch (MemoryFault e) {
                 continue;
             }
-            if (!heap.isHeapObject(v) || !isThrowable(heap, v)) continue;
+            if (!heap.isHeapObject(v)) continue;
+            slots.add(w);
+            long argument = messageArgument(heap, v, messageType, argumentOffset, 0);
+            if (argument != 0) return argument;
+            if (!isThrowable(heap, v)) continue;
             handles.merge(v, 1, Integer::sum);
             firstSeen.putIfAbsent(v, p);
+        }
+        // the message in a handle slot near the ones the stack refers to, newest (highest) first
+        java.util.TreeSet<Long> near = new java.util.TreeSet<>();
+        for (long w : slots) {
+            for (long q = w - HANDLE_SLOTS_NEAR * 8L; q <= w + HANDLE_SLOTS_NEAR * 8L; q += 8) near.add(q);
+        }
+        for (long q : near.descendingSet()) {
+            long v;
+            try {
+                v = mem.readLong(q);
+            } catch (MemoryFault e) {
+                continue;
+            }
+            if (!heap.isHeapObject(v)) continue;
+            long argument = messageArgument(heap, v, messageType, argumentOffset, script);
+            if (argument != 0) return argument;
         }
         // the innermost value held by two handle words or more (ThrowInternal's handle and the one
         // CreateMessageOrAbort got); a message string or the empty string can be held more often
@@ -157,6 +188,30 @@ public record FatalException(Kind kind, long value, String where) {
         }
         if (best == 0) best = innermost;
         return best;
+    }
+
+    /** Handle slots looked at on each side of a slot the stack points to, for the message. */
+    static final int HANDLE_SLOTS_NEAR = 32;
+
+    /**
+     * The argument of v if v is a JSMessageObject (and, when script is not 0, about that
+     * script), that can be a thrown value (anything but V8's internals); else 0.
+     */
+    private static long messageArgument(V8Heap heap, long v, int messageType, int argumentOffset, long script) {
+        if (messageType < 0) return 0;
+        try {
+            if (heap.typeOf(v) != messageType) return 0;
+            if (script != 0) {
+                int scriptOffset = heap.metadata().fieldOffset("JSMessageObject", "script").orElse(Fallbacks.JS_MESSAGE_OBJECT_SCRIPT_OFFSET);
+                if (heap.field(v, scriptOffset) != script) return 0;
+            }
+            long argument = heap.field(v, argumentOffset);
+            if (heap.isSmi(argument)) return argument;
+            JsKind k = kindOf(heap, argument);
+            return heap.isHeapObject(argument) && k != JsKind.INTERNAL && k != JsKind.HOLE ? argument : 0;
+        } catch (MemoryFault | HeapException e) {
+            return 0;
+        }
     }
 
     /** A value a program can throw: a JS object, a string, a number, a symbol, a BigInt; not undefined or V8's internals. */

@@ -30,34 +30,9 @@ public final class Isolates {
     public static List<IsolateInfo> of(NodeTarget target) {
         HeapPages hp = target.heapPages();
         long mainHeap = target.mainHeap();
-        Map<Long, long[]> heaps = new LinkedHashMap<>();
-        heaps.put(mainHeap, new long[2]);
-        for (HeapPage p : hp.pages()) {
-            if (p.heap() == 0) continue;
-            long[] a = heaps.computeIfAbsent(p.heap(), h -> new long[2]);
-            a[0]++;
-            a[1] += p.size();
-        }
+        Map<Long, long[]> heaps = heaps(target);
         // heaps of a handful of pages that no thread refers to are not isolates (a stray header)
-        CoreFile core = target.core();
-        Map<Long, ThreadState> threadOf = new HashMap<>();
-        Map<Long, Integer> bestRefs = new HashMap<>();
-        // the main isolate runs on the main thread (its id is the pid) whenever that thread refers to it;
-        // another thread can hold more pointers into it (a threadpool thread working for it)
-        Optional<ThreadState> mainThread = core.mainThread();
-        for (ThreadState t : core.threads()) {
-            Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps.keySet());
-            if (mainThread.isPresent() && t == mainThread.get() && refs.getOrDefault(mainHeap, 0) > 0) {
-                threadOf.put(mainHeap, t);
-                bestRefs.put(mainHeap, Integer.MAX_VALUE);
-            }
-            refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
-                if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
-                    bestRefs.put(e.getKey(), e.getValue());
-                    threadOf.put(e.getKey(), t);
-                }
-            });
-        }
+        Map<Long, ThreadState> threadOf = threads(target, heaps.keySet());
         Map<Integer, Long> workerIds = workerThreadIds(target);
         List<IsolateInfo> out = new ArrayList<>();
         int i = 0;
@@ -70,6 +45,48 @@ public final class Isolates {
                     thread.map(t -> workerIds.get(t.tid())).map(OptionalLong::of).orElse(OptionalLong.empty())));
         }
         return out;
+    }
+
+    /** Pages and bytes of each heap (an isolate's Heap*), the main isolate's first. */
+    private static Map<Long, long[]> heaps(NodeTarget target) {
+        Map<Long, long[]> heaps = new LinkedHashMap<>();
+        heaps.put(target.mainHeap(), new long[2]);
+        for (HeapPage p : target.heapPages().pages()) {
+            if (p.heap() == 0) continue;
+            long[] a = heaps.computeIfAbsent(p.heap(), h -> new long[2]);
+            a[0]++;
+            a[1] += p.size();
+        }
+        return heaps;
+    }
+
+    /**
+     * The thread running each heap's isolate: the main thread for the main isolate (whenever it
+     * refers to it), else for each thread the heap its stack refers to most, kept by the thread
+     * that refers to it most. Heaps no thread refers to have none.
+     */
+    private static Map<Long, ThreadState> threads(NodeTarget target, java.util.Set<Long> heaps) {
+        CoreFile core = target.core();
+        long mainHeap = target.mainHeap();
+        Map<Long, ThreadState> threadOf = new HashMap<>();
+        Map<Long, Integer> bestRefs = new HashMap<>();
+        // the main isolate runs on the main thread (its id is the pid) whenever that thread refers to it;
+        // another thread can hold more pointers into it (a threadpool thread working for it)
+        Optional<ThreadState> mainThread = core.mainThread();
+        for (ThreadState t : core.threads()) {
+            Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps);
+            if (mainThread.isPresent() && t == mainThread.get() && refs.getOrDefault(mainHeap, 0) > 0) {
+                threadOf.put(mainHeap, t);
+                bestRefs.put(mainHeap, Integer.MAX_VALUE);
+            }
+            refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
+                if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
+                    bestRefs.put(e.getKey(), e.getValue());
+                    threadOf.put(e.getKey(), t);
+                }
+            });
+        }
+        return threadOf;
     }
 
     /** Words of a JS Worker handle searched for its C++ object, and words of that object for the thread. */
@@ -121,6 +138,42 @@ public final class Isolates {
             // no roots: no threadIds
         }
         return out;
+    }
+
+    /** Native functions of V8 that move objects: a thread inside one is in the middle of a garbage collection. */
+    static final List<String> MOVING_GC_FUNCTIONS = List.of("ScavengerCollector::CollectGarbage", "Scavenger::",
+            "MarkCompactCollector::Evacuate", "MarkCompactCollector::Compact", "MinorMarkSweepCollector::",
+            "MinorMarkCompactCollector::", "Evacuator::");
+
+    /**
+     * The V8 function moving objects on the thread that runs the heap the heap commands work on
+     * (a scavenge or a compaction it died in, or was stopped in), or empty. While one runs, objects
+     * are being copied from one page to another: a census of that heap can miss or double-count
+     * some. (An out-of-memory death comes after its last collection has finished: not this.)
+     */
+    public static Optional<String> movingGcOfSelected(NodeTarget target) {
+        try {
+            Optional<ThreadState> thread = threadRunning(target, target.selectedHeap());
+            if (thread.isEmpty()) return Optional.empty();
+            for (Frame f : target.stackWalker().walk(thread.get())) {
+                String pc = f.pcText();
+                if (pc == null) continue;
+                for (String g : MOVING_GC_FUNCTIONS) {
+                    if (pc.contains(g)) return Optional.of(pc.replaceAll("\\(.*$", "").replaceAll("\\+0x[0-9a-f]+$", ""));
+                }
+            }
+        } catch (RuntimeException e) {
+            // no stack: nothing said
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The thread running the isolate of heap, as {@link #of} finds it (without its threadIds and
+     * JS names, which cost a walk of the roots).
+     */
+    static Optional<ThreadState> threadRunning(NodeTarget target, long heap) {
+        return Optional.ofNullable(threads(target, heaps(target).keySet()).get(heap));
     }
 
     private static Optional<String> innermostJs(NodeTarget target, ThreadState t) {

@@ -1,8 +1,8 @@
 package io.jsmdb.node;
 
-import io.jsmdb.binary.Symbol;
 import io.jsmdb.core.CoreFile;
 import io.jsmdb.core.MemoryFault;
+import io.jsmdb.core.ThreadState;
 import io.jsmdb.v8.graph.GcRoots;
 import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
@@ -29,7 +29,7 @@ import java.util.Set;
  */
 public final class NodeHandles {
     static final int LOOP_HANDLE_QUEUE = 16;
-    static final int HANDLE_TYPE = 16, HANDLE_QUEUE = 32, HANDLE_FD = 48, HANDLE_FLAGS = 88, PROCESS_PID = 104;
+    static final int HANDLE_LOOP = 8, HANDLE_TYPE = 16, HANDLE_QUEUE = 32, HANDLE_FD = 48, HANDLE_FLAGS = 88, PROCESS_PID = 104;
     /** uv_stream_t's io_watcher.fd: after UV_HANDLE_FIELDS (96), write_queue_size, alloc_cb, read_cb (120), connect_req, shutdown_req, io_watcher (136: cb, pending_queue, watcher_queue, pevents, events, fd). */
     static final int STREAM_FD = 136 + 8 + 16 + 16 + 4 + 4;
     static final int UV_HANDLE_CLOSING = 0x1, UV_HANDLE_ACTIVE = 0x4, UV_HANDLE_REF = 0x8;
@@ -58,15 +58,76 @@ public final class NodeHandles {
         return out;
     }
 
+    /** Words of a worker thread's stack searched for its uv_loop_t, at most (node's worker stacks are 4 MiB). */
+    static final long MAX_STACK_SEARCHED = 8L << 20;
+
+    private OptionalLong loop;
+    private String loopProblem;
+
+    /**
+     * The event loop of the isolate the heap commands work on: libuv's default loop for the main
+     * isolate (default_loop_struct), a worker's own loop for a worker's (node's WorkerThreadData
+     * keeps it on the worker thread's stack: found as the uv_loop_t whose first handle points
+     * back to it). Empty, with {@link #loopProblem} saying why, when not found.
+     */
+    public synchronized OptionalLong loop() {
+        if (loop != null) return loop;
+        loop = OptionalLong.empty();
+        if (target.selectedHeap() == target.mainHeap()) {
+            loop = NodeProcess.defaultLoop(target);
+            if (loop.isEmpty()) loopProblem = "libuv's default loop not found in the binary's symbols";
+            return loop;
+        }
+        Optional<ThreadState> thread = Isolates.of(target).stream().filter(Isolates.IsolateInfo::selected).findFirst()
+                .flatMap(Isolates.IsolateInfo::thread);
+        if (thread.isEmpty()) {
+            loopProblem = "no thread runs the selected isolate";
+            return loop;
+        }
+        loop = workerLoop(target.core(), thread.get());
+        if (loop.isEmpty()) loopProblem = "no event loop with handles found on thread " + thread.get().tid() + "'s stack";
+        return loop;
+    }
+
+    /** Why {@link #loop()} is empty. */
+    public String loopProblem() { return loopProblem; }
+
+    /**
+     * A uv_loop_t on the thread's stack: an address X whose handle queue's first entry is a handle
+     * whose loop is X, and whose queue's last entry links back to X's queue head. A loop without
+     * handles cannot be told from other words and is not found (it has nothing to list).
+     */
+    static OptionalLong workerLoop(CoreFile core, ThreadState thread) {
+        long sp = thread.registers().rsp() & ~7L;
+        Optional<io.jsmdb.core.LoadSegment> seg = core.loadSegments().stream()
+                .filter(s -> Long.compareUnsigned(sp, s.vaddr()) >= 0 && Long.compareUnsigned(sp, s.vaddr() + s.memsz()) < 0).findFirst();
+        if (seg.isEmpty()) return OptionalLong.empty();
+        long end = Math.min(seg.get().vaddr() + seg.get().memsz(), sp + MAX_STACK_SEARCHED);
+        for (long x = sp; x + LOOP_HANDLE_QUEUE + 16 <= end; x += 8) {
+            try {
+                long head = x + LOOP_HANDLE_QUEUE;
+                long first = core.readLong(head);
+                if (first == head || (first & 7) != 0 || first < 4096) continue;
+                if (core.readLong(first - HANDLE_QUEUE + HANDLE_LOOP) != x) continue;
+                long last = core.readLong(head + 8);
+                if ((last & 7) != 0 || last < 4096 || core.readLong(last) != head) continue;
+                return OptionalLong.of(x);
+            } catch (MemoryFault e) {
+                // not a loop here
+            }
+        }
+        return OptionalLong.empty();
+    }
+
     private void libuvHandles(List<Handle> out, List<String> warnings) {
-        Optional<Symbol> loopSym = target.nodeBinary().symbols().byName(NodeProcess.DEFAULT_LOOP_SYMBOL);
-        if (loopSym.isEmpty() || !target.nodeBinary().isExecutable()) {
-            warnings.add("libuv's default loop not found in the binary's symbols: no libuv handles");
+        OptionalLong loopAddr = loop();
+        if (loopAddr.isEmpty()) {
+            warnings.add(loopProblem + ": no libuv handles");
             return;
         }
         CoreFile core = target.core();
         V8Heap heap = target.heap();
-        long head = loopSym.get().value() + LOOP_HANDLE_QUEUE;
+        long head = loopAddr.getAsLong() + LOOP_HANDLE_QUEUE;
         Set<Long> seen = new HashSet<>();
         try {
             long q = core.readLong(head);
@@ -86,9 +147,14 @@ public final class NodeHandles {
                 long wrapper = jsWrapper(core, heap, core.readLong(h));
                 if (wrapper == 0) continue; // node's own (its async, check, idle, signal and timer handles)
                 String typeName = type >= 0 && type < TYPES.length ? TYPES[type] : "type " + type;
-                long owner = ownerOf(heap, wrapper);
-                String ownerClass = owner == 0 ? "" : heap.snapshotConstructorName(owner).orElse("Object");
-                out.add(new Handle(typeName, h, wrapper, owner, ownerClass, detail(core, heap, typeName, h, owner)));
+                try {
+                    long owner = ownerOf(heap, wrapper);
+                    String ownerClass = owner == 0 ? "" : heap.snapshotConstructorName(owner).orElse("Object");
+                    out.add(new Handle(typeName, h, wrapper, owner, ownerClass, detail(core, heap, typeName, h, owner)));
+                } catch (HeapException | MemoryFault e) {
+                    // one object caught half-made (a live capture) or damaged: that handle is said so, the rest listed
+                    out.add(new Handle(typeName, h, wrapper, 0, "", "its JavaScript owner could not be read (" + e.getMessage() + ")"));
+                }
             }
         } catch (MemoryFault e) {
             warnings.add(String.format("libuv's handle queue could not be read past 0x%x: the list may be incomplete", e.address()));
@@ -146,10 +212,42 @@ public final class NodeHandles {
                     string(heap, owner, "_pipeName").ifPresent(a -> sb.append(", path ").append(a));
                 }
             }
+            case "FS_EVENT" -> {
+                // uv_fs_event_t: char* path right after UV_HANDLE_FIELDS, libuv's copy of what fs.watch was given
+                long path = core.readLong(h + FS_EVENT_PATH);
+                if (path != 0) sb.append("watching ").append(core.readCString(path, 4096));
+            }
+            case "UDP" -> sb.append("fd ").append(core.readInt(h + UDP_FD));
+            case "FS_POLL" -> {
+                // uv_fs_poll_t: poll_ctx after UV_HANDLE_FIELDS; libuv's struct poll_ctx (fs-poll.c)
+                // points back to the handle and its loop, and ends in the path fs.watchFile was given
+                long ctx = core.readLong(h + FS_POLL_CTX);
+                if (ctx != 0 && core.readLong(ctx) == h && core.readLong(ctx + POLL_CTX_LOOP) == core.readLong(h + HANDLE_LOOP)) {
+                    String path = core.readCString(ctx + POLL_CTX_PATH, 4096);
+                    if (!path.isEmpty()) sb.append("polling ").append(path);
+                }
+            }
             default -> { }
         }
         return sb.toString();
     }
+
+    /**
+     * uv_fs_poll_t.poll_ctx (after UV_HANDLE_FIELDS), and in libuv's struct poll_ctx: loop (after
+     * parent_handle, busy_polling, interval, start_time) and path[] (after poll_cb, a uv_timer_t
+     * of 152 bytes, a uv_fs_t of 440, a uv_stat_t of 160 and the previous pointer), x86-64 sizes
+     * of every libuv in node 16 - 26.
+     */
+    static final int FS_POLL_CTX = 96, POLL_CTX_LOOP = 24, POLL_CTX_PATH = 40 + 152 + 440 + 160 + 8;
+
+    /**
+     * uv_udp_t's io_watcher.fd: after UV_HANDLE_FIELDS (96), send_queue_size, send_queue_count,
+     * alloc_cb, recv_cb, and io_watcher's cb, pending_queue, watcher_queue, pevents, events.
+     */
+    static final int UDP_FD = 96 + 8 + 8 + 8 + 8 + 8 + 16 + 16 + 4 + 4;
+
+    /** uv_fs_event_t.path: after UV_HANDLE_FIELDS (96 bytes). */
+    static final int FS_EVENT_PATH = 96;
 
     /** node's "4:127.0.0.1:8080" / "6::::8080" / "-1:/tmp/sock": address and port. */
     static String connectionKey(String key) {
@@ -208,7 +306,7 @@ public final class NodeHandles {
                 try {
                     if (!heap.isJSObjectType(heap.typeOf(t))) return;
                     String cls = heap.snapshotConstructorName(t).orElse("");
-                    if (isRequestClass(cls)) out.add(new Handle("REQUEST", 0, t, t, cls, requestDetail(heap, t)));
+                    if (isRequestClass(cls)) out.add(new Handle("REQUEST", 0, t, t, cls, requestDetail(heap, t, fsRequest(t))));
                 } catch (MemoryFault | HeapException e) {
                     // not an object: not a request
                 }
@@ -219,8 +317,56 @@ public final class NodeHandles {
         return out;
     }
 
-    private static String requestDetail(V8Heap heap, long req) {
+    /** uv_req_t.type of a file-system request (uv.h: uv_req_type's UV_FS). */
+    static final int UV_FS = 6;
+    /** uv_fs_t's fields after UV_REQ_FIELDS (data, type, reserved[6]: 64 bytes): fs_type, loop, cb, result, ptr, path. */
+    static final int FS_REQ_TYPE = 8, FS_TYPE = 64, FS_LOOP = 72, FS_PATH = 104;
+    /** uv_fs_type's names, from UV_FS_OPEN (1) on, as uv.h lists them. */
+    static final String[] FS_OPS = {"custom", "open", "close", "read", "write", "sendfile", "stat", "lstat", "fstat", "ftruncate",
+        "utime", "futime", "access", "chmod", "fchmod", "fsync", "fdatasync", "unlink", "rmdir", "mkdir", "mkdtemp", "rename",
+        "scandir", "link", "symlink", "readlink", "chown", "fchown", "realpath", "copyfile", "lchown", "opendir", "readdir",
+        "closedir", "statfs", "mkstemp", "lutime"};
+    /** Embedder slots of a request's JavaScript object searched for its C++ ReqWrap, and words of that object for its uv_fs_t. */
+    static final int REQ_SLOTS = 4, REQ_WORDS = 64;
+
+    /**
+     * The operation and path of a file-system request in flight, from libuv's uv_fs_t inside
+     * node's C++ FSReqCallback (one of the JavaScript object's embedder slots points to it): the
+     * request is found by its loop pointer (the default loop) with UV_FS as its type and a known
+     * operation before it. libuv copies the path of an asynchronous request (uv_fs_open:
+     * req->path = uv__strdup(path)), so it is there until the callback ran. Empty when not found.
+     */
+    private Optional<String> fsRequest(long req) {
+        OptionalLong loopAddr = loop();
+        if (loopAddr.isEmpty()) return Optional.empty();
+        long loop = loopAddr.getAsLong();
+        V8Heap heap = target.heap();
+        CoreFile core = target.core();
+        int header = target.metadata().jsObjectHeaderSize();
+        try {
+            for (int slot = 0; slot < REQ_SLOTS; slot++) {
+                long cpp = heap.field(req, header + 8 * slot);
+                if ((cpp & 7) != 0 || cpp < 4096 || heap.isHeapObject(cpp)) continue;
+                for (int k = FS_LOOP / 8; k < REQ_WORDS; k++) {
+                    long at = cpp + 8L * k;
+                    if (core.readLong(at) != loop) continue;
+                    long fs = at - FS_LOOP;
+                    int reqType = core.readInt(fs + FS_REQ_TYPE), op = core.readInt(fs + FS_TYPE);
+                    if (reqType != UV_FS || op < 1 || op >= FS_OPS.length) continue;
+                    long path = core.readLong(fs + FS_PATH);
+                    String text = path == 0 ? "" : " " + core.readCString(path, 4096);
+                    return Optional.of(FS_OPS[op] + text);
+                }
+            }
+        } catch (MemoryFault | HeapException e) {
+            // an unreadable request: no path
+        }
+        return Optional.empty();
+    }
+
+    private static String requestDetail(V8Heap heap, long req, Optional<String> fs) {
         List<String> parts = new ArrayList<>();
+        fs.ifPresent(parts::add);
         string(heap, req, "hostname").ifPresent(h -> parts.add("host " + h));
         Optional<String> addr = string(heap, req, "address");
         OptionalLong port = heap.properties().ownDataProperty(req, "port");
@@ -228,7 +374,25 @@ public final class NodeHandles {
         OptionalLong bytes = heap.properties().ownDataProperty(req, "bytes");
         if (bytes.isPresent() && heap.isSmi(bytes.getAsLong())) parts.add(heap.smiValue(bytes.getAsLong()) + " bytes");
         OptionalLong cb = heap.properties().ownDataProperty(req, "oncomplete");
-        if (cb.isPresent()) parts.add("calls " + function(heap, userCallback(heap, cb.getAsLong())));
+        if (cb.isPresent()) {
+            long fn = userCallback(heap, cb.getAsLong());
+            // fs.readFile's steps (readFileAfterOpen, ...) keep the program's callback on the
+            // request's ReadFileContext
+            OptionalLong context = heap.properties().ownDataProperty(req, "context");
+            if (fn == cb.getAsLong() && context.isPresent() && heap.isHeapObject(context.getAsLong())) {
+                try {
+                    if (heap.isJSObjectType(heap.typeOf(context.getAsLong()))) {
+                        OptionalLong inner = heap.properties().ownDataProperty(context.getAsLong(), "callback");
+                        if (inner.isPresent() && heap.isHeapObject(inner.getAsLong()) && heap.isJSFunctionType(heap.typeOf(inner.getAsLong()))) {
+                            fn = inner.getAsLong();
+                        }
+                    }
+                } catch (MemoryFault | HeapException e) {
+                    // an unreadable context: node's step is named
+                }
+            }
+            parts.add("calls " + function(heap, fn));
+        }
         return String.join(", ", parts);
     }
 
@@ -302,16 +466,26 @@ public final class NodeHandles {
             if (!p.accessor() && heap.isHeapObject(p.value())) lists.add(p.value());
         }
         OptionalLong base = timerBase(heap, lists);
-        OptionalLong loopNow = target.nodeProcess().loopTimeMillis();
+        OptionalLong loopNow = loopTimeMillis();
         for (long list : lists) {
             Set<Long> seen = new HashSet<>();
             long t = heap.properties().ownDataProperty(list, "_idleNext").orElse(0);
-            while (t != 0 && t != list && heap.isHeapObject(t) && seen.add(t) && seen.size() < MAX_HANDLES) {
-                timer(heap, t, base.isPresent() && loopNow.isPresent() ? OptionalLong.of(loopNow.getAsLong() - base.getAsLong())
-                        : OptionalLong.empty()).ifPresent(out::add);
-                t = heap.properties().ownDataProperty(t, "_idleNext").orElse(0);
+            try {
+                while (t != 0 && t != list && heap.isHeapObject(t) && seen.add(t) && seen.size() < MAX_HANDLES) {
+                    timer(heap, t, base.isPresent() && loopNow.isPresent() ? OptionalLong.of(loopNow.getAsLong() - base.getAsLong())
+                            : OptionalLong.empty()).ifPresent(out::add);
+                    t = heap.properties().ownDataProperty(t, "_idleNext").orElse(0);
+                }
+            } catch (HeapException | MemoryFault e) {
+                warnings.add(String.format("a timer list could not be read past 0x%x (%s): timers may be missing", t, e.getMessage()));
             }
         }
+    }
+
+    /** The loop's clock (uv_loop_t.time, milliseconds) at its last update. */
+    private OptionalLong loopTimeMillis() {
+        OptionalLong l = loop();
+        return l.isEmpty() ? OptionalLong.empty() : NodeProcess.loopTimeMillis(target.core(), l.getAsLong());
     }
 
     /**
@@ -326,7 +500,7 @@ public final class NodeHandles {
             OptionalLong e = heap.properties().ownDataProperty(list, "expiry");
             if (e.isPresent()) soonest = Math.min(soonest, number(heap, e.getAsLong()));
         }
-        OptionalLong now = target.nodeProcess().loopTimeMillis();
+        OptionalLong now = loopTimeMillis();
         if (Double.isInfinite(soonest) || Double.isNaN(soonest) || now.isEmpty()) return OptionalLong.empty();
         for (long timeout : uvTimerTimeouts) {
             long base = timeout - (long) soonest;

@@ -1,6 +1,7 @@
 package io.jsmdb.node;
 
 import io.jsmdb.binary.Symbol;
+import io.jsmdb.core.CoreFile;
 import io.jsmdb.core.MemoryFault;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
@@ -140,12 +141,35 @@ public final class NodeProcess {
         return Optional.of(out);
     }
 
-    /** The event loop's clock (uv_loop_t.time, milliseconds of CLOCK_MONOTONIC) at its last update before death. */
-    public OptionalLong loopTimeMillis() {
+    /**
+     * libuv's default loop (default_loop_struct), the main thread's: official node binaries are
+     * ET_EXEC, loaded where their symbols say (a PIE build's bias is not looked up here).
+     */
+    static OptionalLong defaultLoop(NodeTarget target) {
         Optional<Symbol> loop = target.nodeBinary().symbols().byName(DEFAULT_LOOP_SYMBOL);
         if (loop.isEmpty() || !target.nodeBinary().isExecutable()) return OptionalLong.empty();
+        return OptionalLong.of(loop.get().value());
+    }
+
+    /**
+     * The last --max-old-space-size among words (node's options: `--max-old-space-size=64`,
+     * `--max_old_space_size=64`, or the value as the next word), as given, joined by '=' when the
+     * value was the next word; empty if none.
+     */
+    public static Optional<String> maxOldSpaceSize(List<String> words) {
+        String found = null;
+        for (int i = 0; i < words.size(); i++) {
+            String a = words.get(i).replace('_', '-');
+            if (a.startsWith("--max-old-space-size=")) found = words.get(i);
+            else if (a.equals("--max-old-space-size") && i + 1 < words.size()) found = words.get(i) + "=" + words.get(i + 1);
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** A loop's clock (uv_loop_t.time, milliseconds of CLOCK_MONOTONIC) at its last update before death. */
+    static OptionalLong loopTimeMillis(CoreFile core, long loop) {
         try {
-            return OptionalLong.of(target.core().readLong(loop.get().value() + UV_LOOP_TIME_OFFSET));
+            return OptionalLong.of(core.readLong(loop + UV_LOOP_TIME_OFFSET));
         } catch (MemoryFault e) {
             return OptionalLong.empty();
         }
@@ -158,15 +182,13 @@ public final class NodeProcess {
      */
     public OptionalLong uptimeNanos() {
         Optional<Symbol> start = target.nodeBinary().symbols().byName(START_TIME_SYMBOL);
-        Optional<Symbol> loop = target.nodeBinary().symbols().byName(DEFAULT_LOOP_SYMBOL);
+        OptionalLong loop = defaultLoop(target);
         if (start.isEmpty() || loop.isEmpty()) return OptionalLong.empty();
-        // official node binaries are ET_EXEC, loaded where their symbols say; a PIE build's bias is not looked up here
-        if (!target.nodeBinary().isExecutable()) return OptionalLong.empty();
-        long bias = 0;
+        OptionalLong nowMs = loopTimeMillis(target.core(), loop.getAsLong());
+        if (nowMs.isEmpty()) return OptionalLong.empty();
         try {
-            long started = target.core().readLong(start.get().value() + bias);
-            long nowMs = target.core().readLong(loop.get().value() + bias + UV_LOOP_TIME_OFFSET);
-            long up = nowMs * 1_000_000L - started;
+            long started = target.core().readLong(start.get().value());
+            long up = nowMs.getAsLong() * 1_000_000L - started;
             // the loop's clock is updated at each iteration: up to 1 ms before node's start is rounding
             if (started <= 0 || up < -1_000_000L || up > 100L * 365 * 86_400 * 1_000_000_000L) return OptionalLong.empty();
             return OptionalLong.of(Math.max(0, up));

@@ -93,6 +93,18 @@ public final class Fallbacks {
      */
     public static final int JS_FUNCTION_CODE_OFFSET_BEFORE_11_7 = 48;
 
+    /**
+     * JSMessageObject::argument (for an uncaught exception: the thrown value). src/objects/
+     * js-objects.tq: {@code JSMessageObject extends HeapObject { message_type: Smi; argument:
+     * Object; script; stack_frames; shared_info; bytecode_offset; start_position; end_position;
+     * error_level }}: right after raw_type (24 in all seven builds' metadata). Metadata has it
+     * for node 16 and 18 only (32); the thrown values of the abort fixtures of every version are
+     * read through it (JsExceptionDcmdTest).
+     */
+    public static final int JS_MESSAGE_OBJECT_ARGUMENT_OFFSET = 32;
+    /** JSMessageObject::script, after argument (same source); metadata never has it. */
+    public static final int JS_MESSAGE_OBJECT_SCRIPT_OFFSET = 40;
+
     // ---- string instance-type bits -------------------------------------------------------
 
     /**

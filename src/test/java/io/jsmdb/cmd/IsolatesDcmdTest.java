@@ -62,8 +62,10 @@ class IsolatesDcmdTest {
                         "::isolate " + n + "; ::findjsobjects -c JsmdbWorkerJob | ::findjsobjects | ::jsprint -d 0");
                 assertTrue(w.out().startsWith("isolate " + n + " (worker, thread " + all.get(n).thread().get().tid()), w.out());
                 long jobs = w.out().lines().filter(l -> l.startsWith("JsmdbWorkerJob { n: ")).count();
-                // a worker caught mid-allocation can leave new-space bytes unwalkable: then the census says so
-                assertTrue(jobs == 2 || (jobs < 2 && w.err().contains("could not be walked and may hold live objects")),
+                // a worker caught mid-allocation can leave new-space bytes unwalkable, or in the middle of a
+                // scavenge (a fresh CI core of 22 had one): then the census says so
+                assertTrue(jobs == 2 || (jobs < 2 && (w.err().contains("could not be walked and may hold live objects")
+                        || w.err().contains("was in the middle of a garbage collection"))),
                         tc.name() + ":\n" + w.out() + w.err());
                 assertTrue(w.err().contains("a worker isolate's (::isolate 0 selects the main one) heap only"), w.err());
             }

@@ -133,11 +133,12 @@ class JsExceptionDcmdTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void deathsWithoutAThrowSaySo(String version) throws Exception {
-        for (String[] c : new String[][] {{"async", "abort", "no exception: process.abort() called by jsmdbAsyncAbort"},
+        for (String[] c : new String[][] {{"async", "abort", "no exception: process.abort() called by jsmdbAsyncAbort ("},
                 {"heap", "gcore", "no exception: none: a snapshot of a running process (gcore); it went on running"}}) {
             TestCore tc = TestCores.get(version, c[0], c[1]);
             try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
-                assertEquals(c[2], run(t, "::jsexception").strip(), tc.name());
+                String out = run(t, "::jsexception").strip();
+                assertTrue(c[2].endsWith("(") ? out.startsWith(c[2]) : out.equals(c[2]), tc.name() + ": " + out);
             }
         }
         TestCore oom = TestCores.get(version, "oom", "abort");

@@ -77,16 +77,50 @@ class NodeHandlesDcmdTest {
                 long dueIn = Long.parseLong(h.detail().substring(text.length(), h.detail().indexOf(calls)));
                 assertTrue(dueIn > ms - 1000 && dueIn <= ms, tc.name() + ": " + h.detail());
             }
+            // the fixture opened its FIFO (path.resolve('jsmdb.fifo')) in its working directory
+            String fifo = "open " + map(o.get("info")).get("cwd") + "/jsmdb.fifo, ";
             for (Object x : (List<?>) o.get("requests")) {
                 Map<String, Object> req = map(x);
                 int line = ((Number) req.get("line")).intValue();
                 assertTrue(reqs.stream().anyMatch(r -> r.ownerClass().equals(req.get("type"))
-                        && r.detail().startsWith("calls " + req.get("callback") + " (") && r.detail().contains("process.js:" + line + ":")),
+                        && r.detail().startsWith(fifo + "calls " + req.get("callback") + " (") && r.detail().contains("process.js:" + line + ":")),
                         tc.name() + ": " + reqs);
             }
             // piped, the owners' addresses go on: the child process prints as a ChildProcess
             CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::nodehandles | ::jsconstructor");
             assertTrue(r.out().contains("ChildProcess") && r.out().contains("Timeout"), r.out() + r.err());
+        }
+    }
+
+    /**
+     * Each worker's own event loop (found on its thread's stack) and timers: the fixture's workers
+     * each run setInterval(jsmdbWorkerTick, 100000) and nothing else that keeps a loop alive.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void eachWorkersOwnLoop(String version) throws Exception {
+        TestCore tc = TestCores.get(version, "process", "abort");
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            long mainLoop = new NodeHandles(t).loop().orElseThrow();
+            List<io.jsmdb.node.Isolates.IsolateInfo> workers = io.jsmdb.node.Isolates.of(t).stream().filter(i -> !i.main()).toList();
+            assertEquals(2, workers.size(), tc.name());
+            java.util.Set<Long> loops = new java.util.HashSet<>();
+            for (io.jsmdb.node.Isolates.IsolateInfo w : workers) {
+                t.selectIsolate(w.heap());
+                NodeHandles nh = new NodeHandles(t);
+                long loop = nh.loop().orElseThrow(() -> new AssertionError(tc.name() + ": " + nh.loopProblem()));
+                assertTrue(loop != mainLoop && loops.add(loop), tc.name());
+                List<String> warnings = new ArrayList<>();
+                List<NodeHandles.Handle> hs = nh.handles(warnings);
+                assertEquals(List.of(), warnings, tc.name());
+                assertEquals(1, hs.size(), tc.name() + ": " + hs);
+                String d = hs.getFirst().detail();
+                assertTrue(d.startsWith("every 100000 ms (due in ") && d.contains(" ms), calls jsmdbWorkerTick ([worker eval]:"), tc.name() + ": " + d);
+                long dueIn = Long.parseLong(d.substring("every 100000 ms (due in ".length(), d.indexOf(" ms), calls")));
+                assertTrue(dueIn > 90_000 && dueIn <= 100_000, tc.name() + ": " + d);
+            }
+            t.selectIsolate(t.mainHeap());
+            assertEquals(mainLoop, new NodeHandles(t).loop().orElseThrow(), tc.name());
         }
     }
 }

@@ -246,6 +246,8 @@ public final class HeapWalker {
         long markedBytes, dead, deadBytes;
         /** Filler bytes right after a marked object (tails cut off by right-trimming after the GC). */
         long trimmedBytes;
+        /** Bytes of the objects visited (live objects, no fillers or free space). */
+        long objectBytes;
         /** Set before a run: an allocation top at this address is not a stop (its area is empty). */
         long passTop = -1;
     }
@@ -321,7 +323,7 @@ public final class HeapWalker {
         MemorySegment marks = large ? null : unsweptMarks(p, seg, start, limit, tops, cache, stats);
         long bitBase = start - p.base();
         run(seg, start, 0, limit, tops, large, cache, v, r, marks, bitBase);
-        long objects = r.objects;
+        long objects = r.objects, objectBytes = r.objectBytes;
         long dead = r.dead, deadBytes = r.deadBytes;
         int gaps = 0;
         boolean oldGeneration = !large && p.space() != HeapPage.Space.NEW && p.space() != HeapPage.Space.READ_ONLY;
@@ -345,6 +347,7 @@ public final class HeapWalker {
                 r.passTop = addr;
                 run(seg, start, at, limit, tops, large, cache, v, r, marks, bitBase);
                 objects += r.objects;
+                objectBytes += r.objectBytes;
                 dead += r.dead;
                 deadBytes += r.deadBytes;
                 continue;
@@ -370,6 +373,7 @@ public final class HeapWalker {
             stats.skipped(p, addr, start + resume, kind);
             run(seg, start, resume, limit, tops, large, cache, v, r, marks, bitBase);
             objects += r.objects;
+            objectBytes += r.objectBytes;
             dead += r.dead;
             deadBytes += r.deadBytes;
         }
@@ -379,6 +383,7 @@ public final class HeapWalker {
             r.off = limit;
         }
         stats.page(p, why, start + r.off, objects, start);
+        stats.objectBytes(p.space(), objectBytes);
         if (dead > 0) stats.dead(dead, deadBytes);
     }
 
@@ -421,7 +426,7 @@ public final class HeapWalker {
         int ti = 0;
         long passTop = r.passTop; // a top the walk goes past (an exhausted area), once
         r.passTop = -1;
-        long objects = 0;
+        long objects = 0, objectBytes = 0;
         long markedBytes = 0, dead = 0, deadBytes = 0, trimmed = 0;
         boolean afterMarked = false;
         WalkStats.Stop why = WalkStats.Stop.END;
@@ -472,12 +477,14 @@ public final class HeapWalker {
                 }
                 if (v != null) v.object(addr, mapWord, type, (int) Math.min(size, Integer.MAX_VALUE));
                 objects++;
+                objectBytes += size;
             }
             off += size;
             if (large) break;
         }
         r.off = off;
         r.objects = objects;
+        r.objectBytes = objectBytes;
         r.why = why;
         r.markedBytes = markedBytes;
         r.dead = dead;

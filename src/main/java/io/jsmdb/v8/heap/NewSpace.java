@@ -88,6 +88,17 @@ public final class NewSpace {
         return exact() && liveBases.contains(base);
     }
 
+    /** True if some candidate is at this build's known place of the new-space LAB. */
+    private static boolean atKnownPlace(HeapLayout l, long heap, long owner, List<Lab> cands) {
+        for (Lab b : cands) {
+            if ((l.newLabFromHeap != Long.MIN_VALUE && heap != 0 && b.at() == heap + l.newLabFromHeap)
+                    || (l.newLabFromToSpace != Long.MIN_VALUE && b.at() == owner + l.newLabFromToSpace)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The tops that end the walk of a to-space page when exact: {top} on the LAB page, none before it. */
     long[] topsFor(long base) {
         return base == labPage ? new long[] {top} : new long[0];
@@ -115,9 +126,16 @@ public final class NewSpace {
         String labHow = null;
         Set<Long> tops = new HashSet<>();
         for (Lab b : cands) tops.add(b.top());
-        if (tops.size() == 1) {
+        boolean placeKnown = (l.newLabFromHeap != Long.MIN_VALUE && heap != 0) || l.newLabFromToSpace != Long.MIN_VALUE;
+        if (tops.size() == 1 && (!placeKnown || atKnownPlace(l, heap, owner, cands))) {
             lab = cands.get(0);
             labHow = "the only {start, top, limit} on a to-space page";
+        } else if (tops.size() == 1) {
+            // Where this build keeps the LAB is known and the one candidate is elsewhere: another
+            // allocator's area (a worker isolate whose own LAB was empty had one), so the top is
+            // not known; trusting it would leave the to-space pages after it unwalked, silently.
+            return unknown(0, 0, "the new-space allocation area at this version's known place is empty, and the one"
+                    + " {start, top, limit} on a to-space page is elsewhere (0x" + Long.toHexString(cands.get(0).at()) + ")");
         } else if (tops.size() > 1) {
             for (Lab b : cands) {
                 if ((l.newLabFromHeap != Long.MIN_VALUE && heap != 0 && b.at() == heap + l.newLabFromHeap)

@@ -27,6 +27,7 @@ public final class V8Collections {
         this.h = h;
         this.md = h.metadata();
         this.ptr = h.ptr;
+        this.errorStackDataType = md.instanceType("ERROR_STACK_DATA_TYPE").orElse(-1);
     }
 
     private static final Set<String> TYPED_ARRAY_NAMES = Set.of("Uint8Array", "Int8Array", "Uint16Array", "Int16Array",
@@ -204,6 +205,8 @@ public final class V8Collections {
      */
     public record ErrorInfo(OptionalLong message, OptionalLong stack, long callSites) {}
 
+    private final int errorStackDataType;
+
     public ErrorInfo error(long obj) {
         OptionalLong msg = h.properties().ownDataProperty(obj, "message");
         OptionalLong stack = OptionalLong.empty();
@@ -215,8 +218,12 @@ public final class V8Collections {
                 if (!p.symbol() || !h.strings().isPrivateSymbol(p.key())) continue;
                 long v = p.value();
                 long f = v;
-                if (h.isHeapObject(v) && !h.strings().isString(v) && h.typeOf(v) != h.tFixedArray && !h.isJSObjectType(h.typeOf(v))) {
-                    f = h.field(v, ptr); // ErrorStackData { call_site_infos_or_formatted_stack, ... }
+                if (h.isHeapObject(v) && !h.strings().isString(v) && h.typeOf(v) != h.tFixedArray) {
+                    // ErrorStackData { call_site_infos_or_formatted_stack, ... } (V8 10+); errors V8
+                    // throws itself also carry a Script (error_script_symbol), whose first field is
+                    // its source: no stack
+                    if (errorStackDataType < 0 || h.typeOf(v) != errorStackDataType) continue;
+                    f = h.field(v, ptr);
                 }
                 if (h.strings().isString(f)) {
                     String text = h.strings().readString(f, 256).text();

@@ -41,6 +41,7 @@ public final class WalkStats {
     long objects;
     long nanos;
     final Map<Stop, Long> byStop = new EnumMap<>(Stop.class);
+    final Map<HeapPage.Space, Long> objectBytesBySpace = new EnumMap<>(HeapPage.Space.class);
     final List<Partial> partial = new ArrayList<>();
     /** Where a walked page's walk ended, and why (END, TOP, a ZERO tail, or an early stop). */
     public record PageEnd(HeapPage page, Stop why, long stoppedAt) {}
@@ -130,7 +131,12 @@ public final class WalkStats {
         }
     }
 
+    synchronized void objectBytes(HeapPage.Space space, long bytes) {
+        objectBytesBySpace.merge(space, bytes, Long::sum);
+    }
+
     synchronized void add(WalkStats o) {
+        o.objectBytesBySpace.forEach((k, v) -> objectBytesBySpace.merge(k, v, Long::sum));
         pagesWalked += o.pagesWalked;
         bytesWalked += o.bytesWalked;
         bytesNotWalked += o.bytesNotWalked;
@@ -181,6 +187,11 @@ public final class WalkStats {
     /** Bytes that may hold live objects and were not walked: undecodable gaps and tails after NOT_A_MAP, BAD_SIZE, UNREADABLE, HOLE. */
     public long bytesNotWalked() { return bytesNotWalked; }
     public long objects() { return objects; }
+    /**
+     * Bytes of the objects walked, by space: what V8's heap statistics call a space's "used"
+     * size, less the fillers it counts (trimmed tails, alignment), which are no objects.
+     */
+    public Map<HeapPage.Space, Long> objectBytesBySpace() { return Map.copyOf(objectBytesBySpace); }
     public long nanos() { return nanos; }
     public Map<Stop, Long> pagesByStop() { return Map.copyOf(byStop); }
     /** Every walked page with why and where its walk ended (END, TOP, a ZERO tail, or an early stop). */
