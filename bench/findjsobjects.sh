@@ -39,7 +39,7 @@ for v in 20.20.2 24.21.0; do
     dir=$(make_core $v)
     core=$dir/core node=$dir/node
     echo "== node $v: $core ($(du -h --apparent-size "$core" | cut -f1) apparent, $(du -h "$core" | cut -f1) on disk); $(cat "$dir/ready")"
-    "$JSMDB" "$node" "$core" -e ::findjsobjects >/dev/null    # CDS archive, page cache
+    "$JSMDB" "$node" "$core" -e ::findjsobjects >/dev/null    # AOT cache, page cache
     t=$(median_ms "$RUNS" "$JSMDB" "$node" "$core" -e ::findjsobjects)
     echo "jsmdb -e ::findjsobjects        median ${t} ms over $RUNS runs (goal: < 3000 ms)"
     v_out=$("$JSMDB" "$node" "$core" -e '::findjsobjects -v')

@@ -9,7 +9,7 @@ set -euo pipefail
 RUNS=${1:-5}
 DIR=$(bench_core 20.20.2 real-ts-abort)
 NODE="$DIR/node"; CORE="$DIR/core"
-"$ROOT/bin/jsmdb" "$NODE" "$CORE" -e ::status >/dev/null   # builds the jar and the CDS archive once
+"$ROOT/bin/jsmdb" "$NODE" "$CORE" -e ::status >/dev/null   # builds the jar and trains its AOT cache once
 x=$(median_ms "$RUNS" "$ROOT/bin/jsmdb" "$NODE" "$CORE" -e ::jsexception)
 c=$(median_ms "$RUNS" "$ROOT/bin/jsmdb" "$NODE" "$CORE" -e '::findjsobjects -c TypeError | ::jsprint')
 g=$(median_ms "$RUNS" gdb -batch -ex bt "$NODE" "$CORE")

@@ -8,7 +8,7 @@ set -euo pipefail
 RUNS=${1:-7}
 DIR=$(bench_core 20.20.2 stack-abort)
 NODE="$DIR/node"; CORE="$DIR/core"
-"$ROOT/bin/jsmdb" "$NODE" "$CORE" -e '::jsstack -v' >/dev/null   # builds the jar and the CDS archive once
+"$ROOT/bin/jsmdb" "$NODE" "$CORE" -e '::jsstack -v' >/dev/null   # builds the jar and trains its AOT cache once
 j=$(median_ms "$RUNS" "$ROOT/bin/jsmdb" "$NODE" "$CORE" -e '::jsstack -v')
 g=$(median_ms "$RUNS" gdb -batch -ex bt "$NODE" "$CORE")
 echo "core: $CORE ($(du -h "$CORE" | cut -f1))"

@@ -497,7 +497,12 @@ public final class ElfImage implements AutoCloseable {
             long descsz = bytes.get(U32, off + pos + 4) & 0xffffffffL;
             int ntype = bytes.get(U32, off + pos + 8);
             long nameStart = pos + 12;
-            long descStart = nameStart + alignUp(namesz, align);
+            // The descriptor starts at the note's 12-byte header plus name, rounded up to the
+            // segment's alignment (gABI; readelf's ELF_NOTE_DESC_OFFSET). Rounding only namesz
+            // was the same for 4-byte alignment but wrong for 8: libc's .note.gnu.property
+            // (namesz 4 in a p_align 8 PT_NOTE) was read as truncated and dropped, with any
+            // note after it in that segment (found by ElfImageJelfOracleTest).
+            long descStart = pos + alignUp(12 + namesz, align);
             if (descStart > size || descsz > size - descStart) break; // truncated note
             long nlen = namesz;
             while (nlen > 0 && bytes.get(ValueLayout.JAVA_BYTE, off + nameStart + nlen - 1) == 0) nlen--;

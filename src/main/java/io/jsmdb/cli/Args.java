@@ -5,23 +5,46 @@ import java.util.List;
 
 /**
  * The command line of jsmdb, GNU style: {@code -e X}, {@code -eX}, {@code --eval X},
- * {@code --eval=X}, options and files in any order, {@code --} ends options. Hand-written rather
- * than picocli: picocli's start-up (about 170 ms, 140 classes) would more than double the time
- * of {@code jsmdb -e ::status}.
+ * {@code --eval=X}, options and files in any order, {@code --} ends options.
  *
- * @param demo   hidden, for bin/jsmdb demo: run the overview commands that exist
+ * <p>Its model is picocli's ({@link RootCommand}): help, version, completion and every error come
+ * from there. The ordinary command line ({@code jsmdb NODE CORE -e ::status}) is read here by
+ * {@link #quick} instead, which reads the words it knows exactly as picocli does and leaves every
+ * other command line to picocli: picocli's classes are Java 5 class files, which neither CDS nor
+ * the AOT cache keeps ("Old class has been linked"), and reading the command line with picocli
+ * costs jsmdb -e ::status about 100 ms of some 270, AOT cache or not (bench/README.md). ArgsTest
+ * checks that the two agree.
+ *
+ * @param demo   hidden: run the overview commands that exist (jsmdb demo's, when not on a terminal)
  * @param evals  -e texts in order
  * @param scripts -f files in order ("-" is stdin)
  * @param solibs --solib-path values (each ':'-separated)
  * @param files  positional words: [NODE] CORE
+ * @param pid    -p PID as given (a live process instead of a core), or null
  */
 record Args(boolean help, boolean version, boolean demo, List<String> evals, List<String> scripts,
-            List<String> solibs, List<String> files) {
+            List<String> solibs, List<String> files, String pid) {
 
+    Args(boolean help, boolean version, boolean demo, List<String> evals, List<String> scripts, List<String> solibs,
+         List<String> files) {
+        this(help, version, demo, evals, scripts, solibs, files, null);
+    }
+
+    /** The root command line: read by {@link #quick} when it can, by picocli otherwise. */
     static Args parse(String[] argv) throws Main.UsageError {
+        Args a = quick(argv);
+        return a != null ? a : Cli.parseRoot(argv);
+    }
+
+    /**
+     * The command line when it holds only -e, -f, --solib-path, --demo, -- and files, each well
+     * formed; null otherwise (help, version, an unknown option, a missing value, ...: picocli's).
+     */
+    static Args quick(String[] argv) {
         List<String> evals = new ArrayList<>(), scripts = new ArrayList<>(), solibs = new ArrayList<>(),
                 files = new ArrayList<>();
-        boolean help = false, version = false, demo = false, optionsDone = false;
+        boolean demo = false, optionsDone = false;
+        List<String> pids = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             if (optionsDone || a.length() < 2 || a.charAt(0) != '-') {
@@ -38,36 +61,44 @@ record Args(boolean help, boolean version, boolean demo, List<String> evals, Lis
             } else if (a.length() > 2) {
                 name = a.substring(0, 2);
                 value = a.substring(2);
+                if (value.charAt(0) == '=') {
+                    return null; // -e=X: picocli's (it takes X)
+                }
             }
-            List<String> target = switch (name) {
-                case "--" -> null;
-                case "-h", "--help", "-V", "--version", "--demo" -> null;
-                case "-e", "--eval" -> evals;
-                case "-f", "--file" -> scripts;
-                case "--solib-path" -> solibs;
-                default -> throw new Main.UsageError("unknown option '" + (a.startsWith("--") ? name : a.substring(0, 2))
-                        + "' (jsmdb --help shows the usage)");
-            };
-            if (target == null) {
-                if (value != null) {
-                    throw new Main.UsageError("option '" + name + "' takes no value (jsmdb --help shows the usage)");
+            List<String> target;
+            switch (name) {
+                case "-e", "--eval" -> target = evals;
+                case "-f", "--file" -> target = scripts;
+                case "--solib-path" -> target = solibs;
+                case "-p", "--pid" -> target = pids;
+                case "--", "--demo" -> {
+                    if (value != null) {
+                        return null;
+                    }
+                    if (name.equals("--")) {
+                        optionsDone = true;
+                    } else {
+                        demo = true;
+                    }
+                    continue;
                 }
-                switch (name) {
-                    case "--" -> optionsDone = true;
-                    case "-h", "--help" -> help = true;
-                    case "--demo" -> demo = true;
-                    default -> version = true;
+                default -> {
+                    return null; // -h, -V, an unknown option
                 }
-                continue;
             }
             if (value == null) {
                 if (i + 1 >= argv.length) {
-                    throw new Main.UsageError("option '" + name + "' needs a value (jsmdb --help shows the usage)");
+                    return null;
                 }
                 value = argv[++i];
+                if (target == pids && value.startsWith("-")) {
+                    return null; // -p -- / -p -e: picocli's (its -p takes no option-like word)
+                }
             }
             target.add(value);
         }
-        return new Args(help, version, demo, evals, scripts, solibs, files);
+        if (pids.size() > 1) return null; // picocli's error
+        return new Args(false, false, demo, List.copyOf(evals), List.copyOf(scripts), List.copyOf(solibs),
+                List.copyOf(files), pids.isEmpty() ? null : pids.getFirst());
     }
 }

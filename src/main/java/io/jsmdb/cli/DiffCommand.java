@@ -11,6 +11,9 @@ import io.jsmdb.v8.heap.CensusDiff;
 import io.jsmdb.v8.heap.HeapPage;
 import io.jsmdb.v8.heap.HeapWalker;
 import io.jsmdb.v8.heap.JsObjectScan;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,94 +32,60 @@ import java.util.Optional;
  * binary side by side (the leak hunt: two gcores of a process an hour apart), one row per
  * constructor (or shape, -v) with the objects and their bytes in each core and the difference,
  * the biggest growth first. The census and the comparison are the library's
- * ({@link NodeTarget#heapScan}, {@link CensusDiff}); here: the command line, opening, progress,
- * the table.
+ * ({@link NodeTarget#heapScan}, {@link CensusDiff}); here: the options (picocli fills in the
+ * fields), opening, progress, the table.
  */
-final class DiffCommand {
-    private DiffCommand() {}
+@Command(name = "diff",
+        customSynopsis = "jsmdb diff [options] [NODE] CORE1 CORE2",
+        description = {
+                "what grew between two cores of one node binary (a leak hunt)",
+                "",
+                "Compares the JavaScript heaps of two cores of one node binary (say two gcores",
+                "of a process taken an hour apart): one row per constructor with the number of",
+                "objects and their bytes in CORE1 and in CORE2 and the difference, the biggest",
+                "growth first (bytes, then objects); shrinking populations come last. Objects",
+                "are grouped as ::findjsobjects groups them; bytes are the objects' own sizes",
+                "(DevTools' shallow size: properties and elements stored outside the object are",
+                "objects of their own). NODE is the binary both cores were made by; without it",
+                "jsmdb finds it from CORE1. Cores of different binaries are refused."},
+        parameterListHeading = "%nArguments:%n",
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        footer = {
+                "Columns: COUNT1 COUNT2 +COUNT BYTES1 BYTES2 +BYTES [#PROPS] CONSTRUCTOR[:PROPS]",
+                "+COUNT and +BYTES are signed (+N, -N, +0): sort -g reads them",
+                "(jsmdb diff a b | sort -k6 -g). Exit status: 0 the comparison was printed,",
+                "1 a heap could not be walked or the output could not be written, 2 bad usage",
+                "or a core that cannot be opened."},
+        sortOptions = false)
+final class DiffCommand implements CliCommand {
+    @Option(names = "-v", description = {"one row per shape: constructor and own property names",
+            "(arrays: by length), as ::findjsobjects lists them"})
+    boolean verbose;
 
-    static final String USAGE_TEXT = """
-            Usage: jsmdb diff [options] [NODE] CORE1 CORE2
-            Compares the JavaScript heaps of two cores of one node binary (say two gcores
-            of a process taken an hour apart): one row per constructor with the number of
-            objects and their bytes in CORE1 and in CORE2 and the difference, the biggest
-            growth first (bytes, then objects); shrinking populations come last. Objects
-            are grouped as ::findjsobjects groups them; bytes are the objects' own sizes
-            (DevTools' shallow size: properties and elements stored outside the object are
-            objects of their own). NODE is the binary both cores were made by; without it
-            jsmdb finds it from CORE1. Cores of different binaries are refused.
+    @Option(names = "-c", paramLabel = "CONSTRUCTOR", description = "only the rows of CONSTRUCTOR")
+    String constructor;
 
-            Options:
-              -v                    one row per shape: constructor and own property names
-                                    (arrays: by length), as ::findjsobjects lists them
-              -c CONSTRUCTOR        only the rows of CONSTRUCTOR
-              -n N                  only the first N rows
-              -a                    all rows: also unchanged ones and objects that could
-                                    not be decoded (<malformed>)
-                  --solib-path DIRS directories (':'-separated) to search for shared libraries
-              -h, --help            show this help and exit
+    @Option(names = "-n", paramLabel = "N", description = "only the first N rows")
+    String top;
 
-            Columns: COUNT1 COUNT2 +COUNT BYTES1 BYTES2 +BYTES [#PROPS] CONSTRUCTOR[: PROPS].
-            +COUNT and +BYTES are signed (+N, -N, +0): sort -g reads them
-            (jsmdb diff a b | sort -k6 -g). Exit status: 0 the comparison was printed,
-            1 a heap could not be walked or the output could not be written, 2 bad usage
-            or a core that cannot be opened.""";
+    @Option(names = "-a", description = {"all rows: also unchanged ones and objects that could",
+            "not be decoded (<malformed>)"})
+    boolean all;
 
-    /** Parsed options. */
-    record Options(boolean verbose, boolean all, Optional<String> constructor, long top, List<String> solibs,
-                   List<String> files, boolean help) {}
+    @Option(names = "--solib-path", paramLabel = "DIRS", type = Path.class, converter = RunOptions.Word.class,
+            description = "search DIRS (':'-separated) for shared libraries")
+    List<String> solibs = new ArrayList<>();
 
-    static Options parse(String[] argv) throws Main.UsageError {
-        boolean verbose = false, all = false, help = false, optionsDone = false;
-        Optional<String> cons = Optional.empty();
-        long top = Long.MAX_VALUE;
-        List<String> solibs = new ArrayList<>(), files = new ArrayList<>();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (optionsDone || a.length() < 2 || a.charAt(0) != '-') {
-                files.add(a);
-                continue;
-            }
-            if (a.equals("--")) {
-                optionsDone = true;
-                continue;
-            }
-            if (a.startsWith("--")) {
-                int eq = a.indexOf('=');
-                String name = eq > 0 ? a.substring(0, eq) : a;
-                switch (name) {
-                    case "--help" -> help = true;
-                    case "--solib-path" -> {
-                        if (eq > 0) solibs.add(a.substring(eq + 1));
-                        else if (i + 1 < argv.length) solibs.add(argv[++i]);
-                        else throw new Main.UsageError("option '--solib-path' needs a value (jsmdb diff --help shows the usage)");
-                    }
-                    default -> throw new Main.UsageError("unknown option '" + name + "' (jsmdb diff --help shows the usage)");
-                }
-                continue;
-            }
-            // mdb style clusters: -va, -n10, -vc Foo
-            for (int j = 1; j < a.length(); j++) {
-                char c = a.charAt(j);
-                switch (c) {
-                    case 'v' -> verbose = true;
-                    case 'a' -> all = true;
-                    case 'h' -> help = true;
-                    case 'c', 'n' -> {
-                        String value;
-                        if (j + 1 < a.length()) value = a.substring(j + 1);
-                        else if (i + 1 < argv.length) value = argv[++i];
-                        else throw new Main.UsageError("option '-" + c + "' needs a value (jsmdb diff --help shows the usage)");
-                        if (c == 'c') cons = Optional.of(value);
-                        else top = positive(value);
-                        j = a.length();
-                    }
-                    default -> throw new Main.UsageError("unknown option '-" + c + "' (jsmdb diff --help shows the usage)");
-                }
-            }
-        }
-        return new Options(verbose, all, cons, top, solibs, files, help);
-    }
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Parameters(paramLabel = "[NODE] CORE1 CORE2", hideParamSyntax = true, type = Path.class, converter = RunOptions.Word.class,
+            description = "two cores of one node binary, after the binary")
+    List<String> files = new ArrayList<>();
+
+    /** The options a table is made with. */
+    record Options(boolean verbose, boolean all, Optional<String> constructor, long top) {}
 
     private static long positive(String s) throws Main.UsageError {
         try {
@@ -128,11 +97,12 @@ final class DiffCommand {
         throw new Main.UsageError("-n needs a number of rows greater than 0, not '" + s + "'");
     }
 
-    /** Runs {@code jsmdb diff ARGS} (ARGS without the word "diff"); returns the exit status. */
-    static int run(String[] argv, Io io, TargetOpener opener) throws Main.UsageError {
-        Options o = parse(argv);
-        if (o.help()) return Main.print(io, USAGE_TEXT);
-        List<String> f = o.files();
+    @Override
+    public int run(Context ctx) throws Main.UsageError {
+        Io io = ctx.io();
+        TargetOpener opener = ctx.opener();
+        Options o = new Options(verbose, all, Optional.ofNullable(constructor), top == null ? Long.MAX_VALUE : positive(top));
+        List<String> f = files;
         if (f.size() < 2) {
             throw new Main.UsageError("jsmdb diff needs two cores: jsmdb diff [NODE] CORE1 CORE2 (jsmdb diff --help shows the usage)");
         }
@@ -149,7 +119,7 @@ final class DiffCommand {
                     + " process taken at different moments");
         }
         List<Path> solib = new ArrayList<>();
-        for (String dirs : o.solibs()) {
+        for (String dirs : solibs) {
             for (String d : dirs.split(":")) if (!d.isEmpty()) solib.add(Path.of(d));
         }
 

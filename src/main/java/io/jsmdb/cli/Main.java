@@ -17,31 +17,12 @@ import java.util.function.Supplier;
 
 /**
  * {@code jsmdb [options] [NODE] CORE}: opens the core and runs mdb commands from -e, -f, stdin,
- * or an interactive prompt. Exit status 0 when every command succeeded, 1 when one failed,
- * 2 for bad usage or a core that cannot be opened.
+ * or an interactive prompt; {@code jsmdb SUBCOMMAND ...} runs a subcommand ({@link Subcommands}).
+ * Exit status 0 when every command succeeded, 1 when one failed, 2 for bad usage or a core that
+ * cannot be opened.
  */
 public final class Main {
     static final int OK = 0, FAILED = 1, USAGE = 2;
-
-    private static final String USAGE_TEXT = """
-            Usage: jsmdb [options] [NODE] CORE
-                   jsmdb heapsnapshot [NODE] CORE -o FILE   (the heap as a .heapsnapshot)
-                   jsmdb diff [options] [NODE] CORE1 CORE2   (jsmdb diff --help)
-            Post-mortem analysis of a Node.js core dump, with mdb's commands (::jsstack,
-            ::findjsobjects, ::jsprint, ...). NODE is the node binary that dumped CORE;
-            without it jsmdb finds the binary the core names.
-
-            Options:
-              -e, --eval COMMANDS     run COMMANDS (separated by ';' or newlines), then exit
-              -f, --file FILE         run the commands in FILE ('-' for stdin), then exit
-                  --solib-path DIRS   directories (':'-separated) to search for shared libraries
-              -h, --help              show this help and exit
-              -V, --version           show the version and exit
-
-            Without -e or -f, commands are read from stdin: with a prompt on a terminal,
-            one per line otherwise. Type ::help for the command language.
-            Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage or
-            a core that cannot be opened. JSMDB_DEBUG=1 shows stack traces of errors.""";
 
     private Main() {}
 
@@ -86,7 +67,7 @@ public final class Main {
         }
     }
 
-    /** bin/jsmdb demo without a terminal: an overview with whichever of these dcmds exist. */
+    /** jsmdb demo without a terminal: an overview with whichever of these dcmds exist. */
     static List<String> demoCommands(DcmdRegistry registry) {
         List<String> cmds = new ArrayList<>(List.of("::status"));
         for (String c : List.of("jsexception", "jsstack -v", "findjsobjects")) {
@@ -107,20 +88,32 @@ public final class Main {
 
     private static int runChecked(String[] args, Io io, TargetOpener opener, Supplier<DcmdRegistry> registry)
             throws UsageError, IOException {
-        if (args.length > 0 && args[0].equals("diff")) {
-            return DiffCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), io, opener);
-        }
-        if (args.length > 0 && args[0].equals(HeapSnapshotCli.NAME)) {
-            args = HeapSnapshotCli.rewrite(java.util.Arrays.copyOfRange(args, 1, args.length));
+        CliCommand.Context ctx = new CliCommand.Context(io, opener, registry);
+        if (args.length > 0 && Subcommands.named(args[0]) != null) {
+            return Cli.runSubcommand(args, ctx);
         }
         Args a = Args.parse(args);
         if (a.help()) {
-            return print(io, USAGE_TEXT);
+            return print(io, Cli.usage());
         }
         if (a.version()) {
-            return print(io, versionLine());
+            return print(io, Cli.version());
         }
+        return runRoot(a, ctx);
+    }
+
+    /** {@code jsmdb [options] [NODE] CORE}, its command line read. */
+    static int runRoot(Args a, CliCommand.Context ctx) throws UsageError, IOException {
+        Io io = ctx.io();
+        TargetOpener opener = ctx.opener();
+        Supplier<DcmdRegistry> registry = ctx.registry();
         List<String> files = a.files();
+        if (a.pid() != null) {
+            if (!files.isEmpty()) {
+                throw new UsageError("-p PID looks at a live process and takes no NODE or CORE: '" + files.getFirst() + "'");
+            }
+            return runLive(a, ctx, parsePid(a.pid()));
+        }
         if (files.isEmpty()) {
             throw new UsageError("missing CORE (jsmdb --help shows the usage)");
         }
@@ -197,6 +190,41 @@ public final class Main {
                     // closing is best effort
                 }
             }
+        }
+    }
+
+    /** A process id as given on the command line, or a usage error. */
+    static int parsePid(String word) throws UsageError {
+        try {
+            int pid = Integer.parseInt(word);
+            if (pid > 0) return pid;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new UsageError("not a process id: '" + word + "'");
+    }
+
+    /**
+     * {@code jsmdb -p PID}: the process is captured into memory (stopped only while its memory is
+     * copied), then the commands run on that copy as on a core, with the binary the process runs.
+     */
+    private static int runLive(Args a, CliCommand.Context ctx, int pid) throws UsageError, IOException {
+        io.jsmdb.live.LiveSnapshot snap;
+        try {
+            snap = io.jsmdb.live.LiveSnapshot.capture(pid);
+        } catch (io.jsmdb.live.Gcore.GcoreException e) {
+            throw new UsageError(e.getMessage());
+        }
+        try {
+            var r = snap.result();
+            ctx.io().err().println(String.format("jsmdb: process %d was stopped for %d ms while its memory (%s) was copied into"
+                    + " jsmdb's memory; it runs on, the commands read that moment", pid, r.stoppedNanos() / 1_000_000,
+                    GcoreCommand.human(r.bytes())));
+            Args onCopy = new Args(a.help(), a.version(), a.demo(), a.evals(), a.scripts(), a.solibs(),
+                    List.of(snap.executable().toString(), snap.core().toString()), null);
+            return runRoot(onCopy, ctx);
+        } finally {
+            snap.close();
         }
     }
 

@@ -40,7 +40,10 @@ public final class StatusDcmd implements Dcmd {
         CoreFile core = t.core();
         Output out = ctx.out();
         // paths (the binary found from the core's NT_FILE), versions and warnings come from the core
-        row(out, "core file", Strings.escape(core.path().toString()) + " (" + human(core.fileSize()) + ")");
+        // jsmdb -p: the core is jsmdb's in-memory copy of the live process (a memfd)
+        boolean inMemory = core.capturedByJsmdb().isPresent() && core.path().toString().startsWith("/proc/self/fd/");
+        row(out, "core file", inMemory ? "none: a copy of the live process in jsmdb's memory (jsmdb -p), " + human(core.fileSize())
+                : Strings.escape(core.path().toString()) + " (" + human(core.fileSize()) + ")");
         row(out, "node binary", Strings.escape(t.nodeBinary().path().toString())
                 + t.nodeBinary().buildId().map(b -> " (build-id " + b + ")").orElse(""));
         if (!t.nodeBinary().path().toString().equals(t.executablePath())) row(out, "process binary", Strings.escape(t.executablePath()));
@@ -84,6 +87,10 @@ public final class StatusDcmd implements Dcmd {
         int signo = core.fatalSignal();
         if (core.writtenByGdb()) {
             return "none: a snapshot of a live process, written by gdb/gcore"
+                    + faulting.map(th -> "; current thread " + th.tid()).orElse("");
+        }
+        if (core.capturedByJsmdb().isPresent()) {
+            return "none: a snapshot of a live process, written by jsmdb gcore"
                     + faulting.map(th -> "; current thread " + th.tid()).orElse("");
         }
         if (signo == 0) {

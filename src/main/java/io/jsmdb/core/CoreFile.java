@@ -202,6 +202,10 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             }
             next = Math.min(next, end); // the last note's padding may be missing
             String name = namesz > 0 ? cString(nameAt, (int) Math.min(namesz, 64)) : "";
+            if (name.equals("JSMDB") && type == 1) {
+                // jsmdb gcore's own note: how the core was made
+                capturedBy = cString(descAt, (int) Math.min(descsz, 512));
+            }
             if (name.equals("CORE")) {
                 try {
                     switch (type) {
@@ -643,6 +647,11 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
      * snapshot of a process that was alive, stopped by the debugger, not killed by a signal.
      */
     public boolean writtenByGdb() { return writtenByGdb; }
+
+    private String capturedBy;
+
+    /** What jsmdb gcore said of a core it wrote (its "JSMDB" note), if it wrote this one. */
+    public Optional<String> capturedByJsmdb() { return Optional.ofNullable(capturedBy); }
 
     /** Adds a warning of a higher layer (shown by ::status), once. */
     public void warn(String warning) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jsmdb heapsnapshot [NODE] CORE -o FILE} reaches ::heapsnapshot with FILE as one word, whatever it holds. */
-class HeapSnapshotCliTest {
+class HeapSnapshotCommandTest {
     @TempDir
     Path dir;
     Path core, node;
