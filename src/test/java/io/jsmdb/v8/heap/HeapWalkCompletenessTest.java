@@ -69,7 +69,9 @@ class HeapWalkCompletenessTest {
                     case ALLOCATION_AREA -> {
                         if (limitOf(pages, k.page(), k.from()) != k.to()) wrong.add(page(k.page()) + ": stepped over " + hex(k.from()) + ".." + hex(k.to()) + ", no allocation area of the core");
                     }
-                    case UNDECODED -> wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
+                    case UNDECODED -> {
+                        if (!beingWritten(core, k.from(), k.to())) wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
+                    }
                 }
             }
             assertTrue(oldPages > 0, tc.name() + ": no old-generation page");
@@ -100,15 +102,46 @@ class HeapWalkCompletenessTest {
                     default -> wrong.add(page(end.page()) + ": stopped at " + hex(end.stoppedAt()) + " (" + end.why() + ")");
                 }
             }
+            long beingWritten = 0;
             for (WalkStats.Skip k : stats.skips()) {
-                if (k.page().space().isCode() && k.kind() == WalkStats.GapKind.UNDECODED) {
+                if (k.kind() != WalkStats.GapKind.UNDECODED) continue;
+                if (beingWritten(t.core(), k.from(), k.to())) {
+                    beingWritten += k.to() - k.from();
+                } else if (k.page().space().isCode()) {
                     wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
                 }
             }
             assertTrue(codePages > 0, tc.name() + ": no code page");
             assertTrue(wrong.isEmpty(), tc.name() + ": " + wrong);
-            assertEquals(0, stats.bytesMaybeLive(), tc.name() + ": bytes that may hold objects not walked");
+            assertEquals(0, stats.bytesMaybeLive() - beingWritten, tc.name() + ": bytes that may hold objects not walked");
         }
+    }
+
+    /**
+     * True if another thread was writing the undecoded bytes [from, to) when the process stopped:
+     * a register of a thread other than the dying one points into them, or a word near the top of
+     * its stack is their start. The kernel stops the other threads wherever they are when it
+     * dumps, so a background thread's half-written object (the concurrent sweeper writes a free
+     * range's map before its size; an allocator's area beyond its top holds stale bytes) may be
+     * caught undecodable; the walk says so to the user (the census's warning), and such a gap is
+     * the core's, not the walker's. A 16 real-acorn abort core made by CI had one (1,152 bytes on
+     * an old-space page); 24 made here had none.
+     */
+    private static boolean beingWritten(CoreFile core, long from, long to) {
+        int dying = core.faultingThread().map(th -> th.tid()).orElse(-1);
+        for (io.jsmdb.core.ThreadState th : core.threads()) {
+            if (th.tid() == dying) continue;
+            for (long r : th.registers().values()) if (r >= from && r < to) return true;
+            long sp = th.registers().rsp();
+            for (long a = sp; a < sp + 2048; a += 8) {
+                try {
+                    if (core.readLong(a) == from) return true;
+                } catch (RuntimeException e) {
+                    break; // the stack's end
+                }
+            }
+        }
+        return false;
     }
 
     /** The limit of the allocation area whose top is at, from the Heap's own or one found in the core; -1 if none. */
