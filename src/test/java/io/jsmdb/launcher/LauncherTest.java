@@ -98,6 +98,31 @@ class LauncherTest {
         assertEquals(made, Files.getLastModifiedTime(target.resolve("jsmdb.aot")), "used, not made again");
     }
 
+    /** C1 alone for a batch of quick -e commands; both compilers for sessions, scripts and the graph commands. */
+    @Test
+    void aQuickBatchRunsWithC1AloneAndTheRestWithBothCompilers() throws Exception {
+        assertEquals(1, tieredStopAt("-e", "::status", "jit?", "core"));
+        assertEquals(1, tieredStopAt("-e::jsstack;::findjsobjects -c Foo", "jit?", "core"));
+        assertEquals(1, tieredStopAt("--eval=::status", "jit?", "core"));
+        assertEquals(1, tieredStopAt("demo", "jit?"));
+        assertEquals(4, tieredStopAt("jit?", "core"), "a session (or stdin)");
+        assertEquals(4, tieredStopAt("-f", "script", "jit?", "core"));
+        assertEquals(4, tieredStopAt("-e", "::status", "-f", "-", "jit?", "core"));
+        assertEquals(4, tieredStopAt("-e", "::findjsobjects -s", "jit?", "core"));
+        assertEquals(4, tieredStopAt("-e", "::findjsobjects -c Foo | ::jsretainers", "jit?", "core"));
+        assertEquals(4, tieredStopAt("-e", "::heapsnapshot -o x", "jit?", "core"));
+        assertEquals(4, tieredStopAt("diff", "-e", "::status", "jit?", "a", "b"));
+        assertEquals(4, tieredStopAt("heapsnapshot", "jit?", "core", "-o", "x"));
+    }
+
+    private int tieredStopAt(String... args) throws Exception {
+        Run r = jsmdb(args);
+        for (String line : r.out().split("\n")) {
+            if (line.startsWith("TieredStopAtLevel=")) return Integer.parseInt(line.substring(18));
+        }
+        throw new AssertionError("no TieredStopAtLevel line: " + r);
+    }
+
     @Test
     void aNewerJarOrAnotherJdkTrainsItAgain() throws Exception {
         assertEquals(PLAIN, jsmdb("-e", "::status", "core"));
