@@ -87,6 +87,15 @@ public record FatalException(Kind kind, long value, String where) {
         return Optional.empty();
     }
 
+    /** The word at addr, or 0 (no heap object) where it cannot be read. */
+    private static long wordOrZero(AddressSpace mem, long addr) {
+        try {
+            return mem.readLong(addr);
+        } catch (MemoryFault e) {
+            return 0;
+        }
+    }
+
     private static JsKind kindOf(V8Heap heap, long v) {
         try {
             return heap.kindOf(v);
@@ -147,12 +156,7 @@ public record FatalException(Kind kind, long value, String where) {
             }
             // a handle: an aligned pointer, outside this stack, to a slot that holds a JS value
             if ((w & 7) != 0 || w < 4096 || w >>> 47 != 0 || (w >= sp && w < end)) continue;
-            long v;
-            try {
-                v = mem.readLong(w);
-            } catch (MemoryFault e) {
-                continue;
-            }
+            long v = wordOrZero(mem, w);
             if (!heap.isHeapObject(v)) continue;
             slots.add(w);
             long argument = messageArgument(heap, v, messageType, argumentOffset, 0);
@@ -167,12 +171,7 @@ public record FatalException(Kind kind, long value, String where) {
             for (long q = w - HANDLE_SLOTS_NEAR * 8L; q <= w + HANDLE_SLOTS_NEAR * 8L; q += 8) near.add(q);
         }
         for (long q : near.descendingSet()) {
-            long v;
-            try {
-                v = mem.readLong(q);
-            } catch (MemoryFault e) {
-                continue;
-            }
+            long v = wordOrZero(mem, q);
             if (!heap.isHeapObject(v)) continue;
             long argument = messageArgument(heap, v, messageType, argumentOffset, script);
             if (argument != 0) return argument;
