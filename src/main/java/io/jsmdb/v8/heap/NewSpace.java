@@ -88,15 +88,10 @@ public final class NewSpace {
         return exact() && liveBases.contains(base);
     }
 
-    /** True if some candidate is at this build's known place of the new-space LAB. */
-    private static boolean atKnownPlace(HeapLayout l, long heap, long owner, List<Lab> cands) {
-        for (Lab b : cands) {
-            if ((l.newLabFromHeap != Long.MIN_VALUE && heap != 0 && b.at() == heap + l.newLabFromHeap)
-                    || (l.newLabFromToSpace != Long.MIN_VALUE && b.at() == owner + l.newLabFromToSpace)) {
-                return true;
-            }
-        }
-        return false;
+    /** True if the candidate is at this build's known place of the new-space LAB (beside the Heap or the to-space). */
+    private static boolean atKnownPlace(HeapLayout l, long heap, long owner, Lab b) {
+        return (l.newLabFromHeap != Long.MIN_VALUE && heap != 0 && b.at() == heap + l.newLabFromHeap)
+                || (l.newLabFromToSpace != Long.MIN_VALUE && b.at() == owner + l.newLabFromToSpace);
     }
 
     /** The tops that end the walk of a to-space page when exact: {top} on the LAB page, none before it. */
@@ -127,7 +122,7 @@ public final class NewSpace {
         Set<Long> tops = new HashSet<>();
         for (Lab b : cands) tops.add(b.top());
         boolean placeKnown = (l.newLabFromHeap != Long.MIN_VALUE && heap != 0) || l.newLabFromToSpace != Long.MIN_VALUE;
-        if (tops.size() == 1 && (!placeKnown || atKnownPlace(l, heap, owner, cands))) {
+        if (tops.size() == 1 && (!placeKnown || cands.stream().anyMatch(b -> atKnownPlace(l, heap, owner, b)))) {
             lab = cands.get(0);
             labHow = "the only {start, top, limit} on a to-space page";
         } else if (tops.size() == 1) {
@@ -138,8 +133,7 @@ public final class NewSpace {
                     + " {start, top, limit} on a to-space page is elsewhere (0x" + Long.toHexString(cands.get(0).at()) + ")");
         } else if (tops.size() > 1) {
             for (Lab b : cands) {
-                if ((l.newLabFromHeap != Long.MIN_VALUE && heap != 0 && b.at() == heap + l.newLabFromHeap)
-                        || (l.newLabFromToSpace != Long.MIN_VALUE && b.at() == owner + l.newLabFromToSpace)) {
+                if (atKnownPlace(l, heap, owner, b)) {
                     lab = b;
                     labHow = "at this version's known place, among " + tops.size() + " candidate tops";
                 }
