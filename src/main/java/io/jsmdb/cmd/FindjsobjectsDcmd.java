@@ -289,6 +289,7 @@ public final class FindjsobjectsDcmd implements Dcmd {
         return switch (k) {
             case ALLOCATION_AREA -> "an open allocation area [top, limit), no objects yet";
             case ZEROS -> "zero words, no objects (an allocation area whose top was not found)";
+            case STALE -> "dead bytes without a filler (their first word points to a freed map), no objects";
             case UNDECODED -> "not walked: not objects from here (stale or damaged data); live objects may be lost";
         };
     }

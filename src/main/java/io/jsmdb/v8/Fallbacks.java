@@ -263,34 +263,36 @@ public final class Fallbacks {
     // set are live (sweeper.cc RawSweep; Heap::MakeHeapIterable first finishes sweeping). The
     // state is MemoryChunk / MutablePageMetadata::concurrent_sweeping_ (sweeper.h
     // ConcurrentSweepingState { kDone = 0, kPending = 1, kInProgress = 2 }, one word); the
-    // bitmap has one bit per tagged word from the page start (index (addr - page) >> 3; 9.4 and
-    // 10.2 use two bits per object, the first one set when marked), in the page header before
+    // bitmap has one bit per tagged word from the page start (index (addr - page) >> 3; 9.4 to
+    // 11.3 use two bits per object, the first one set when marked), in the page header before
     // V8 12 (memory-chunk-layout.h kMarkingBitmapOffset, which ends 8 bytes before area_start)
     // and MutablePageMetadata::marking_bitmap_ (its last member) after; live_byte_count_ is the
     // byte total of the marked objects, which HeapWalker checks against the bitmap on every
     // unswept page before trusting it. Offsets from the chunk metadata (the page itself before
     // V8 13). Verified on the heap-abort cores of 9.4, 11.3, 12.4 and 13.6, which hold pending
     // pages: every JsmdbLeakA instance marked, the marked bytes equal to live_byte_count_ (up to
-    // right-trimmed tails). 10.2, 14.1 and 14.6: no pending page in any fixture core; the values
-    // come from the same field order seen in their headers (mutex_, concurrent_sweeping_,
-    // page_protection_change_mutex_ before 12; live_byte_count_, concurrent_sweeping_, ...,
-    // list_node_, ..., marking_bitmap_ from 13; the first object's bit set at the bitmap start).
-    // 14.6 is left out: the word after live_byte_count_ is 3 on one fixture page, not a state.
+    // right-trimmed tails). 14.1 and 14.6 on the sweep fixture's cores (hundreds of pending pages,
+    // made with --no-concurrent-sweeping): the bitmap offset found by trying every word of the
+    // metadata, the one where the marked objects' bytes equal live_byte_count_ on every page
+    // (14.1's bitmap is at 0x150, not at 0x148 as the field order had suggested). 10.2: no
+    // pending page in any fixture core; the values come from the field order seen in its headers
+    // (mutex_, concurrent_sweeping_, page_protection_change_mutex_). A state other than pending
+    // or in progress (14.6 once showed 3 on a fixture page) leaves the page walked as it is.
     static final Fallback SWEEPING_STATE = gated("CHUNK_SWEEPING_STATE_OFFSET",
-            "9.4: 0xb0, 11.3: 0xe0, 12.4/13.6: 0xf0 (verified on pending pages); 10.2: 0xc0, 14.1: 0xf8 (field order only); 14.6: unknown",
+            "9.4: 0xb0, 11.3: 0xe0, 12.4/13.6: 0xf0, 14.1/14.6: 0xf8 (verified on pending pages); 10.2: 0xc0 (field order only)",
             "memory-chunk.h / mutable-page-metadata.h concurrent_sweeping_",
             byMinor(new long[][] {{9, 4, 0xb0}, {10, 2, 0xc0}, {11, 3, 0xe0}, {12, 4, 0xf0}, {13, 6, 0xf0},
-                    {14, 1, 0xf8}}));
+                    {14, 1, 0xf8}, {14, 6, 0xf8}}));
     static final Fallback LIVE_BYTES = gated("CHUNK_LIVE_BYTES_OFFSET",
-            "9.4: 0x78, 11.3: 0x88, 12.4: 0xd0, 13.6: 0xe8 (verified on pending pages); 10.2: 0x80, 14.1/14.6: 0xf0 (field order only)",
+            "9.4: 0x78, 11.3: 0x88, 12.4: 0xd0, 13.6: 0xe8, 14.1/14.6: 0xf0 (verified on pending pages); 10.2: 0x80 (field order only)",
             "memory-chunk.h / mutable-page-metadata.h live_byte_count_",
             byMinor(new long[][] {{9, 4, 0x78}, {10, 2, 0x80}, {11, 3, 0x88}, {12, 4, 0xd0}, {13, 6, 0xe8},
                     {14, 1, 0xf0}, {14, 6, 0xf0}}));
     static final Fallback MARKING_BITMAP = gated("CHUNK_MARKING_BITMAP_OFFSET",
-            "9.4: 0x110, 11.3/12.4/13.6: 0x140 (verified on pending pages); 10.2: 0x128, 14.1: 0x148, 14.6: 0x138 (field order only)",
+            "9.4: 0x110, 11.3/12.4/13.6/14.6: 0x140, 14.1: 0x150 (verified on pending pages); 10.2: 0x128 (field order only)",
             "memory-chunk-layout.h kMarkingBitmapOffset / mutable-page-metadata.h marking_bitmap_",
             byMinor(new long[][] {{9, 4, 0x110}, {10, 2, 0x128}, {11, 3, 0x140}, {12, 4, 0x140}, {13, 6, 0x140},
-                    {14, 1, 0x148}, {14, 6, 0x138}}));
+                    {14, 1, 0x150}, {14, 6, 0x140}}));
 
     /** ObjectBoilerplateDescription gained capacity/backing_store_size/flags header words in V8 12. */
     static final Fallback OBJECT_BOILERPLATE_DESCRIPTION_HEADER = byChunkEra("OBJECT_BOILERPLATE_DESCRIPTION_HEADER", 16, 32, 32,

@@ -28,14 +28,14 @@ public final class TestCores {
 
     /** Fixtures made for every version. */
     public static final List<String> FIXTURES =
-            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "real-ts", "real-express", "real-acorn", "real-orders", "leak");
+            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "real-ts", "real-express", "real-acorn", "real-orders", "leak", "sweep");
 
     /** Every {@code <FIXTURE>-<KIND>} directory make-cores makes for each version. */
     public static final List<String> CORES =
             List.of("stack-abort", "async-abort", "esm-abort", "heap-abort", "heap-gcore", "deopt-abort",
                     "snapshot-abort", "snapshot-gcore",
                     "real-ts-abort", "real-ts-gcore", "real-express-abort", "real-express-gcore",
-                    "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore", "leak-gcore", "oom-abort");
+                    "real-acorn-abort", "real-acorn-gcore", "real-orders-abort", "real-orders-gcore", "leak-gcore", "oom-abort", "sweep-abort");
 
     public static final String ABORT = "abort";
     public static final String GCORE = "gcore";

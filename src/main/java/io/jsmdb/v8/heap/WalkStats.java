@@ -75,6 +75,12 @@ public final class WalkStats {
         ALLOCATION_AREA,
         /** zero words: an allocation area whose top was not found, or unused memory: never objects (a map word is never 0) */
         ZEROS,
+        /**
+         * dead bytes no filler covers: their first word points to free space where a map was
+         * (a live object's map is never freed), and the walk goes on at the first object from
+         * which objects chain: never live objects
+         */
+        STALE,
         /** bytes that do not decode as objects (stale data after an unknown top, or damage): live objects may be in them */
         UNDECODED;
 

@@ -19,7 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and whose limit is the area end; every range stepped over is zeros or such an area. The
  * walk used to stop at the first open allocation area (a background thread's, or the main
  * thread's) and leave the live objects after it uncounted, silently: the real programs' cores
- * have such areas on most versions.
+ * have such areas on most versions. Pages V8 had not swept yet hold dead objects whose maps the
+ * sweeper may already have freed and reused (a map of another size in the dead one's place):
+ * those the walk steps over by the marking bitmap; cores made while the concurrent sweeper lagged
+ * (CI's, on a busy machine) had gaps of 24 bytes to 128 KiB there before it did, and the sweep
+ * fixture makes such a core on purpose.
  */
 class HeapWalkCompletenessTest {
     static Stream<String> cores() {
@@ -69,9 +73,10 @@ class HeapWalkCompletenessTest {
                     case ALLOCATION_AREA -> {
                         if (limitOf(pages, k.page(), k.from()) != k.to()) wrong.add(page(k.page()) + ": stepped over " + hex(k.from()) + ".." + hex(k.to()) + ", no allocation area of the core");
                     }
-                    case UNDECODED -> {
-                        if (!beingWritten(core, k.from(), k.to())) wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
+                    case STALE -> {
+                        if (!freedMap(core, layout, k.from())) wrong.add(page(k.page()) + ": stepped over " + hex(k.from()) + ".." + hex(k.to()) + " as dead, but its first word is no freed map");
                     }
+                    case UNDECODED -> wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
                 }
             }
             assertTrue(oldPages > 0, tc.name() + ": no old-generation page");
@@ -102,46 +107,15 @@ class HeapWalkCompletenessTest {
                     default -> wrong.add(page(end.page()) + ": stopped at " + hex(end.stoppedAt()) + " (" + end.why() + ")");
                 }
             }
-            long beingWritten = 0;
             for (WalkStats.Skip k : stats.skips()) {
-                if (k.kind() != WalkStats.GapKind.UNDECODED) continue;
-                if (beingWritten(t.core(), k.from(), k.to())) {
-                    beingWritten += k.to() - k.from();
-                } else if (k.page().space().isCode()) {
+                if (k.kind() == WalkStats.GapKind.UNDECODED && k.page().space().isCode()) {
                     wrong.add(page(k.page()) + ": bytes " + hex(k.from()) + ".." + hex(k.to()) + " not decoded");
                 }
             }
             assertTrue(codePages > 0, tc.name() + ": no code page");
             assertTrue(wrong.isEmpty(), tc.name() + ": " + wrong);
-            assertEquals(0, stats.bytesMaybeLive() - beingWritten, tc.name() + ": bytes that may hold objects not walked");
+            assertEquals(0, stats.bytesMaybeLive(), tc.name() + ": bytes that may hold objects not walked");
         }
-    }
-
-    /**
-     * True if another thread was writing the undecoded bytes [from, to) when the process stopped:
-     * a register of a thread other than the dying one points into them, or a word near the top of
-     * its stack is their start. The kernel stops the other threads wherever they are when it
-     * dumps, so a background thread's half-written object (the concurrent sweeper writes a free
-     * range's map before its size; an allocator's area beyond its top holds stale bytes) may be
-     * caught undecodable; the walk says so to the user (the census's warning), and such a gap is
-     * the core's, not the walker's. A 16 real-acorn abort core made by CI had one (1,152 bytes on
-     * an old-space page); 24 made here had none.
-     */
-    private static boolean beingWritten(CoreFile core, long from, long to) {
-        int dying = core.faultingThread().map(th -> th.tid()).orElse(-1);
-        for (io.jsmdb.core.ThreadState th : core.threads()) {
-            if (th.tid() == dying) continue;
-            for (long r : th.registers().values()) if (r >= from && r < to) return true;
-            long sp = th.registers().rsp();
-            for (long a = sp; a < sp + 2048; a += 8) {
-                try {
-                    if (core.readLong(a) == from) return true;
-                } catch (RuntimeException e) {
-                    break; // the stack's end
-                }
-            }
-        }
-        return false;
     }
 
     /** The limit of the allocation area whose top is at, from the Heap's own or one found in the core; -1 if none. */
@@ -149,6 +123,16 @@ class HeapWalkCompletenessTest {
         long[] tops = pages.allocationTops(p.base()), limits = pages.allocationLimits(p.base());
         for (int i = 0; i < tops.length; i++) if (tops[i] == at) return limits[i];
         return pages.openAreaLimit(at);
+    }
+
+    /** True if the word at addr points to an object whose map is the free-space or a filler map. */
+    private static boolean freedMap(CoreFile core, HeapLayout layout, long addr) {
+        long w = core.readLong(addr);
+        if ((w & 3) != 1) return false;
+        long itsMap = core.readLong(w - 1);
+        if ((itsMap & 3) != 1) return false;
+        int type = core.readShort(itsMap - 1 + layout.mapInstanceTypeOffset) & 0xffff;
+        return type == layout.fillerType || type == layout.freeSpaceType;
     }
 
     private static boolean zeros(CoreFile core, long from, long to) {
