@@ -14,7 +14,7 @@ public record UnwindRegs(long rip, long rsp, long rbp, long rbx, long r12, long 
 
     /** A thread's registers as dumped (NT_PRSTATUS); cfa unknown. */
     public static UnwindRegs of(Registers r) {
-        return new UnwindRegs(r.rip(), r.rsp(), r.rbp(), r.get("rbx"), r.get("r12"), r.get("r13"), r.get("r14"),
+        return new UnwindRegs(r.pc(), r.sp(), r.fp(), r.get("rbx"), r.get("r12"), r.get("r13"), r.get("r14"),
                 r.get("r15"), 0);
     }
 

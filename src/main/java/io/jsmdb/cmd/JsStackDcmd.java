@@ -71,7 +71,7 @@ public final class JsStackDcmd implements Dcmd {
 
     /** One line saying that thread t's stack is not in the core, and why; null when it is there. */
     static String stackMissing(CoreFile core, ThreadState t) {
-        long sp = t.registers().rsp();
+        long sp = t.registers().sp();
         try {
             core.readLong(sp);
             return null;

@@ -75,7 +75,7 @@ public final class MappingsDcmd implements Dcmd {
 
     private static String stackName(CoreFile core, Row r) {
         for (ThreadState t : core.threads()) {
-            long sp = t.registers().rsp();
+            long sp = t.registers().sp();
             if (Long.compareUnsigned(sp, r.start()) >= 0 && Long.compareUnsigned(sp, r.end()) < 0) return "[stack tid " + t.tid() + "]";
         }
         return "";

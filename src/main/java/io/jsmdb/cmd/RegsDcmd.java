@@ -26,7 +26,7 @@ public final class RegsDcmd implements Dcmd {
         ThreadState t = selectThread(this, ctx, args);
         Registers r = t.registers();
         Output out = ctx.out();
-        List<String> names = Registers.NAMES;
+        List<String> names = r.names();
         int half = (names.size() + 1) / 2;
         for (int i = 0; i < half; i++) {
             String left = String.format("%%%-8s = 0x%016x", names.get(i), r.values()[i]);
@@ -34,7 +34,7 @@ public final class RegsDcmd implements Dcmd {
             out.println((left + "    " + right).stripTrailing());
         }
         out.println("");
-        out.println(String.format("%%rip %s", Strings.escape(ctx.target().symbolizer().describe(r.rip()))));
+        out.println(String.format("%%%s %s", r.arch().pcName, Strings.escape(ctx.target().symbolizer().describe(r.pc()))));
     }
 
     /** The thread named by -t, or the faulting one. Shared with other per-thread dcmds. */

@@ -30,9 +30,9 @@ public final class ThreadsDcmd implements Dcmd {
         out.println(String.format("  %8s %-8s %16s %16s %s", "TID", "SIGNAL", "RIP", "RSP", "FUNCTION"));
         for (ThreadState t : core.threads()) {
             ctx.checkCancelled();
-            long rip = t.registers().rip();
+            long rip = t.registers().pc();
             out.println(String.format("%s %8d %-8s %16x %16x %s", t.index() == 0 ? "*" : " ", t.tid(),
-                    t.index() != 0 || t.signal() == 0 ? "-" : Signals.name(t.signal()), rip, t.registers().rsp(),
+                    t.index() != 0 || t.signal() == 0 ? "-" : Signals.name(t.signal()), rip, t.registers().sp(),
                     Strings.escape(ctx.target().symbolizer().describe(rip))));
         }
     }

@@ -50,6 +50,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment file;
+    private final Arch arch;
     private final List<LoadSegment> loads;
     private final List<ThreadState> threads = new ArrayList<>();
     private final List<MappedFile> mappedFiles = new ArrayList<>();
@@ -73,10 +74,11 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         boolean present() { return source != null; }
     }
 
-    private CoreFile(Path path, Arena arena, MemorySegment file, List<LoadSegment> loads, long truncatedBytes) {
+    private CoreFile(Path path, Arena arena, MemorySegment file, Arch arch, List<LoadSegment> loads, long truncatedBytes) {
         this.path = path;
         this.arena = arena;
         this.file = file;
+        this.arch = arch;
         this.loads = loads;
         this.truncatedBytes = truncatedBytes;
     }
@@ -130,7 +132,8 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             throw new CoreFormatException("not a core file (" + what + "): " + path);
         }
         int machine = Short.toUnsignedInt(f.get(SHORT, 18));
-        if (machine != 62) throw new CoreFormatException("unsupported architecture (e_machine " + machine + ", only x86-64 is supported): " + path);
+        Arch arch = Arch.ofMachine(machine).orElseThrow(() -> new CoreFormatException("unsupported architecture: a core of "
+                + Arch.machineName(machine) + " (e_machine " + machine + "); jsmdb reads x86-64 and AArch64 cores: " + path));
         long phoff = f.get(LONG, 32);
         long shoff = f.get(LONG, 40);
         int phentsize = Short.toUnsignedInt(f.get(SHORT, 54));
@@ -166,7 +169,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             }
         }
         loads.sort(Comparator.comparing(LoadSegment::vaddr, Long::compareUnsigned));
-        CoreFile core = new CoreFile(path, arena, f, Collections.unmodifiableList(loads), truncated);
+        CoreFile core = new CoreFile(path, arena, f, arch, Collections.unmodifiableList(loads), truncated);
         // The kernel writes no section headers (one, for PN_XNUM); gdb's gcore writes one per segment.
         core.writtenByGdb = Short.toUnsignedInt(f.get(SHORT, 60)) > 1;
         if (notes.isEmpty()) core.warnings.add("the core has no notes: no threads, registers or mapped files");
@@ -224,13 +227,20 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         }
     }
 
+    /**
+     * struct elf_prstatus: the same 112-byte head (pr_info, pr_cursig, pending and held signal
+     * masks, pids, four timevals) on both architectures, then pr_reg in the architecture's
+     * layout, then pr_fpvalid.
+     */
     private ThreadState parsePrStatus(long at, long len, int index) {
-        if (len < 112 + Registers.COUNT * 8) throw new IllegalArgumentException("NT_PRSTATUS too short");
+        if (len < 112 + arch.prRegBytes()) {
+            throw new IllegalArgumentException("NT_PRSTATUS too short for " + arch.displayName + " registers (" + len + " bytes)");
+        }
         int cursig = Short.toUnsignedInt(file.get(SHORT, at + 12));
         int pid = file.get(INT, at + 32);
-        long[] regs = new long[Registers.COUNT];
+        long[] regs = new long[arch.registerNames().size()];
         for (int i = 0; i < regs.length; i++) regs[i] = file.get(LONG, at + 112 + i * 8L);
-        return new ThreadState(pid, cursig, new Registers(regs), index);
+        return new ThreadState(pid, cursig, new Registers(arch, regs), index);
     }
 
     private ProcessInfo parsePrPsInfo(long at, long len) {
@@ -593,6 +603,9 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     }
 
     public Path path() { return path; }
+
+    /** The machine the core comes from (e_machine). */
+    public Arch arch() { return arch; }
     public long fileSize() { return file.byteSize(); }
     public List<LoadSegment> loadSegments() { return loads; }
     public List<ThreadState> threads() { return Collections.unmodifiableList(threads); }

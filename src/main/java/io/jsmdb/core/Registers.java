@@ -3,30 +3,34 @@ package io.jsmdb.core;
 import java.util.List;
 
 /**
- * The general-purpose registers of one thread, as the kernel's x86-64
- * {@code struct user_regs_struct} lays them out in NT_PRSTATUS.
+ * The general-purpose registers of one thread, in the order NT_PRSTATUS's pr_reg lays them out
+ * on the core's architecture.
  */
-public record Registers(long[] values) {
-    /** Register names in user_regs_struct order. */
-    public static final List<String> NAMES = List.of(
-            "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
-            "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss",
-            "fs_base", "gs_base", "ds", "es", "fs", "gs");
-
-    public static final int COUNT = NAMES.size();
-
+public record Registers(Arch arch, long[] values) {
     public Registers {
-        if (values.length != COUNT) throw new IllegalArgumentException("expected " + COUNT + " registers");
+        if (values.length != arch.registerNames().size()) {
+            throw new IllegalArgumentException("expected " + arch.registerNames().size() + " " + arch.displayName + " registers");
+        }
         values = values.clone();
     }
 
+    /** x86-64 registers in user_regs_struct order. */
+    public Registers(long[] values) {
+        this(Arch.X86_64, values);
+    }
+
+    public List<String> names() { return arch.registerNames(); }
+
     public long get(String name) {
-        int i = NAMES.indexOf(name);
-        if (i < 0) throw new IllegalArgumentException("no register " + name);
+        int i = arch.registerNames().indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("no " + arch.displayName + " register " + name);
         return values[i];
     }
 
-    public long rip() { return values[16]; }
-    public long rsp() { return values[19]; }
-    public long rbp() { return values[4]; }
+    /** The program counter (rip, pc). */
+    public long pc() { return values[arch.pcIndex()]; }
+    /** The stack pointer (rsp, sp). */
+    public long sp() { return values[arch.spIndex()]; }
+    /** The frame pointer (rbp, x29). */
+    public long fp() { return values[arch.fpIndex()]; }
 }

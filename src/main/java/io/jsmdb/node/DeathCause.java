@@ -88,7 +88,7 @@ public record DeathCause(Kind kind, String text) {
             }
             String name = f.pcText() == null ? "" : f.pcText();
             if (name.contains("FatalProcessOutOfMemory") || name.contains("OOMErrorHandler")) {
-                return new DeathCause(Kind.OUT_OF_MEMORY, "out of memory: " + oomMessage(target, thread.get().registers().rsp())
+                return new DeathCause(Kind.OUT_OF_MEMORY, "out of memory: " + oomMessage(target, thread.get().registers().sp())
                         + " (" + Signals.name(signo) + " from " + function(name) + ")" + heapSize(target));
             }
             if (name.contains("Isolate::CreateMessageOrAbort")) {

@@ -78,7 +78,7 @@ public record FatalException(Kind kind, long value, String where) {
                 }
                 if (!throwPath) return Optional.empty();
                 long fp = f.fp();
-                long v = thrownValue(heap, thread.get().registers().rsp(), fp, js.script());
+                long v = thrownValue(heap, thread.get().registers().sp(), fp, js.script());
                 return v == 0 ? Optional.empty() : Optional.of(new FatalException(Kind.UNCAUGHT, v, whereOf(js)));
             }
             String name = f.pcText() == null ? "" : f.pcText();

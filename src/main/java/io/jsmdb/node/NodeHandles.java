@@ -98,7 +98,7 @@ public final class NodeHandles {
      * handles cannot be told from other words and is not found (it has nothing to list).
      */
     static OptionalLong workerLoop(CoreFile core, ThreadState thread) {
-        long sp = thread.registers().rsp() & ~7L;
+        long sp = thread.registers().sp() & ~7L;
         Optional<io.jsmdb.core.LoadSegment> seg = core.loadSegments().stream()
                 .filter(s -> Long.compareUnsigned(sp, s.vaddr()) >= 0 && Long.compareUnsigned(sp, s.vaddr() + s.memsz()) < 0).findFirst();
         if (seg.isEmpty()) return OptionalLong.empty();

@@ -83,6 +83,14 @@ public final class NodeTarget implements AutoCloseable {
             }
             throw new TargetException(e.getMessage());
         }
+        if (core.arch() != io.jsmdb.core.Arch.X86_64) {
+            // its threads and registers are read (CoreFile); the unwinders, V8's frame layout and the
+            // metadata fallbacks are x86-64's so far, and would misread an AArch64 stack silently
+            String arch = core.arch().displayName;
+            core.close();
+            throw new TargetException("an " + arch + " core: jsmdb reads its threads and registers, but walks stacks and"
+                    + " the V8 heap of x86-64 cores only so far: " + corePath);
+        }
         ElfImage image = null;
         try {
             MappedFile exe = core.executableMapping()

@@ -71,7 +71,7 @@ class NativeStackGdbTest {
                     GdbFrame gf = g.get(i);
                     assertTrue(i < mine.size(), ctx + "jsmdb has no frame #" + i);
                     NativeFrame f = mine.get(i);
-                    long pc = gf.hasPc() ? gf.pc() : th.registers().rip();
+                    long pc = gf.hasPc() ? gf.pc() : th.registers().pc();
                     assertEquals(pc, f.pc(), ctx + String.format("pc of frame #%d: gdb %#x, jsmdb %#x", i, pc, f.pc()));
                     if (!gf.name().equals("??")) {
                         String ours = symbolName(t.core(), sym, f.pc(), i == 0).orElse("??");

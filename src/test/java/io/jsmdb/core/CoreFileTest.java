@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +37,8 @@ class CoreFileTest {
             assertEquals(2, c.threads().size());
             assertEquals(101, c.faultingThread().orElseThrow().tid());
             assertEquals(6, c.threads().get(0).signal());
-            assertEquals(0x10010, c.threads().get(0).registers().rip());
-            assertEquals(0x10800, c.threads().get(0).registers().rsp());
+            assertEquals(0x10010, c.threads().get(0).registers().pc());
+            assertEquals(0x10800, c.threads().get(0).registers().sp());
             assertEquals(data[5], c.readByte(0x10005));
             assertEquals(java.nio.ByteBuffer.wrap(data, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(), c.readLong(0x10008));
             assertArrayEquals(java.util.Arrays.copyOfRange(data, 100, 4200), c.readBytes(0x10000 + 100, 4100));
@@ -112,6 +113,86 @@ class CoreFileTest {
         assertMessage("not a core file (an executable)", write("exec", exec));
         byte[] truncatedHeaders = java.util.Arrays.copyOf(new SyntheticCore().load(0x1000, 4096, new byte[4096], 6).build(), 80);
         assertMessage("truncated core file", write("cut", truncatedHeaders));
+    }
+
+    @Test
+    void readsAnAArch64CoreAsTheKernelWritesIt() throws Exception {
+        long[] regs = new long[34];
+        for (int i = 0; i < 31; i++) regs[i] = 0x1000 + i; // x0..x30
+        regs[29] = 0xffffc0de0000L;                         // x29, the frame pointer
+        regs[30] = 0x0000aaaa00001234L;                     // x30, the link register
+        regs[31] = 0xffffc0ddff00L;                         // sp
+        regs[32] = 0x0000aaaa00005678L;                     // pc
+        regs[33] = 0x60001000L;                             // pstate
+        byte[] data = pattern(4096, 5);
+        Path p = write("core-arm64", new SyntheticCore().aarch64()
+                .load(0xffffc0dd0000L, 4096, data, 6)
+                .threadRegs(300, 5, regs)
+                .thread(301, 0, 0xaaaa00009abcL, 0xffffb0000000L, 0xffffb0000100L)
+                .file(0xaaaa00000000L, 0xaaaa00100000L, 0, "/usr/bin/node")
+                .build());
+        try (CoreFile c = CoreFile.open(p)) {
+            assertEquals(Arch.AARCH64, c.arch());
+            assertEquals(2, c.threads().size());
+            ThreadState t300 = c.threads().stream().filter(t -> t.tid() == 300).findFirst().orElseThrow();
+            ThreadState t301 = c.threads().stream().filter(t -> t.tid() == 301).findFirst().orElseThrow();
+            Registers r = t300.registers();
+            assertEquals(Arch.AARCH64, r.arch());
+            assertEquals(34, r.names().size());
+            assertEquals(List.of("x0", "x1"), r.names().subList(0, 2));
+            assertEquals(List.of("x30", "sp", "pc", "pstate"), r.names().subList(30, 34));
+            assertEquals(0x0000aaaa00005678L, r.pc());
+            assertEquals(0xffffc0ddff00L, r.sp());
+            assertEquals(0xffffc0de0000L, r.fp());
+            assertEquals(0x0000aaaa00001234L, r.get("x30"));
+            assertEquals(0x1007, r.get("x7"));
+            assertEquals(0x60001000L, r.get("pstate"));
+            assertEquals(5, t300.signal());
+            assertEquals(300, c.faultingThread().orElseThrow().tid());
+            Registers r2 = t301.registers();
+            assertEquals(0xaaaa00009abcL, r2.pc());
+            assertEquals(0xffffb0000000L, r2.sp());
+            assertEquals(0xffffb0000100L, r2.fp());
+            assertEquals(data[9], c.readByte(0xffffc0dd0009L));
+            assertEquals("/usr/bin/node", c.mappedFiles().get(0).path());
+        }
+        // x86-64's register names are not AArch64's
+        try (CoreFile c = CoreFile.open(p)) {
+            assertThrows(IllegalArgumentException.class, () -> c.faultingThread().orElseThrow().registers().get("rip"));
+        }
+    }
+
+    @Test
+    void aNodeTargetRefusesAnAArch64CoreInOneLineForNow() throws Exception {
+        Path p = write("core-arm64", new SyntheticCore().aarch64().thread(1, 5, 0x1000, 0x2000, 0x3000)
+                .file(0x400000, 0x401000, 0, "/usr/bin/node").build());
+        io.jsmdb.node.TargetException e = assertThrows(io.jsmdb.node.TargetException.class,
+                () -> io.jsmdb.node.NodeTarget.open(tmp.resolve("node"), p, List.of()).close());
+        assertEquals("an AArch64 core: jsmdb reads its threads and registers, but walks stacks and the V8 heap of x86-64"
+                + " cores only so far: " + p, e.getMessage());
+    }
+
+    @Test
+    void aCoreOfAnotherMachineIsRefusedInOneLine() throws Exception {
+        byte[] riscv = new SyntheticCore().build();
+        riscv[18] = (byte) 243; // EM_RISCV
+        assertMessage("unsupported architecture: a core of RISC-V (e_machine 243); jsmdb reads x86-64 and AArch64 cores",
+                write("core-riscv", riscv));
+        byte[] arm32 = new SyntheticCore().build();
+        arm32[18] = 40; // EM_ARM
+        assertMessage("a core of ARM (32-bit) (e_machine 40)", write("core-arm", arm32));
+    }
+
+    @Test
+    void anAArch64PrStatusTooShortIsAWarningNotAThread() throws Exception {
+        // an x86-64-sized NT_PRSTATUS (336 bytes) in an AArch64 core: too short for user_pt_regs
+        byte[] x86 = new SyntheticCore().thread(7, 6, 0x1000, 0x2000, 0x3000).build();
+        x86[18] = (byte) 183;
+        try (CoreFile c = CoreFile.open(write("core-short", x86))) {
+            assertEquals(0, c.threads().size());
+            assertTrue(String.join("\n", c.warnings()).contains("NT_PRSTATUS too short for AArch64 registers (336 bytes)"),
+                    String.join("\n", c.warnings()));
+        }
     }
 
     private static void assertMessage(String expected, Path p) {

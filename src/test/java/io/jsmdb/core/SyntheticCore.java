@@ -7,18 +7,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds small x86-64 ELF core files byte by byte, for tests of hostile and edge-case input. */
+/**
+ * Builds small ELF core files byte by byte, for tests of hostile and edge-case input: x86-64, or
+ * AArch64 laid out as the Linux kernel writes it (fs/binfmt_elf.c; NT_PRSTATUS of 392 bytes).
+ */
 final class SyntheticCore {
     record Load(long vaddr, long memsz, byte[] data, int flags, long offsetOverride) {}
     record FileMapping(long start, long end, long pageOffset, String path) {}
 
     private final List<Load> loads = new ArrayList<>();
     private final List<FileMapping> files = new ArrayList<>();
-    private final List<long[]> threads = new ArrayList<>(); // {tid, signal, rip, rsp, rbp}
+    /** In note order: {0, tid, signal, pc, sp, fp} or {1, tid, signal, every register...}. */
+    private final List<long[]> threads = new ArrayList<>();
     private boolean xnum;
     private long[] auxv;
     private String psargs;
     private boolean gdb;
+    private Arch arch = Arch.X86_64;
 
     SyntheticCore load(long vaddr, long memsz, byte[] data, int flags) {
         loads.add(new Load(vaddr, memsz, data, flags, -1));
@@ -37,7 +42,24 @@ final class SyntheticCore {
     }
 
     SyntheticCore thread(int tid, int signal, long rip, long rsp, long rbp) {
-        threads.add(new long[] {tid, signal, rip, rsp, rbp});
+        threads.add(new long[] {0, tid, signal, rip, rsp, rbp});
+        return this;
+    }
+
+    /** An AArch64 core (e_machine 183, user_pt_regs in NT_PRSTATUS). */
+    SyntheticCore aarch64() {
+        arch = Arch.AARCH64;
+        return this;
+    }
+
+    /** A thread with every general-purpose register given, in the architecture's pr_reg order. */
+    SyntheticCore threadRegs(int tid, int signal, long... regs) {
+        long[] t = new long[3 + regs.length];
+        t[0] = 1;
+        t[1] = tid;
+        t[2] = signal;
+        System.arraycopy(regs, 0, t, 3, regs.length);
+        threads.add(t);
         return this;
     }
 
@@ -78,7 +100,7 @@ final class SyntheticCore {
         // ELF header
         ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         h.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
-        h.putShort((short) 4).putShort((short) 62).putInt(1).putLong(0).putLong(phoff).putLong(shoff).putInt(0);
+        h.putShort((short) 4).putShort((short) arch.machine).putInt(1).putLong(0).putLong(phoff).putLong(shoff).putInt(0);
         h.putShort((short) 64).putShort((short) 56).putShort((short) (xnum ? 0xffff : phnum));
         h.putShort((short) (xnum ? 64 : 0)).putShort((short) (xnum ? 1 : gdb ? 2 : 0)).putShort((short) 0);
         out.writeBytes(h.array());
@@ -111,13 +133,21 @@ final class SyntheticCore {
 
     private byte[] notes() {
         ByteArrayOutputStream n = new ByteArrayOutputStream();
+        // elf_prstatus: 112 bytes of head, pr_reg, pr_fpvalid (4) and padding to 8
+        int prstatus = 112 + arch.prRegBytes() + 8;
+        List<String> names = arch.registerNames();
         for (long[] t : threads) {
-            ByteBuffer d = ByteBuffer.allocate(336).order(ByteOrder.LITTLE_ENDIAN);
-            d.putShort(12, (short) t[1]);
-            d.putInt(32, (int) t[0]);
-            d.putLong(112 + 4 * 8, t[4]);   // rbp
-            d.putLong(112 + 16 * 8, t[2]);  // rip
-            d.putLong(112 + 19 * 8, t[3]);  // rsp
+            ByteBuffer d = ByteBuffer.allocate(prstatus).order(ByteOrder.LITTLE_ENDIAN);
+            d.putShort(12, (short) t[2]);
+            d.putInt(32, (int) t[1]);
+            if (t[0] == 1) {
+                for (int i = 3; i < t.length && i - 3 < names.size(); i++) d.putLong(112 + (i - 3) * 8, t[i]);
+            } else {
+                boolean x86 = arch == Arch.X86_64;
+                d.putLong(112 + names.indexOf(x86 ? "rip" : "pc") * 8, t[3]);
+                d.putLong(112 + names.indexOf(x86 ? "rsp" : "sp") * 8, t[4]);
+                d.putLong(112 + names.indexOf(x86 ? "rbp" : "x29") * 8, t[5]);
+            }
             note(n, 1, d.array());
         }
         if (psargs != null) {

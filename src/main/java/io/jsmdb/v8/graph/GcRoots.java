@@ -866,7 +866,7 @@ public final class GcRoots implements RootSource {
     private void stacks(StackWalker walker) {
         StringBuilder sb = new StringBuilder();
         for (ThreadState t : threads) {
-            long sp = t.registers().rsp();
+            long sp = t.registers().sp();
             List<Frame> frames;
             try {
                 frames = walker.walk(t);

@@ -205,7 +205,7 @@ public final class HeapPages {
      */
     public static Map<Long, Integer> isolateReferences(CoreFile core, io.jsmdb.core.ThreadState thread, java.util.Collection<Long> heaps) {
         Map<Long, Integer> refs = new HashMap<>();
-        long sp = thread.registers().rsp();
+        long sp = thread.registers().sp();
         for (long a = sp & ~7L; a < sp + STACK_SEARCHED; a += 8) {
             long w;
             try {
