@@ -290,9 +290,9 @@ public final class HeapWalker {
         // the bitmap is where this build keeps it, and a bitmap at a wrong place misses by far
         // more than the slack allowed (11.3 once counted 88 bytes fewer than its marked objects
         // on one page of 333 whose bits were all well formed).
-        long slack = SWEEP_LIVE_BYTES_SLACK;
         boolean ok = (dry.why == WalkStats.Stop.END || dry.why == WalkStats.Stop.TOP) && live > 0
-                && dry.markedBytes <= live + slack && live <= dry.markedBytes + dry.trimmedBytes + slack;
+                && dry.markedBytes <= live + SWEEP_LIVE_BYTES_SLACK
+                && live <= dry.markedBytes + dry.trimmedBytes + SWEEP_LIVE_BYTES_SLACK;
         stats.unswept(p, ok);
         return ok ? m.get() : null;
     }
@@ -545,7 +545,7 @@ public final class HeapWalker {
 
     /**
      * The area offset of the first marked word at or after area offset from, or limit. Only an
-     * object's first word has its bit set where it matters here: V8 9.4 and 10.2 also set the
+     * object's first word has its bit set where it matters here: V8 9.4 to 11.3 also set the
      * second word's bit of a marked (black) object, but the walk never searches from inside a
      * marked object.
      */
