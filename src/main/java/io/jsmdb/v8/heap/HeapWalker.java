@@ -398,7 +398,7 @@ public final class HeapWalker {
 
     /**
      * True if mapWord points to a filler or free space: the map an object had was freed, so the
-     * object is dead (V8 16 gcores have shown 24 such bytes on a swept page, behind a two-word
+     * object is dead (a gcore of node 16 has shown 24 such bytes on a swept page, behind a two-word
      * filler: a free range the sweeper's filler does not cover).
      */
     private boolean mapWasFreed(long mapWord, MapCache cache) {
