@@ -323,7 +323,9 @@ public final class HeapWalker {
             return;
         }
         MemorySegment seg = segOpt.get();
-        long limit = seg.byteSize();
+        // objects start on 8-byte boundaries and every read takes a word: a readable area whose
+        // size is no multiple of 8 (a damaged chunk header's area end) ends at its last whole word
+        long limit = seg.byteSize() & ~7L;
         long[] tops = pages.allocationTops(p.base());
         long[] limits = pages.allocationLimits(p.base());
         boolean large = p.space().isLarge();
@@ -575,7 +577,7 @@ public final class HeapWalker {
         HeapLayout l = layout;
         long n = 0;
         long off = from;
-        while (off < to) {
+        while (off + 8 <= to) {
             long w = seg.get(LONG, off + l.mapOffset);
             int info = w == 0 ? MapCache.NOT_A_MAP : cache.info(w);
             if (info == MapCache.NOT_A_MAP) return n + 1;
