@@ -82,7 +82,11 @@ class HostileCoreTest {
                 new Case("24.21.0", "heap", 2_000, new long[] {4, 14}),
                 new Case("20.20.2", "stack", 5_000, new long[] {5}),
                 new Case("24.21.0", "stack", 2_000, new long[] {6}),
-                new Case("16.20.2", "stack", 2_000, new long[] {7, 17}));
+                new Case("16.20.2", "stack", 2_000, new long[] {7, 17}),
+                // unswept pages: the walk follows their marking bitmaps (in the page headers on 16),
+                // which the overwrites hit too
+                new Case("16.20.2", "sweep", 20_000, new long[] {8}),
+                new Case("26.12.1", "sweep", 20_000, new long[] {9}));
         for (Case c : cases) {
             TestCore tc = TestCores.get(c.version(), c.fixture(), TestCores.ABORT);
             try (CoreCopy copy = CoreCopy.of(tc, tmp)) {
