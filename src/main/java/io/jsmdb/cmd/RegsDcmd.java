@@ -34,7 +34,7 @@ public final class RegsDcmd implements Dcmd {
             out.println((left + "    " + right).stripTrailing());
         }
         out.println("");
-        out.println(String.format("%%%s %s", r.arch().pcName, Strings.escape(ctx.target().symbolizer().describe(r.pc()))));
+        out.println(String.format("%%%s %s", r.arch().pcName(), Strings.escape(ctx.target().symbolizer().describe(r.pc()))));
     }
 
     /** The thread named by -t, or the faulting one. Shared with other per-thread dcmds. */

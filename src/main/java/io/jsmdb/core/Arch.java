@@ -11,25 +11,22 @@ import java.util.Optional;
  * {@code struct user_pt_regs} (x0-x30, sp, pc, pstate) on AArch64.
  */
 public enum Arch {
-    X86_64(62, "x86-64", "rip", List.of(
+    X86_64(62, "x86-64", List.of(
             "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
             "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss",
             "fs_base", "gs_base", "ds", "es", "fs", "gs"), 16, 19, 4),
-    AARCH64(183, "AArch64", "pc", aarch64Names(), 32, 31, 29);
+    AARCH64(183, "AArch64", aarch64Names(), 32, 31, 29);
 
     /** ELF e_machine. */
     public final int machine;
     /** How users name it. */
     public final String displayName;
-    /** The program counter's name in {@link #registerNames}. */
-    public final String pcName;
     private final List<String> registerNames;
     private final int pc, sp, fp;
 
-    Arch(int machine, String displayName, String pcName, List<String> registerNames, int pc, int sp, int fp) {
+    Arch(int machine, String displayName, List<String> registerNames, int pc, int sp, int fp) {
         this.machine = machine;
         this.displayName = displayName;
-        this.pcName = pcName;
         this.registerNames = registerNames;
         this.pc = pc;
         this.sp = sp;
@@ -38,6 +35,9 @@ public enum Arch {
 
     /** The general-purpose registers in pr_reg order. */
     public List<String> registerNames() { return registerNames; }
+
+    /** The program counter's name (rip, pc). */
+    public String pcName() { return registerNames.get(pc); }
 
     /** Bytes of pr_reg in NT_PRSTATUS. */
     public int prRegBytes() { return registerNames.size() * 8; }

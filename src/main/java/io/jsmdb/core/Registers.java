@@ -14,11 +14,6 @@ public record Registers(Arch arch, long[] values) {
         values = values.clone();
     }
 
-    /** x86-64 registers in user_regs_struct order. */
-    public Registers(long[] values) {
-        this(Arch.X86_64, values);
-    }
-
     public List<String> names() { return arch.registerNames(); }
 
     public long get(String name) {

@@ -174,7 +174,7 @@ class HeapWalkCompletenessTest {
         if ((w & 3) != 1) return false;
         long itsMap = core.readLong(w - 1);
         if ((itsMap & 3) != 1) return false;
-        int type = core.readShort(itsMap - 1 + layout.mapInstanceTypeOffset) & 0xffff;
+        int type = typeOf(core, layout, itsMap);
         return type == layout.fillerType || type == layout.freeSpaceType;
     }
 
