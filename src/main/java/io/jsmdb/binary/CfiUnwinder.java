@@ -1,6 +1,7 @@
 package io.jsmdb.binary;
 
 import io.jsmdb.core.AddressSpace;
+import io.jsmdb.core.Arch;
 import io.jsmdb.core.CoreFile;
 import io.jsmdb.core.MappedFile;
 import java.lang.foreign.MemorySegment;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * x86-64 DWARF CFI unwinding from the {@code .eh_frame} of the module (node, libc, libstdc++, ...)
+ * DWARF CFI unwinding (x86-64 and AArch64) from the {@code .eh_frame} of the module (node, libc, libstdc++, ...)
  * that holds a pc. One {@link #step} turns a frame's registers into its caller's.
  *
  * <p>Which module and which link-time address a pc is: through the core's NT_FILE mapping that
@@ -64,11 +65,11 @@ public final class CfiUnwinder {
     /**
      * The caller's registers by CFI; empty when there is no FDE for pc or the rules cannot be
      * evaluated (memory missing). {@code isTopFrame} false means pc is a return address: look up
-     * pc-1. A result with {@code rip == 0} means the CFI marks this frame as the outermost one
+     * pc-1. A result with {@code pc == 0} means the CFI marks this frame as the outermost one
      * (return address undefined, as in {@code _start} and {@code clone}).
      */
     public Optional<UnwindRegs> step(UnwindRegs regs, boolean isTopFrame) {
-        long pc = isTopFrame ? regs.rip() : regs.rip() - 1;
+        long pc = isTopFrame ? regs.pc() : regs.pc() - 1;
         Found f = fdeFor(pc);
         if (f == null) return Optional.empty();
         try {
@@ -97,19 +98,20 @@ public final class CfiUnwinder {
     // ------------------------------------------------------------------------------------------
     // Evaluating a row
 
-    /** The caller's registers from row; null when the CFA or return address cannot be computed. */
+    /**
+     * The caller's registers from row; null when the CFA or return address cannot be computed.
+     * A result with pc 0 means the return address is undefined: the outermost frame.
+     */
     static UnwindRegs apply(EhFrame eh, EhFrame.Cie cie, EhFrame.Row row, UnwindRegs regs, AddressSpace mem)
             throws EhFrame.BadCfi {
+        Arch arch = regs.arch();
         long[] v = new long[EhFrame.NREGS];
         boolean[] known = new boolean[EhFrame.NREGS];
-        put(v, known, EhFrame.RBX, regs.rbx());
-        put(v, known, EhFrame.RBP, regs.rbp());
-        put(v, known, EhFrame.RSP, regs.rsp());
-        put(v, known, EhFrame.R12, regs.r12());
-        put(v, known, EhFrame.R13, regs.r13());
-        put(v, known, EhFrame.R14, regs.r14());
-        put(v, known, EhFrame.R15, regs.r15());
-        put(v, known, EhFrame.RIP, regs.rip());
+        for (int r : arch.calleeSavedDwarf()) {
+            if (regs.isKnown(r)) put(v, known, r, regs.get(r));
+        }
+        // x86-64's return-address column is the pc itself; AArch64's is the link register
+        if (!arch.returnAddressIsRegister()) put(v, known, arch.dwarfReturnAddress(), regs.pc());
 
         long cfa;
         if (row.cfaIsExpr) {
@@ -117,45 +119,50 @@ public final class CfiUnwinder {
         } else {
             int r = row.cfaReg;
             if (r < 0 || r >= EhFrame.NREGS || !known[r]) return null;
-            cfa = v[r] + row.cfaOffset;
+            int fp = arch.dwarfFp();
+            if (r == arch.dwarfSp() && regs.spIsLowerBound() && row.kind[fp] == EhFrame.OFFSET && known[fp]) {
+                // sp not known exactly (a frame entered through its callee's frame record): x29
+                // points at this frame's record, which the row places at CFA + offset
+                cfa = v[fp] - row.value[fp];
+            } else {
+                cfa = v[r] + row.cfaOffset;
+            }
         }
 
         int ra = cie.raReg();
-        long rip;
+        long pc;
         if (ra < 0 || ra >= EhFrame.NREGS) return null;
         byte raKind = row.kind[ra];
-        if (raKind == EhFrame.UNSET || raKind == EhFrame.UNDEFINED) {
-            rip = 0; // outermost frame
+        if (raKind == EhFrame.UNDEFINED || raKind == EhFrame.UNSET && !arch.returnAddressIsRegister()) {
+            pc = 0; // outermost frame
         } else {
+            // AArch64: without a rule the link register still holds the return address (a leaf
+            // function, or one before it saved x30)
             Long r = rule(eh, row, ra, cfa, v, known, mem);
             if (r == null) return null;
-            rip = r;
+            pc = arch.codeAddress(r);
         }
-        long rsp;
-        if (row.kind[EhFrame.RSP] == EhFrame.UNSET) {
-            rsp = cfa; // x86-64: the caller's sp is the CFA
+        int spReg = arch.dwarfSp();
+        long sp;
+        if (row.kind[spReg] == EhFrame.UNSET) {
+            sp = cfa; // both machines: the caller's sp is the CFA
         } else {
-            Long r = rule(eh, row, EhFrame.RSP, cfa, v, known, mem);
+            Long r = rule(eh, row, spReg, cfa, v, known, mem);
             if (r == null) return null;
-            rsp = r;
+            sp = r;
         }
-        return new UnwindRegs(rip, rsp,
-                orZero(rule(eh, row, EhFrame.RBP, cfa, v, known, mem)),
-                orZero(rule(eh, row, EhFrame.RBX, cfa, v, known, mem)),
-                orZero(rule(eh, row, EhFrame.R12, cfa, v, known, mem)),
-                orZero(rule(eh, row, EhFrame.R13, cfa, v, known, mem)),
-                orZero(rule(eh, row, EhFrame.R14, cfa, v, known, mem)),
-                orZero(rule(eh, row, EhFrame.R15, cfa, v, known, mem)),
-                cfa);
+        UnwindRegs out = UnwindRegs.at(arch, pc).withCfa(cfa).with(spReg, sp);
+        for (int r : arch.calleeSavedDwarf()) {
+            if (r == spReg) continue;
+            Long val = rule(eh, row, r, cfa, v, known, mem);
+            if (val != null) out = out.with(r, val);
+        }
+        return out;
     }
 
     private static void put(long[] v, boolean[] known, int reg, long value) {
         v[reg] = value;
         known[reg] = true;
-    }
-
-    private static long orZero(Long v) {
-        return v == null ? 0 : v;
     }
 
     /** The caller's value of reg, or null when it is unknown (undefined, or from an unknown register). */

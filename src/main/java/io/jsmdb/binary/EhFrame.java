@@ -18,9 +18,14 @@ import java.util.Map;
  * class: lookups answer {@code null}. Thread-safe (caches are guarded by {@code this}).
  */
 final class EhFrame {
-    /** DWARF register numbers tracked (x86-64: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip). */
-    static final int NREGS = 17;
-    static final int RBX = 3, RBP = 6, RSP = 7, R12 = 12, R13 = 13, R14 = 14, R15 = 15, RIP = 16;
+    /**
+     * Register columns a row keeps: those unwinding needs on either machine (UnwindRegs); wider
+     * ones (vector registers) are not kept. x86-64 numbers: 0 rax, 1 rdx, 2 rcx, 3 rbx, 4 rsi,
+     * 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip; AArch64: 0-30 x0-x30, 31 sp.
+     */
+    static final int NREGS = UnwindRegs.NREGS;
+    /** x86-64's stack pointer (for tests that evaluate x86-64 expressions). */
+    static final int RSP = 7;
 
     // register rule kinds
     static final byte UNSET = 0, UNDEFINED = 1, SAME = 2, OFFSET = 3, VAL_OFFSET = 4, REGISTER = 5, EXPR = 6, VAL_EXPR = 7;
@@ -453,6 +458,9 @@ final class EhFrame {
                     int reg = reg(c.uleb());
                     row.set(reg, VAL_OFFSET, c.sleb() * cie.dataAlign, 0);
                 }
+                // AARCH64_negate_ra_state: from here the return address is signed (or no longer);
+                // every return address is stripped of its authentication code anyway (Arch.codeAddress)
+                case 0x2d -> { }
                 case 0x2e -> c.uleb(); // GNU_args_size
                 case 0x2f -> { // GNU_negative_offset_extended
                     int reg = reg(c.uleb());

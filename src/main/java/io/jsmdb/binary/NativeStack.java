@@ -25,14 +25,14 @@ public final class NativeStack {
     public static List<NativeFrame> walk(CoreFile core, NativeSymbolizer symbolizer, CfiUnwinder cfi, Registers r) {
         List<NativeFrame> out = new ArrayList<>();
         UnwindRegs regs = UnwindRegs.of(r);
-        long[] stack = mappingOf(core, regs.rsp());
+        long[] stack = mappingOf(core, regs.sp());
         Set<String> seen = new HashSet<>();
         boolean exact = true, viaCfi = false;
         for (int n = 0; n < MAX_FRAMES; n++) {
-            long pc = regs.rip();
+            long pc = regs.pc();
             if (pc == 0) break;
-            if (!seen.add(pc + ":" + regs.rsp())) break;
-            out.add(new NativeFrame(pc, regs.rsp(), regs.rbp(), describe(core, symbolizer, pc, exact), viaCfi));
+            if (!seen.add(pc + ":" + regs.sp())) break;
+            out.add(new NativeFrame(pc, regs.sp(), regs.fp(), describe(core, symbolizer, pc, exact), viaCfi));
             if (!isCode(core, pc)) break; // garbage: nothing sensible to unwind
 
             UnwindRegs next = null;
@@ -40,9 +40,12 @@ public final class NativeStack {
             Optional<UnwindRegs> byCfi = cfi.step(regs, exact);
             if (byCfi.isPresent()) {
                 UnwindRegs c = byCfi.get();
-                if (c.rip() == 0) break; // CFI says: outermost frame
+                if (c.pc() == 0) break; // CFI says: outermost frame
                 boolean signal = cfi.isSignalFrame(pc, exact);
-                if (signal || Long.compareUnsigned(c.rsp(), regs.rsp()) > 0) {
+                // AArch64: a leaf function's caller (pc from the link register) may share its sp
+                boolean grows = Long.compareUnsigned(c.sp(), regs.sp()) > 0
+                        || c.sp() == regs.sp() && c.pc() != pc && regs.arch().returnAddressIsRegister();
+                if (signal || grows) {
                     next = c;
                     nextExact = signal;
                     nextViaCfi = true;
@@ -57,16 +60,20 @@ public final class NativeStack {
         return out;
     }
 
-    /** caller fp = [fp], return address = [fp+8], caller sp = fp+16; null when fp is not a plausible frame. */
+    /**
+     * caller fp = [fp], return address = [fp+8], caller sp = fp+16 (x86-64's push rbp; AArch64's
+     * frame record of x29 and x30, where fp+16 is the least the caller's sp can be); null when fp
+     * is not a plausible frame.
+     */
     private static UnwindRegs byFramePointer(CoreFile core, UnwindRegs regs, long[] stack) {
-        long fp = regs.rbp();
+        long fp = regs.fp();
         if (stack == null || (fp & 7) != 0) return null;
-        if (Long.compareUnsigned(fp, regs.rsp()) < 0) return null;
+        if (Long.compareUnsigned(fp, regs.sp()) < 0) return null;
         if (Long.compareUnsigned(fp, stack[0]) < 0 || Long.compareUnsigned(fp + 16, stack[1]) > 0) return null;
         try {
             long savedFp = core.readLong(fp);
             long ra = core.readLong(fp + 8);
-            return new UnwindRegs(ra, fp + 16, savedFp, regs.rbx(), regs.r12(), regs.r13(), regs.r14(), regs.r15(), fp + 16);
+            return regs.callerByFramePointer(ra, fp + 16, savedFp);
         } catch (RuntimeException e) {
             return null;
         }

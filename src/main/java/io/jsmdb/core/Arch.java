@@ -14,8 +14,18 @@ public enum Arch {
     X86_64(62, "x86-64", List.of(
             "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",
             "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss",
-            "fs_base", "gs_base", "ds", "es", "fs", "gs"), 16, 19, 4),
-    AARCH64(183, "AArch64", aarch64Names(), 32, 31, 29);
+            "fs_base", "gs_base", "ds", "es", "fs", "gs"), 16, 19, 4,
+            // DWARF numbers (System V x86-64 psABI): rbx 3, rbp 6, rsp 7, r12-r15 12-15; the
+            // return address column 16 is the pc, not a register of its own
+            new int[] {3, 6, 7, 12, 13, 14, 15}, new String[] {null, null, null, "rbx", null, null, "rbp", "rsp", null, null,
+                    null, null, "r12", "r13", "r14", "r15"}, 7, 6, 16, 0xffff_ffff_ffff_ffffL),
+    // DWARF numbers (AAPCS64 DWARF): x0-x30 0-30, sp 31; the return address column is the link
+    // register x30. User addresses have 48 bits (the kernel's default VA size; 52-bit VAs are
+    // only given to a process that asks for them): what is above in a saved return address is a
+    // pointer-authentication code (node 16/18 arm64 builds sign their return addresses)
+    AARCH64(183, "AArch64", aarch64Names(), 32, 31, 29,
+            new int[] {19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}, aarch64DwarfNames(), 31, 29, 30,
+            0x0000_ffff_ffff_ffffL);
 
     /** ELF e_machine. */
     public final int machine;
@@ -23,15 +33,57 @@ public enum Arch {
     public final String displayName;
     private final List<String> registerNames;
     private final int pc, sp, fp;
+    private final int[] calleeSavedDwarf;
+    private final String[] dwarfNames;
+    private final int dwarfSp, dwarfFp, dwarfReturnAddress;
+    private final long codeAddressMask;
 
-    Arch(int machine, String displayName, List<String> registerNames, int pc, int sp, int fp) {
+    Arch(int machine, String displayName, List<String> registerNames, int pc, int sp, int fp,
+         int[] calleeSavedDwarf, String[] dwarfNames, int dwarfSp, int dwarfFp, int dwarfReturnAddress,
+         long codeAddressMask) {
         this.machine = machine;
         this.displayName = displayName;
         this.registerNames = registerNames;
         this.pc = pc;
         this.sp = sp;
         this.fp = fp;
+        this.calleeSavedDwarf = calleeSavedDwarf;
+        this.dwarfNames = dwarfNames;
+        this.dwarfSp = dwarfSp;
+        this.dwarfFp = dwarfFp;
+        this.dwarfReturnAddress = dwarfReturnAddress;
+        this.codeAddressMask = codeAddressMask;
     }
+
+    /**
+     * DWARF numbers of the registers a caller keeps across a call (and the stack and frame
+     * pointers): what a native unwinder recovers frame by frame.
+     */
+    public int[] calleeSavedDwarf() { return calleeSavedDwarf.clone(); }
+
+    /** The pr_reg name of DWARF register dwarf (one of {@link #calleeSavedDwarf}). */
+    public String dwarfRegisterName(int dwarf) {
+        if (dwarf < 0 || dwarf >= dwarfNames.length || dwarfNames[dwarf] == null) {
+            throw new IllegalArgumentException(displayName + " has no DWARF register " + dwarf + " jsmdb unwinds");
+        }
+        return dwarfNames[dwarf];
+    }
+
+    public int dwarfSp() { return dwarfSp; }
+
+    public int dwarfFp() { return dwarfFp; }
+
+    /** The CFI column of the return address (x86-64: 16, the pc; AArch64: 30, the link register). */
+    public int dwarfReturnAddress() { return dwarfReturnAddress; }
+
+    /** True when the return-address column is a register of its own, which keeps its value where CFI has no rule for it. */
+    public boolean returnAddressIsRegister() { return this == AARCH64; }
+
+    /**
+     * A code address as found saved on the stack, without the pointer-authentication code
+     * AArch64 may have put in its top bits (unchanged on x86-64).
+     */
+    public long codeAddress(long saved) { return saved & codeAddressMask; }
 
     /** The general-purpose registers in pr_reg order. */
     public List<String> registerNames() { return registerNames; }
@@ -65,6 +117,13 @@ public enum Arch {
             case 258 -> "LoongArch";
             default -> ofMachine(machine).map(a -> a.displayName).orElse("e_machine " + machine);
         };
+    }
+
+    private static String[] aarch64DwarfNames() {
+        String[] n = new String[32];
+        for (int i = 0; i <= 30; i++) n[i] = "x" + i;
+        n[31] = "sp";
+        return n;
     }
 
     private static List<String> aarch64Names() {

@@ -706,6 +706,24 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         return mappedFiles.isEmpty() ? Optional.empty() : Optional.of(mappedFiles.get(0));
     }
 
+    private boolean mappingsRebuilt;
+
+    /**
+     * For a core that lists no mapped files (qemu-user writes no NT_FILE): the mappings a higher
+     * layer rebuilt from the process's own records (the dynamic linker's list), used from then on
+     * as NT_FILE's would be ({@link #fillFromFiles}, symbols, unwinding).
+     */
+    public void addRebuiltMappings(List<MappedFile> rebuilt) {
+        if (!mappedFiles.isEmpty()) throw new IllegalStateException("the core lists its mapped files itself");
+        List<MappedFile> sorted = new ArrayList<>(rebuilt);
+        sorted.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
+        mappedFiles.addAll(sorted);
+        mappingsRebuilt = !sorted.isEmpty();
+    }
+
+    /** True when the mapped files were rebuilt ({@link #addRebuiltMappings}) rather than read from NT_FILE. */
+    public boolean mappingsRebuilt() { return mappingsRebuilt; }
+
     /** The lowest mapping of the named file: its load base when it maps offset 0. */
     public MappedFile firstMappingOf(String filePath) {
         MappedFile best = null;

@@ -1,5 +1,6 @@
 package io.jsmdb.binary;
 
+import io.jsmdb.core.Arch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -145,7 +146,13 @@ class CfiUnwinderTest {
     }
 
     static UnwindRegs regs(long linkPc, long rsp, long rbp) {
-        return new UnwindRegs(linkPc + BIAS, rsp, rbp, 0xb0b, 0x1212, 0x1313, 0x1414, 0x1515, 0);
+        return x86(linkPc + BIAS, rsp, rbp, 0xb0b, 0x1212, 0x1313, 0x1414, 0x1515);
+    }
+
+    /** An x86-64 register state with every callee-saved register known. */
+    static UnwindRegs x86(long rip, long rsp, long rbp, long rbx, long r12, long r13, long r14, long r15) {
+        return UnwindRegs.at(Arch.X86_64, rip).with(7, rsp).with(6, rbp).with(3, rbx).with(12, r12).with(13, r13)
+                .with(14, r14).with(15, r15);
     }
 
     // A gcc function: push %rbp; mov %rsp,%rbp; ... ; (epilogue) pop %rbp; ret; more code after it.
@@ -174,37 +181,37 @@ class CfiUnwinderTest {
             CfiUnwinder u = unwinder(f, mem);
 
             UnwindRegs c = u.step(regs(0x1000, S, 0x77), true).orElseThrow();
-            assertEquals(0x400123, c.rip());
-            assertEquals(S + 8, c.rsp());
+            assertEquals(0x400123, c.pc());
+            assertEquals(S + 8, c.sp());
             assertEquals(S + 8, c.cfa());
-            assertEquals(0x77, c.rbp());   // not saved yet: same value
-            assertEquals(0xb0b, c.rbx());
-            assertEquals(0x1515, c.r15());
+            assertEquals(0x77, c.fp());   // not saved yet: same value
+            assertEquals(0xb0b, c.get(3));
+            assertEquals(0x1515, c.get(15));
 
             mem.put(S - 8, 0xfeed);        // after push %rbp
             c = u.step(regs(0x1001, S - 8, 0x77), true).orElseThrow();
-            assertEquals(0x400123, c.rip());
-            assertEquals(S + 8, c.rsp());
-            assertEquals(0xfeed, c.rbp());
+            assertEquals(0x400123, c.pc());
+            assertEquals(S + 8, c.sp());
+            assertEquals(0xfeed, c.fp());
 
             for (long pc = 0x1004; pc < 0x100e; pc++) { // body: by rbp, whatever rsp is
                 c = u.step(regs(pc, S - 0x100, S - 8), true).orElseThrow();
-                assertEquals(0x400123, c.rip(), "pc " + pc);
-                assertEquals(S + 8, c.rsp());
-                assertEquals(0xfeed, c.rbp());
+                assertEquals(0x400123, c.pc(), "pc " + pc);
+                assertEquals(S + 8, c.sp());
+                assertEquals(0xfeed, c.fp());
             }
             // after pop %rbp: cfa by rsp again, rbp restored to "same value"
             c = u.step(regs(0x100e, S, 0x99), true).orElseThrow();
-            assertEquals(S + 8, c.rsp());
-            assertEquals(0x99, c.rbp());
+            assertEquals(S + 8, c.sp());
+            assertEquals(0x99, c.fp());
             // restore_state: code after the ret is back to the body's rules
             c = u.step(regs(0x100f, S - 0x40, S - 8), true).orElseThrow();
-            assertEquals(S + 8, c.rsp());
-            assertEquals(0xfeed, c.rbp());
+            assertEquals(S + 8, c.sp());
+            assertEquals(0xfeed, c.fp());
             // a return address 0x100f is a call at 0x100e: epilogue row
             c = u.step(regs(0x100f, S, 0x99), false).orElseThrow();
-            assertEquals(S + 8, c.rsp());
-            assertEquals(0x99, c.rbp());
+            assertEquals(S + 8, c.sp());
+            assertEquals(0x99, c.fp());
 
             assertTrue(u.hasCfi(0x1000 + BIAS));
             assertTrue(u.hasCfi(0x103f + BIAS));
@@ -237,12 +244,12 @@ class CfiUnwinderTest {
         mem.put(S, 0x400500);
         mem.put(S + 8, 0x400600);
         CfiUnwinder u = unwinder(frame(eh, true), mem);
-        assertEquals(S + 8, u.step(regs(0x2000, S, 0), true).orElseThrow().rsp());
-        assertEquals(S + 8, u.step(regs(0x2001, S - 8, 0), true).orElseThrow().rsp()); // after pushq: cfa rsp+16
-        assertEquals(S + 8, u.step(regs(0x2006, S, 0), true).orElseThrow().rsp());     // before pushq: & 15 = 6
+        assertEquals(S + 8, u.step(regs(0x2000, S, 0), true).orElseThrow().sp());
+        assertEquals(S + 8, u.step(regs(0x2001, S - 8, 0), true).orElseThrow().sp()); // after pushq: cfa rsp+16
+        assertEquals(S + 8, u.step(regs(0x2006, S, 0), true).orElseThrow().sp());     // before pushq: & 15 = 6
         UnwindRegs c = u.step(regs(0x200b, S - 8, 0), true).orElseThrow();            // after pushq: & 15 = 11, +8
-        assertEquals(S + 8, c.rsp());
-        assertEquals(0x400500, c.rip());
+        assertEquals(S + 8, c.sp());
+        assertEquals(0x400500, c.pc());
     }
 
     @Test
@@ -265,12 +272,12 @@ class CfiUnwinderTest {
         CfiUnwinder u = unwinder(frame(eh, true), mem);
         long ra = 0x3000 + BIAS; // the handler returns to __restore_rt itself
         assertTrue(u.isSignalFrame(ra, false));
-        UnwindRegs c = u.step(new UnwindRegs(ra, S, 0, 0, 0, 0, 0, 0, 0), false).orElseThrow();
-        assertEquals(0x401234, c.rip());
-        assertEquals(interruptedSp, c.rsp());
+        UnwindRegs c = u.step(x86(ra, S, 0, 0, 0, 0, 0, 0), false).orElseThrow();
+        assertEquals(0x401234, c.pc());
+        assertEquals(interruptedSp, c.sp());
         assertEquals(interruptedSp, c.cfa());
-        assertEquals(S + 0x480, c.rbp());
-        assertEquals(0xbbb, c.rbx());
+        assertEquals(S + 0x480, c.fp());
+        assertEquals(0xbbb, c.get(3));
     }
 
     @Test
@@ -297,23 +304,23 @@ class CfiUnwinderTest {
         CfiUnwinder u = unwinder(frame(eh, false), mem);
 
         UnwindRegs c = u.step(regs(0x4000, S - 8, 0x55), true).orElseThrow();
-        assertEquals(S + 8, c.rsp());
-        assertEquals(0x400777, c.rip());
-        assertEquals(S - 8, c.rbx());
-        assertEquals(0x1313, c.r12());
-        assertEquals(0x1414, c.r14());
-        assertEquals(0, c.r15());
-        assertEquals(0x55, c.rbp());
+        assertEquals(S + 8, c.sp());
+        assertEquals(0x400777, c.pc());
+        assertEquals(S - 8, c.get(3));
+        assertEquals(0x1313, c.get(12));
+        assertEquals(0x1414, c.get(14));
+        assertEquals(0, c.get(15));
+        assertEquals(0x55, c.fp());
 
         long rbp = S + 0x40;
         mem.put(rbp + 8, 0x400888);
         c = u.step(regs(0x4100, S, rbp), true).orElseThrow();
         assertEquals(rbp + 16, c.cfa());
-        assertEquals(0x400888, c.rip());
-        assertEquals(0x1111, c.rbp());
-        assertEquals(rbp + 16, c.r13());
+        assertEquals(0x400888, c.pc());
+        assertEquals(0x1111, c.fp());
+        assertEquals(rbp + 16, c.get(13));
 
-        assertEquals(0, u.step(regs(0x14100, S, rbp), true).orElseThrow().rip());
+        assertEquals(0, u.step(regs(0x14100, S, rbp), true).orElseThrow().pc());
     }
 
     @Test
@@ -338,7 +345,7 @@ class CfiUnwinderTest {
                 assertTrue(u.hasCfi(pc + BIAS), "pc " + Long.toHexString(pc));
                 assertTrue(u.step(regs(pc, S, 0), true).isEmpty(), "pc " + Long.toHexString(pc));
             }
-            assertEquals(0x400999, u.step(regs(0x5060, S, 0), true).orElseThrow().rip());
+            assertEquals(0x400999, u.step(regs(0x5060, S, 0), true).orElseThrow().pc());
         }
 
         // truncated section: the last FDE runs past the end

@@ -152,7 +152,7 @@ public final class StackWalker {
         UnwindRegs r = UnwindRegs.of(regs);
         boolean top = true;
         while (out.size() < MAX_FRAMES) {
-            long pc = r.rip(), fp = r.rbp(), sp = r.rsp();
+            long pc = r.pc(), fp = r.fp(), sp = r.sp();
             CodeMap.Pc p = codeMap.classify(pc, !top);
             UnwindRegs next = null;
             if (p.where() == CodeMap.Where.NATIVE) {
@@ -160,7 +160,7 @@ public final class StackWalker {
                 Optional<UnwindRegs> n = cfi == null ? Optional.empty() : cfi.step(r, top);
                 if (n.isPresent()) {
                     next = n.get();
-                    if (next.rip() == 0) break;  // the CFI marks the outermost frame
+                    if (next.pc() == 0) break;  // the CFI marks the outermost frame
                 } else if (plausibleFp(fp, sp)) {
                     next = callerByFramePointer(r, fp);
                 }
@@ -172,20 +172,27 @@ public final class StackWalker {
                 decodeV8(fp, pc, p, top, out);
                 next = callerByFramePointer(r, fp);
             }
-            if (next == null || next.rip() == 0 || Long.compareUnsigned(next.rsp(), sp) <= 0 || next.rsp() - sp > MAX_FRAME_SIZE) break;
+            if (next == null || next.pc() == 0 || next.sp() - sp > MAX_FRAME_SIZE) break;
+            // the stack grows down: a caller's sp is above its callee's; on AArch64 a leaf
+            // function (its return address still in x30) may not have moved sp at all
+            int bySp = Long.compareUnsigned(next.sp(), sp);
+            if (bySp < 0 || bySp == 0 && !(top && next.pc() != pc && r.arch().returnAddressIsRegister())) break;
             r = next;
             top = false;
         }
         return out;
     }
 
-    /** V8's (and any frame-pointer function's) caller: fp = [fp], pc = [fp+8], sp = fp+16. */
+    /**
+     * V8's (and any frame-pointer function's) caller: fp = [fp], pc = [fp+8], sp = fp+16, on
+     * both machines (V8's CommonFrameConstants; on AArch64 the pc as saved, possibly signed).
+     */
     private UnwindRegs callerByFramePointer(UnwindRegs r, long fp) {
         try {
             long nfp = core.readLong(fp + offCallerFp);
             long npc = core.readLong(fp + offCallerPc);
             long nsp = fp + offCallerPc + 8;
-            return new UnwindRegs(npc, nsp, nfp, r.rbx(), r.r12(), r.r13(), r.r14(), r.r15(), nsp);
+            return r.callerByFramePointer(npc, nsp, nfp);
         } catch (RuntimeException e) {
             return null;
         }
@@ -290,7 +297,7 @@ public final class StackWalker {
             default -> { }
         }
         for (JsFrame in : inlined) out.add(new Frame(Frame.Kind.INLINED_JS, 0, pc, p.describe(), null, in));
-        CodeMap.Pc caller = codeMap.classify(slot(fp + offCallerPc), true);
+        CodeMap.Pc caller = codeMap.classify(core.arch().codeAddress(slot(fp + offCallerPc)), true);
         boolean resumed = isGeneratorResume(caller.symbol());
         JsFrame js = jsFrame(fn, sfi, tier, script, raw, codeOffset, receiver, args, null, resumed, lazy);
         out.add(new Frame(Frame.Kind.JS, fp, pc, p.describe(), null, js));
