@@ -25,6 +25,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A Node.js process as a core file shows it: the core, the node binary, the shared
@@ -73,7 +74,7 @@ public final class NodeTarget implements AutoCloseable {
      * verified by build-id). solibPath lists directories searched for shared libraries, for
      * cores made on another machine.
      */
-    public static NodeTarget open(Path node, Path corePath, List<Path> solibPath) throws TargetException {
+    public static NodeTarget open(Path node, Path corePath, List<Path> solibDirs) throws TargetException {
         CoreFile core;
         try {
             core = CoreFile.open(corePath);
@@ -83,29 +84,35 @@ public final class NodeTarget implements AutoCloseable {
             }
             throw new TargetException(e.getMessage());
         }
-        if (core.arch() != io.jsmdb.core.Arch.X86_64) {
-            // its threads and registers are read (CoreFile); the unwinders, V8's frame layout and the
-            // metadata fallbacks are x86-64's so far, and would misread an AArch64 stack silently
-            String arch = core.arch().displayName;
-            core.close();
-            throw new TargetException("an " + arch + " core: jsmdb reads its threads and registers, but walks stacks and"
-                    + " the V8 heap of x86-64 cores only so far: " + corePath);
-        }
+        List<Path> solibPath = new ArrayList<>(solibDirs);
+        solibPath.addAll(LinkMapFiles.defaultSysroots(core.arch()));
         ElfImage image = null;
         try {
+            if (core.mappedFiles().isEmpty() && whyNoMappedFiles(core).equals("no NT_FILE note")) {
+                // qemu-user's cores: the files are rebuilt from the dynamic linker's list
+                image = openBinary(node != null ? node : executableNamedByProcess(core, corePath, solibPath));
+                rebuildMappings(core, image, node != null ? node.toString() : image.path().toString(), solibPath);
+            }
             MappedFile exe = core.executableMapping()
                     .orElseThrow(() -> new TargetException("the core names no mapped files (" + whyNoMappedFiles(core)
                             + "), so its binary is unknown: " + corePath));
             String exePath = exe.path();
             Optional<String> coreBuildId = LoadedElf.buildId(core, exe.start());
-            Path nodePath = node != null ? node : findExecutable(exePath, solibPath)
+            Path nodePath = node != null ? node : image != null ? image.path() : findExecutable(exePath, solibPath)
                     .orElseThrow(() -> new TargetException("cannot find " + exePath + ", the binary the core was made by; name it: jsmdb NODE CORE"));
-            image = openBinary(nodePath);
+            if (image == null) image = openBinary(nodePath);
+            if (image.machine() != core.arch().machine) {
+                throw new TargetException(String.format("%s is a binary of %s, the core is of %s: name the node binary the core was made by",
+                        nodePath, io.jsmdb.core.Arch.machineName(image.machine()), core.arch().displayName));
+            }
             if (coreBuildId.isPresent() && image.buildId().isPresent() && !coreBuildId.get().equals(image.buildId().get())) {
                 throw new TargetException(String.format("%s does not match the core: the core's %s has build-id %s, the file has %s",
                         nodePath, exePath, coreBuildId.get(), image.buildId().get()));
             }
-            if (coreBuildId.isEmpty()) core.warn("cannot verify " + nodePath + " against the core: no build-id in the core");
+            if (coreBuildId.isEmpty()) {
+                core.warn("cannot verify " + nodePath + " against the core: no build-id in the core"
+                        + (core.mappingsRebuilt() ? " (it holds no page of the file)" : ""));
+            }
             V8Metadata metadata = V8Metadata.fromImage(image);
             if (metadata.isEmpty()) {
                 throw new TargetException(nodePath + " has no V8 postmortem metadata (v8dbg_* symbols): an official node binary is needed");
@@ -148,6 +155,62 @@ public final class NodeTarget implements AutoCloseable {
         return image;
     }
 
+    /**
+     * The executable a core without NT_FILE came from, as the process named it (AT_EXECFN, the
+     * path it was started by), looked for like any other file; it must be the core's machine's.
+     */
+    private static Path executableNamedByProcess(CoreFile core, Path corePath, List<Path> solibPath) throws TargetException {
+        io.jsmdb.core.CommandLine cl = core.commandLine();
+        String named = cl.argv().isEmpty() ? "" : cl.argv().get(0);
+        OptionalLong execfn = core.auxv(31 /* AT_EXECFN */);
+        if (execfn.isPresent()) {
+            try {
+                String s = core.readCString(execfn.getAsLong(), 4096);
+                if (!s.isEmpty()) named = s;
+            } catch (RuntimeException e) {
+                // the argument vector's first word is the next best name
+            }
+        }
+        if (named.isEmpty()) {
+            throw new TargetException("the core names no mapped files (no NT_FILE note, as qemu-user writes) nor its program,"
+                    + " so its binary is unknown; name it: jsmdb NODE CORE");
+        }
+        final String name = named;
+        return findExecutable(name, solibPath)
+                .orElseThrow(() -> new TargetException("cannot find " + name + ", the binary the core was made by"
+                        + " (the core names no mapped files); name it: jsmdb NODE CORE"));
+    }
+
+    /** Mapped files of a core without NT_FILE, from the dynamic linker's list (see LinkMapFiles). */
+    private static void rebuildMappings(CoreFile core, ElfImage exe, String exePath, List<Path> solibPath) {
+        List<ElfImage> opened = new ArrayList<>();
+        try {
+            LinkMapFiles.Result r = LinkMapFiles.read(core, exe, exePath, name -> {
+                for (Path p : candidates(name, solibPath)) {
+                    if (!Files.isRegularFile(p) || !Files.isReadable(p)) continue;
+                    try {
+                        ElfImage img = ElfImage.open(p);
+                        opened.add(img);
+                        if (img.machine() == core.arch().machine && !img.isCore()) return Optional.of(img);
+                    } catch (Exception e) {
+                        // not an ELF file we can read: try the next candidate
+                    }
+                }
+                return Optional.empty();
+            });
+            core.addRebuiltMappings(r.mappings());
+            if (r.mappings().isEmpty()) return;
+            core.warn("the core lists no mapped files (no NT_FILE note, as qemu-user writes): they were rebuilt from the"
+                    + " dynamic linker's list in the process (" + r.objects() + " shared objects)");
+            for (String lib : r.notFound()) {
+                core.warn(lib + " (loaded by the process) was not found, so its code and symbols are unknown; give its directory"
+                        + " with --solib-path");
+            }
+        } finally {
+            for (ElfImage img : opened) img.close();
+        }
+    }
+
     /** Why NT_FILE gave nothing: the note's own problem when opening met one, else that there is none. */
     private static String whyNoMappedFiles(CoreFile core) {
         for (String w : core.warnings()) {
@@ -178,9 +241,9 @@ public final class NodeTarget implements AutoCloseable {
         Optional<String> wanted = LoadedElf.buildId(core, core.firstMappingOf(corePath).start());
         for (Path p : candidates(corePath, solibPath)) {
             if (!Files.isRegularFile(p) || !Files.isReadable(p)) continue;
-            if (wanted.isEmpty()) return Optional.of(p);
             try (ElfImage img = ElfImage.open(p)) {
-                if (img.buildId().map(wanted.get()::equals).orElse(true)) return Optional.of(p);
+                if (img.machine() != core.arch().machine) continue; // the host's own library of that name
+                if (wanted.isEmpty() || img.buildId().map(wanted.get()::equals).orElse(true)) return Optional.of(p);
                 core.warn(p + " differs from the " + corePath + " the process used (build-id); not used");
             } catch (Exception e) {
                 // not an ELF file we can read: try the next candidate

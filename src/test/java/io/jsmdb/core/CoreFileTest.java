@@ -163,13 +163,14 @@ class CoreFileTest {
     }
 
     @Test
-    void aNodeTargetRefusesAnAArch64CoreInOneLineForNow() throws Exception {
+    void anAArch64CoreWithAnX8664NodeIsRefusedInOneLine() throws Exception {
         Path p = write("core-arm64", new SyntheticCore().aarch64().thread(1, 5, 0x1000, 0x2000, 0x3000)
                 .file(0x400000, 0x401000, 0, "/usr/bin/node").build());
+        Path x64 = io.jsmdb.testing.NodeBinaries.binary("20.20.2");
         io.jsmdb.node.TargetException e = assertThrows(io.jsmdb.node.TargetException.class,
-                () -> io.jsmdb.node.NodeTarget.open(tmp.resolve("node"), p, List.of()).close());
-        assertEquals("an AArch64 core: jsmdb reads its threads and registers, but walks stacks and the V8 heap of x86-64"
-                + " cores only so far: " + p, e.getMessage());
+                () -> io.jsmdb.node.NodeTarget.open(x64, p, List.of()).close());
+        assertEquals(x64 + " is a binary of x86-64, the core is of AArch64: name the node binary the core was made by",
+                e.getMessage());
     }
 
     @Test
