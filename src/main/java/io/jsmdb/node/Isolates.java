@@ -95,13 +95,14 @@ public final class Isolates {
     /**
      * worker_threads' threadId of each worker thread (by tid): the main isolate's Worker handles
      * (strong global handles of class Worker while the worker runs) carry threadId, and point (an
-     * embedder slot) to node's C++ Worker, which holds the thread's pthread_t: the thread's
-     * fs_base, which the core records for every thread.
+     * embedder slot) to node's C++ Worker, which holds the thread's pthread_t (glibc's struct
+     * pthread). On x86-64 that is the thread's fs_base, which the core records for every thread;
+     * AArch64's cores keep no thread pointer (qemu-user's have no NT_ARM_TLS), so there the word is
+     * taken for a thread's pthread_t when the struct's tid field holds that thread's id.
      */
     static Map<Integer, Long> workerThreadIds(NodeTarget target) {
         Map<Integer, Long> out = new HashMap<>();
-        Map<Long, Integer> tidByFsBase = new HashMap<>();
-        for (ThreadState t : target.core().threads()) tidByFsBase.put(t.registers().get("fs_base"), t.tid());
+        java.util.function.LongFunction<Integer> tidOf = threadOfPthread(target.core());
         io.jsmdb.v8.heap.V8Heap heap = target.heap();
         CoreFile core = target.core();
         int header = target.metadata().jsObjectHeaderSize();
@@ -120,7 +121,7 @@ public final class Isolates {
                         for (int k = 0; k < WORKER_WORDS; k++) {
                             Integer tid;
                             try {
-                                tid = tidByFsBase.get(core.readLong(cpp + 8L * k));
+                                tid = tidOf.apply(core.readLong(cpp + 8L * k));
                             } catch (MemoryFault e) {
                                 break;
                             }
@@ -138,6 +139,28 @@ public final class Isolates {
             // no roots: no threadIds
         }
         return out;
+    }
+
+    /** glibc's struct pthread on AArch64: tid after the 24-word header union and the list node (pthread_getcpuclockid reads it there). */
+    static final int AARCH64_PTHREAD_TID_OFFSET = 0xd0;
+
+    /** The thread (tid) whose pthread_t a word is, or null. */
+    private static java.util.function.LongFunction<Integer> threadOfPthread(CoreFile core) {
+        Map<Integer, Integer> tids = new HashMap<>();
+        Map<Long, Integer> tidByFsBase = new HashMap<>();
+        for (ThreadState t : core.threads()) {
+            tids.put(t.tid(), t.tid());
+            if (core.arch() == io.jsmdb.core.Arch.X86_64) tidByFsBase.put(t.registers().get("fs_base"), t.tid());
+        }
+        if (core.arch() == io.jsmdb.core.Arch.X86_64) return tidByFsBase::get;
+        return word -> {
+            if (word == 0 || (word & 7) != 0) return null;
+            try {
+                return tids.get(core.readInt(word + AARCH64_PTHREAD_TID_OFFSET));
+            } catch (MemoryFault e) {
+                return null;
+            }
+        };
     }
 
     /** Native functions of V8 that move objects: a thread inside one is in the middle of a garbage collection. */

@@ -36,6 +36,8 @@ public final class NodeProcess {
      * version against process.uptime().
      */
     static final int UV_LOOP_TIME_OFFSET = 544;
+    /** The same on AArch64: 552, as uv_now reads it; wq_mutex before it is a pthread_mutex_t of 48 bytes there, not 40. */
+    static final int UV_LOOP_TIME_OFFSET_AARCH64 = 552;
     static final String START_TIME_SYMBOL = "_ZN4node11per_process15node_start_timeE";
     static final String DEFAULT_LOOP_SYMBOL = "default_loop_struct";
 
@@ -169,7 +171,8 @@ public final class NodeProcess {
     /** A loop's clock (uv_loop_t.time, milliseconds of CLOCK_MONOTONIC) at its last update before death. */
     static OptionalLong loopTimeMillis(CoreFile core, long loop) {
         try {
-            return OptionalLong.of(core.readLong(loop + UV_LOOP_TIME_OFFSET));
+            return OptionalLong.of(core.readLong(loop + (core.arch() == io.jsmdb.core.Arch.AARCH64 ? UV_LOOP_TIME_OFFSET_AARCH64
+                    : UV_LOOP_TIME_OFFSET)));
         } catch (MemoryFault e) {
             return OptionalLong.empty();
         }

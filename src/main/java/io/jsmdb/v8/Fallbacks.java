@@ -205,6 +205,21 @@ public final class Fallbacks {
     // limit_address entries point at the middle and last word of the triple found).
 
     /** The value for the exact V8 major.minor verified, else empty. */
+    /**
+     * x64's rule, except on AArch64 builds, whose value per V8 minor is arm64's (a struct before
+     * the field holds a pthread mutex, 48 bytes there and 40 on x86-64, or another member whose
+     * size is the machine's); an arm64 build of a minor not listed gets none.
+     */
+    private static Function<V8Metadata, OptionalLong> arm64(Function<V8Metadata, OptionalLong> x64, long[][] arm64ByMinor) {
+        Function<V8Metadata, OptionalLong> arm = byMinor(arm64ByMinor);
+        return m -> m.isArm64() ? arm.apply(m) : x64.apply(m);
+    }
+
+    /** x64's rule, except on AArch64 builds, where the value is arm64Value in every version. */
+    private static Function<V8Metadata, OptionalLong> arm64(Function<V8Metadata, OptionalLong> x64, long arm64Value) {
+        return m -> m.isArm64() ? OptionalLong.of(arm64Value) : x64.apply(m);
+    }
+
     private static Function<V8Metadata, OptionalLong> byMinor(long[][] table) {
         return m -> m.version().map(v -> {
             for (long[] r : table) if (r[0] == v.major() && r[1] == v.minor()) return OptionalLong.of(r[2]);
@@ -253,8 +268,9 @@ public final class Fallbacks {
      * to_space_ at NewSpace + 0x178).
      */
     static final Fallback NEW_LAB_FROM_TO_SPACE = gated("NEW_SPACE_LAB_FROM_TO_SPACE",
-            "9.4: -0xa0 (verified 9.4.146.26)", "new-spaces.h NewSpace layout",
-            byMinor(new long[][] {{9, 4, -0xa0}}));
+            "9.4: -0xa0 (verified 9.4.146.26); arm64 9.4: -0xa8 (the mutex_ between them is 8 bytes longer)",
+            "new-spaces.h NewSpace layout",
+            arm64(byMinor(new long[][] {{9, 4, -0xa0}}), new long[][] {{9, 4, -0xa8}}));
 
     // ---- sweeping state and mark bits (issue 5: unswept pages) ----------------------------
     //
@@ -588,10 +604,13 @@ public final class Fallbacks {
      * moved within 0x7f of r13). Read off the deopt fixture's exits on all seven; 8 for lazy
      * exits only in builds with V8_ENABLE_CET_IBT, which official node builds are not.
      */
-    static final Fallback DEOPT_EXIT_EAGER_SIZE = gated("DEOPT_EXIT_EAGER_SIZE", "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6)",
-            "deoptimizer-x64.cc kEagerDeoptExitSize (kNonLazyDeoptExitSize in 9.x)", split(10, 0, 7, 4));
-    static final Fallback DEOPT_EXIT_LAZY_SIZE = gated("DEOPT_EXIT_LAZY_SIZE", "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6)",
-            "deoptimizer-x64.cc kLazyDeoptExitSize", split(10, 0, 7, 4));
+    static final Fallback DEOPT_EXIT_EAGER_SIZE = gated("DEOPT_EXIT_EAGER_SIZE",
+            "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6); arm64: 4 (one instruction; verified 9.4-14.6)",
+            "deoptimizer-x64.cc kEagerDeoptExitSize (kNonLazyDeoptExitSize in 9.x); deoptimizer-arm64.cc (no control-flow integrity"
+                    + " in node's builds)", arm64(split(10, 0, 7, 4), 4));
+    static final Fallback DEOPT_EXIT_LAZY_SIZE = gated("DEOPT_EXIT_LAZY_SIZE",
+            "7 in V8 9.x (verified 9.4), 4 from 10.0 (verified 10.2-14.6); arm64: 4 (verified 9.4-14.6)",
+            "deoptimizer-x64.cc kLazyDeoptExitSize; deoptimizer-arm64.cc", arm64(split(10, 0, 7, 4), 4));
     /**
      * MaglevSafepointTable (maglev-safepoint-table.h), written right after Maglev code's
      * instructions (metadata start = instruction start + instruction size): a 16-byte header
@@ -644,10 +663,12 @@ public final class Fallbacks {
      * V8 14.1; V8 14.6 dropped the padding word (4, fp+40). Checked with JSON.parse(text,
      * reviver) on all seven; the change lies between 14.1 and 14.6.
      */
-    static final Fallback BUILTIN_EXIT_EXTRA = gated("BUILTIN_EXIT_FRAME_EXTRA_ARGS", "5 to V8 14.1 (verified 9.4-14.1), 4 from 14.2 (verified 14.6)",
-            "frame-constants.h BuiltinExitFrameConstants::kNumExtraArgsWithReceiver", split(14, 2, 5, 4));
-    static final Fallback BUILTIN_EXIT_RECEIVER = gated("BUILTIN_EXIT_FRAME_RECEIVER_OFFSET", "48 to V8 14.1 (verified 9.4-14.1), 40 from 14.2 (verified 14.6)",
-            "frame-constants.h BuiltinExitFrameConstants::kFirstArgumentOffset", split(14, 2, 48, 40));
+    static final Fallback BUILTIN_EXIT_EXTRA = gated("BUILTIN_EXIT_FRAME_EXTRA_ARGS",
+            "5 to V8 14.1 (verified 9.4-14.1), 4 from 14.2 (verified 14.6); arm64: 5 (its stack keeps 16-byte alignment: the padding stays; verified 9.4-14.6)",
+            "frame-constants.h BuiltinExitFrameConstants::kNumExtraArgsWithReceiver", arm64(split(14, 2, 5, 4), 5));
+    static final Fallback BUILTIN_EXIT_RECEIVER = gated("BUILTIN_EXIT_FRAME_RECEIVER_OFFSET",
+            "48 to V8 14.1 (verified 9.4-14.1), 40 from 14.2 (verified 14.6); arm64: 48 (verified 9.4-14.6)",
+            "frame-constants.h BuiltinExitFrameConstants::kFirstArgumentOffset", arm64(split(14, 2, 48, 40), 48));
 
     /**
      * ApiCallbackExitFrame (V8 12+, node 22+): the exit frame Builtins_CallApiCallback* builds
@@ -679,8 +700,9 @@ public final class Fallbacks {
     static final Fallback API_EXIT_ARGC_IS_SMI = gated("API_CALLBACK_EXIT_FRAME_ARGC_IS_SMI", "1 in V8 12.x (verified 12.4), 0 from 13.0 (verified 13.6-14.6)",
             API_EXIT_SOURCE, apiExit(1, 0, 0));
     static final Fallback API_EXIT_RECEIVER = gated("API_CALLBACK_EXIT_FRAME_RECEIVER_OFFSET",
-            "88 in V8 12.x (verified 12.4), 64 in 13.0-14.1 (verified 13.6, 14.1), 48 from 14.2 (verified 14.6)",
-            API_EXIT_SOURCE, apiExit(88, 64, 48));
+            "88 in V8 12.x (verified 12.4), 64 in 13.0-14.1 (verified 13.6, 14.1), 48 from 14.2 (verified 14.6); arm64 12.x: 96"
+                    + " (a padding word at fp+40 keeps the stack 16-byte aligned; verified 12.4)",
+            API_EXIT_SOURCE, m -> m.isArm64() ? apiExit(96, 64, 48).apply(m) : apiExit(88, 64, 48).apply(m));
 
     /** ScopeInfo flag bits (scope-info.tq ScopeFlags; the same positions in V8 9.4-14.6, verified on all seven). */
     public static final int SCOPE_FLAGS_SCOPE_TYPE_MASK = 0xf;

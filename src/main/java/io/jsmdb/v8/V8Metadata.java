@@ -190,6 +190,13 @@ public final class V8Metadata {
     /** The V8 version, if known. */
     public Optional<V8Version> version() { return version; }
 
+    /**
+     * True for an AArch64 build (from the binary's ELF header): where V8's and the C library's
+     * structs differ by machine (a pthread mutex is 40 bytes on x86-64 and 48 on AArch64),
+     * Fallbacks gives arm64's offsets.
+     */
+    public boolean isArm64() { return image != null && image.machine() == ElfImage.EM_AARCH64; }
+
     /** What this metadata came from, for messages. */
     public String target() { return target; }
 
