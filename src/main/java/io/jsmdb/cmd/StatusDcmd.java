@@ -22,7 +22,9 @@ public final class StatusDcmd implements Dcmd {
     @Override
     public String help() {
         return """
-                Summarizes the target: the core file and its size, the node binary and its
+                Summarizes the target: the core file and its size, the machine it comes from
+                (x86-64 or AArch64; where the core lists no mapped files, as qemu-user's do not,
+                a line says they were rebuilt from the process's dynamic linker), the node binary and its
                 build-id, the node and V8 versions, the process (pid, the full command line read
                 from its initial stack, and on the next line where the command line came from:
                 the initial stack, or psinfo's 80 characters, gcore's program name or AT_EXECFN
@@ -44,6 +46,10 @@ public final class StatusDcmd implements Dcmd {
         boolean inMemory = core.capturedByJsmdb().isPresent() && core.path().toString().startsWith("/proc/self/fd/");
         row(out, "core file", inMemory ? "none: a copy of the live process in jsmdb's memory (jsmdb -p), " + human(core.fileSize())
                 : Strings.escape(core.path().toString()) + " (" + human(core.fileSize()) + ")");
+        row(out, "machine", core.arch().displayName);
+        if (core.mappingsRebuilt()) {
+            row(out, "mapped files", "from the dynamic linker's list in the process (the core lists none, as qemu-user's cores do not)");
+        }
         row(out, "node binary", Strings.escape(t.nodeBinary().path().toString())
                 + t.nodeBinary().buildId().map(b -> " (build-id " + b + ")").orElse(""));
         if (!t.nodeBinary().path().toString().equals(t.executablePath())) row(out, "process binary", Strings.escape(t.executablePath()));

@@ -199,9 +199,6 @@ public final class NodeTarget implements AutoCloseable {
                 return Optional.empty();
             });
             core.addRebuiltMappings(r.mappings());
-            if (r.mappings().isEmpty()) return;
-            core.warn("the core lists no mapped files (no NT_FILE note, as qemu-user writes): they were rebuilt from the"
-                    + " dynamic linker's list in the process (" + r.objects() + " shared objects)");
             for (String lib : r.notFound()) {
                 core.warn(lib + " (loaded by the process) was not found, so its code and symbols are unknown; give its directory"
                         + " with --solib-path");

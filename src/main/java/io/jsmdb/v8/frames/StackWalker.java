@@ -157,6 +157,9 @@ public final class StackWalker {
             UnwindRegs next = null;
             if (p.where() == CodeMap.Where.NATIVE) {
                 out.add(new Frame(Frame.Kind.NATIVE, fp, pc, p.describe(), null, null));
+                // the program's entry point has no caller (its CFI says so where it has an FDE;
+                // node 16's arm64 _start has none, and x29 there is whatever the kernel left)
+                if ("_start".equals(p.symbol())) break;
                 Optional<UnwindRegs> n = cfi == null ? Optional.empty() : cfi.step(r, top);
                 if (n.isPresent()) {
                     next = n.get();
