@@ -30,6 +30,7 @@ class FindjsobjectsDcmdTest {
     static Stream<String> cores() {
         List<String> out = new ArrayList<>();
         for (String v : TestCores.VERSIONS) for (String k : List.of(TestCores.ABORT, TestCores.GCORE)) out.add(v + " " + k);
+        for (String v : TestCores.ARM64) out.add(v + " " + TestCores.ABORT);
         return out.stream();
     }
 

@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IsolatesDcmdTest {
     static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
 
+    static Stream<String> abortVersions() { return TestCores.ABORT_VERSIONS.stream(); }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("versions")
+    @MethodSource("abortVersions")
     void mainAndWorkers(String version) throws Exception {
         TestCore tc = TestCores.get(version, "process", "abort");
         @SuppressWarnings("unchecked")

@@ -30,7 +30,9 @@ class JsRetainersTest {
     private static final Map<String, NodeTarget> OPEN = new ConcurrentHashMap<>();
 
     static Stream<Arguments> cores() {
-        return TestCores.VERSIONS.stream().flatMap(v -> Stream.of(Arguments.of(v, TestCores.ABORT), Arguments.of(v, TestCores.GCORE)));
+        return Stream.concat(
+                TestCores.VERSIONS.stream().flatMap(v -> Stream.of(Arguments.of(v, TestCores.ABORT), Arguments.of(v, TestCores.GCORE))),
+                TestCores.ARM64.stream().map(v -> Arguments.of(v, TestCores.ABORT)));
     }
 
     static Stream<String> versions() {

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JsStackDcmdTest {
     static Stream<String> abortCores() {
         List<String> out = new ArrayList<>();
-        for (String v : TestCores.VERSIONS) for (String f : List.of("stack", "async", "esm", "deopt")) out.add(v + " " + f);
+        for (String v : TestCores.ABORT_VERSIONS) for (String f : List.of("stack", "async", "esm", "deopt")) out.add(v + " " + f);
         return out.stream();
     }
 

@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeHandlesDcmdTest {
     static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
 
+    static Stream<String> abortVersions() { return TestCores.ABORT_VERSIONS.stream(); }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) { return (Map<String, Object>) o; }
 
@@ -37,7 +39,7 @@ class NodeHandlesDcmdTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("versions")
+    @MethodSource("abortVersions")
     void whatTheProcessRecorded(String version) throws Exception {
         TestCore tc = TestCores.get(version, "process", "abort");
         Map<String, Object> o = tc.oracle();
@@ -56,7 +58,10 @@ class NodeHandlesDcmdTest {
                 assertEquals(expected, names, tc.name());
             }
             Map<String, Object> child = map(o.get("child"));
-            assertTrue(hs.stream().anyMatch(h -> h.detail().equals("pid " + ((Number) child.get("pid")).intValue() + ", " + child.get("command"))),
+            // under qemu-user the child (the host's x86-64 sleep, run by an arm64 guest) fails to start
+            // and is gone before the oracle is written: it has a handle exactly when node listed one
+            boolean childRuns = o.get("activeResources") == null || ((List<?>) o.get("activeResources")).contains("ProcessWrap");
+            if (childRuns) assertTrue(hs.stream().anyMatch(h -> h.detail().equals("pid " + ((Number) child.get("pid")).intValue() + ", " + child.get("command"))),
                     tc.name() + ": " + hs);
             Map<String, Object> client = map(o.get("client"));
             String ports = "local " + client.get("localAddress") + ":" + ((Number) client.get("localPort")).intValue()
@@ -73,9 +78,10 @@ class NodeHandlesDcmdTest {
                 NodeHandles.Handle h = hs.stream().filter(y -> y.detail().startsWith(text) && y.detail().contains(calls)
                         && y.detail().contains("process.js:" + line + ":")).findFirst()
                         .orElseThrow(() -> new AssertionError(tc.name() + ": no " + text + "..." + calls + " in " + hs));
-                // made less than a second before the crash, by the loop's clock
+                // made less than a second before the crash, by the loop's clock (a minute under qemu,
+                // which runs the arm64 guest many times slower)
                 long dueIn = Long.parseLong(h.detail().substring(text.length(), h.detail().indexOf(calls)));
-                assertTrue(dueIn > ms - 1000 && dueIn <= ms, tc.name() + ": " + h.detail());
+                assertTrue(dueIn > ms - (tc.arm64() ? 60_000 : 1000) && dueIn <= ms, tc.name() + ": " + h.detail());
             }
             // the fixture opened its FIFO (path.resolve('jsmdb.fifo')) in its working directory
             String fifo = "open " + map(o.get("info")).get("cwd") + "/jsmdb.fifo, ";
@@ -88,7 +94,7 @@ class NodeHandlesDcmdTest {
             }
             // piped, the owners' addresses go on: the child process prints as a ChildProcess
             CommandRunner.Captured r = CommandRunner.runCaptured(new DcmdRegistry(Dcmds.all()), t, "::nodehandles | ::jsconstructor");
-            assertTrue(r.out().contains("ChildProcess") && r.out().contains("Timeout"), r.out() + r.err());
+            assertTrue((!childRuns || r.out().contains("ChildProcess")) && r.out().contains("Timeout"), r.out() + r.err());
         }
     }
 
@@ -97,7 +103,7 @@ class NodeHandlesDcmdTest {
      * each run setInterval(jsmdbWorkerTick, 100000) and nothing else that keeps a loop alive.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("versions")
+    @MethodSource("abortVersions")
     void eachWorkersOwnLoop(String version) throws Exception {
         TestCore tc = TestCores.get(version, "process", "abort");
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
@@ -117,7 +123,7 @@ class NodeHandlesDcmdTest {
                 String d = hs.getFirst().detail();
                 assertTrue(d.startsWith("every 100000 ms (due in ") && d.contains(" ms), calls jsmdbWorkerTick ([worker eval]:"), tc.name() + ": " + d);
                 long dueIn = Long.parseLong(d.substring("every 100000 ms (due in ".length(), d.indexOf(" ms), calls")));
-                assertTrue(dueIn > 90_000 && dueIn <= 100_000, tc.name() + ": " + d);
+                assertTrue(dueIn > (tc.arm64() ? 40_000 : 90_000) && dueIn <= 100_000, tc.name() + ": " + d); // qemu: slower
             }
             t.selectIsolate(t.mainHeap());
             assertEquals(mainLoop, new NodeHandles(t).loop().orElseThrow(), tc.name());

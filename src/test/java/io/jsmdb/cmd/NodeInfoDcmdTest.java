@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NodeInfoDcmdTest {
     static Stream<String> versions() { return TestCores.VERSIONS.stream(); }
 
+    static Stream<String> abortVersions() { return TestCores.ABORT_VERSIONS.stream(); }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) { return (Map<String, Object>) o; }
 
@@ -39,7 +41,7 @@ class NodeInfoDcmdTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("versions")
+    @MethodSource("abortVersions")
     void whatTheProcessRecorded(String version) throws Exception {
         TestCore tc = TestCores.get(version, "process", "abort");
         Map<String, Object> oracle = tc.oracle();
@@ -103,7 +105,7 @@ class NodeInfoDcmdTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("versions")
+    @MethodSource("abortVersions")
     void theHeapLimitTheCommandLineSet(String version) throws Exception {
         TestCore tc = TestCores.get(version, "oom", "abort");
         try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {

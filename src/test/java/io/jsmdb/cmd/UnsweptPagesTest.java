@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  * in one of 25).
  */
 class UnsweptPagesTest {
-    static final List<String> VERSIONS = TestCores.VERSIONS;
+    static final List<String> VERSIONS = TestCores.ABORT_VERSIONS;
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("VERSIONS")

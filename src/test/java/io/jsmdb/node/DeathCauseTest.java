@@ -27,6 +27,11 @@ class DeathCauseTest {
             out.add(v + " oom abort OUT_OF_MEMORY");
             for (String f : List.of("heap", "snapshot", "real-orders")) out.add(v + " " + f + " gcore LIVE_SNAPSHOT");
         }
+        for (String v : TestCores.ARM64) {
+            for (String f : List.of("stack", "deopt", "heap", "real-express", "real-acorn")) out.add(v + " " + f + " abort UNCAUGHT_EXCEPTION");
+            out.add(v + " async abort PROCESS_ABORT");
+            out.add(v + " oom abort OUT_OF_MEMORY");
+        }
         return out.stream();
     }
 

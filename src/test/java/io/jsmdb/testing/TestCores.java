@@ -23,6 +23,21 @@ public final class TestCores {
     /** Node versions of the matrix (official linux-x64 builds). */
     public static final List<String> VERSIONS = NodeBinaries.VERSIONS;
 
+    /**
+     * The arm64 matrix as version keys ("arm64-20.20.2"): official linux-arm64 builds run under
+     * qemu-aarch64, their cores under {@code root()/arm64/<VERSION>/}; abort cores only (gdb's
+     * gcore cannot capture a qemu guest).
+     */
+    public static final List<String> ARM64 = NodeBinaries.ARM64_VERSIONS.stream().map(v -> "arm64-" + v).toList();
+
+    /** Both matrices' version keys, for the tests of abort cores: x64 first, then arm64. */
+    public static final List<String> ABORT_VERSIONS = java.util.stream.Stream.concat(VERSIONS.stream(), ARM64.stream()).toList();
+
+    /** Fixtures make-cores makes for arm64 (abort cores of every fixture but leak, which has gcores only). */
+    public static final List<String> ARM64_FIXTURES =
+            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "process", "rejection", "real-ts", "real-express",
+                    "real-acorn", "real-orders", "sweep");
+
     /** Real programs (pinned npm packages and a user's service), each as an abort and a gcore core. */
     public static final List<String> REAL_PROGRAMS = List.of("real-ts", "real-express", "real-acorn", "real-orders");
 
@@ -42,7 +57,10 @@ public final class TestCores {
 
     /** One core: {@code core} is the ELF core file, {@code node} the binary (a symlink). */
     public record TestCore(String version, String fixture, String kind, Path dir, Path core, Path node,
-                           Path oracleJson) {
+                           Path oracleJson, String arch) {
+        /** True for a core of the arm64 matrix (an AArch64 core). */
+        public boolean arm64() { return arch.equals("arm64"); }
+
         /** oracle.json parsed (see {@link Json}); read anew on each call. */
         public Map<String, Object> oracle() {
             try {
@@ -80,9 +98,9 @@ public final class TestCores {
             return c;
         }
 
-        /** e.g. "22.23.3 stack-abort", for test names and messages. */
+        /** e.g. "22.23.3 stack-abort" ("arm64-22.23.3 stack-abort"), for test names and messages. */
         public String name() {
-            return version + " " + fixture + "-" + kind;
+            return (arm64() ? "arm64-" : "") + version + " " + fixture + "-" + kind;
         }
     }
 
@@ -93,18 +111,23 @@ public final class TestCores {
         return Path.of(System.getProperty("user.dir"), "target", "cores");
     }
 
-    /** The core of {@code fixture} ("stack", "heap", ...) of {@code kind} ("abort"/"gcore") under {@code version}. */
+    /**
+     * The core of {@code fixture} ("stack", "heap", ...) of {@code kind} ("abort"/"gcore") under
+     * {@code version} ("22.23.3", or "arm64-22.23.3" for the arm64 matrix).
+     */
     public static TestCore get(String version, String fixture, String kind) {
         return get(root(), version, fixture, kind);
     }
 
     /** As {@link #get(String, String, String)}, below {@code root}. */
-    public static TestCore get(Path root, String version, String fixture, String kind) {
-        Path dir = root.resolve(version).resolve(fixture + "-" + kind);
+    public static TestCore get(Path root, String versionKey, String fixture, String kind) {
+        boolean arm64 = versionKey.startsWith("arm64-");
+        String version = arm64 ? versionKey.substring("arm64-".length()) : versionKey;
+        Path dir = (arm64 ? root.resolve("arm64") : root).resolve(version).resolve(fixture + "-" + kind);
         Path core = dir.resolve("core");
         Path node = dir.resolve("node");
         Path oracle = dir.resolve("oracle.json");
-        String what = "test core " + version + " " + fixture + "-" + kind;
+        String what = "test core " + versionKey + " " + fixture + "-" + kind;
         if (!Files.isDirectory(dir)) {
             throw missing(root, what + ": no directory " + dir);
         }
@@ -116,9 +139,10 @@ public final class TestCores {
         if (!Files.isRegularFile(oracle)) throw missing(root, what + ": no oracle " + oracle);
         if (!Files.isRegularFile(node)) {
             throw new AssertionError(what + ": node binary missing (" + node + " -> "
-                    + readLink(node) + "); run cores/install-node " + version + ", then cores/make-cores");
+                    + readLink(node) + "); run cores/install-node " + (arm64 ? "--arch arm64 " : "") + version
+                    + ", then cores/make-cores" + (arm64 ? " --arch arm64" : ""));
         }
-        return new TestCore(version, fixture, kind, dir, core, node, oracle);
+        return new TestCore(version, fixture, kind, dir, core, node, oracle, arm64 ? "arm64" : "x64");
     }
 
     /** {@code fixture-kind} under every version of the matrix, in matrix order. */
@@ -131,7 +155,7 @@ public final class TestCores {
     private static AssertionError missing(Path root, String what) {
         return new AssertionError(what + " (cores root " + root.toAbsolutePath()
                 + ", set by -Djsmdb.cores). Make the test cores first: run cores/make-cores"
-                + " (cores/README.md); every version must be tested, nothing is skipped.");
+                + " (and cores/make-cores --arch arm64 for arm64 cores; cores/README.md); every version must be tested, nothing is skipped.");
     }
 
     private static String readLink(Path p) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OutOfMemoryCoreTest {
     static Stream<String> versions() {
-        return TestCores.VERSIONS.stream();
+        return TestCores.ABORT_VERSIONS.stream();
     }
 
     @ParameterizedTest(name = "{0}")
