@@ -32,6 +32,11 @@ class CfiUnwinderTest {
         final List<long[]> fdes = new ArrayList<>(); // {pcBegin, offset}
 
         int cie(String aug, int dataAlign, int fdeEnc, int... insns) {
+            return cieWithRa(16, aug, dataAlign, fdeEnc, insns);
+        }
+
+        /** A CIE whose return-address column is ra (x86-64: 16, the pc; AArch64: 30, the link register). */
+        int cieWithRa(int ra, String aug, int dataAlign, int fdeEnc, int... insns) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             u32(b, 0); // CIE id
             b.write(1); // version
@@ -39,7 +44,7 @@ class CfiUnwinderTest {
             b.write(0);
             b.write(1); // code align
             sleb(b, dataAlign);
-            b.write(16); // return address register
+            b.write(ra); // return address register
             if (aug.startsWith("z")) {
                 b.write(aug.contains("R") ? 1 : 0);
                 if (aug.contains("R")) b.write(fdeEnc);
@@ -430,5 +435,48 @@ class CfiUnwinderTest {
             }
             assertTrue(found >= 20, "FDEs found in libc: " + found);
         }
+    }
+
+    /**
+     * AArch64: {@code paciasp; stp x29, x30, [sp, #-32]!; mov x29, sp} (CFA sp+32, x29 at
+     * CFA-32, x30 at CFA-24, the return address signed). The caller's pc comes without its
+     * authentication code; before the prologue (no rule for x30) it is the link register; and a
+     * frame entered through its callee's frame record, whose sp is only a lower bound, is placed
+     * by x29.
+     */
+    @Test
+    void aarch64SignedReturnAddressesLinkRegisterAndFrameRecords() throws Exception {
+        Eh eh = new Eh();
+        int cie = eh.cieWithRa(30, "zR", -8, 0x1b, 0x0c, 31, 0);                 // def_cfa sp+0
+        eh.fde(cie, 0x5000, 0x100, 0x2d, 0x44, 0x0e, 32, 0x9d, 4, 0x9e, 3);   // negate_ra_state; +4: cfa sp+32, x29 cfa-32, x30 cfa-24
+        Mem mem = new Mem();
+        mem.put(S, 0xf00dL);                        // the caller's x29
+        mem.put(S + 8, 0x002a_0000_0040_1234L);     // its return address, signed (PAC in bits 48-54)
+        CfiUnwinder u = unwinder(frame(eh, true), mem);
+        UnwindRegs inBody = UnwindRegs.at(Arch.AARCH64, 0x5010 + BIAS).with(31, S).with(29, S).with(30, 0x0055_0000_0040_9999L)
+                .with(19, 0x1919);
+        UnwindRegs c = u.step(inBody, true).orElseThrow();
+        assertEquals(0x401234, c.pc());
+        assertEquals(S + 32, c.sp());
+        assertEquals(0xf00d, c.fp());
+        assertEquals(0x1919, c.get(19));             // no rule: the same value
+
+        // a leaf (or a function before its prologue): the return address is still in x30
+        UnwindRegs atEntry = UnwindRegs.at(Arch.AARCH64, 0x5000 + BIAS).with(31, S).with(29, 0x77).with(30, 0x401500);
+        c = u.step(atEntry, true).orElseThrow();
+        assertEquals(0x401500, c.pc());
+        assertEquals(S, c.sp());
+        assertEquals(0x77, c.fp());
+
+        // reached through its callee's frame record: the sp given is a lower bound only
+        UnwindRegs viaRecord = UnwindRegs.at(Arch.AARCH64, 0).with(31, S - 0x100).with(29, S - 0x100)
+                .callerByFramePointer(0x0011_0000_0000_0000L | (0x5010 + BIAS), S - 0x40, S);
+        assertTrue(viaRecord.spIsLowerBound());
+        assertEquals(0x5010 + BIAS, viaRecord.pc());  // stripped when read from the record too
+        c = u.step(viaRecord, false).orElseThrow();
+        assertEquals(0x401234, c.pc());
+        assertEquals(S + 32, c.sp());
+        assertEquals(0xf00d, c.fp());
+        assertFalse(c.spIsLowerBound());
     }
 }
