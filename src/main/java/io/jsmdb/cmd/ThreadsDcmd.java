@@ -27,7 +27,8 @@ public final class ThreadsDcmd implements Dcmd {
         DcmdArgs.parse(this, inv.args(), "").expectPositional(0, 0);
         CoreFile core = ctx.target().core();
         Output out = ctx.out();
-        out.println(String.format("  %8s %-8s %16s %16s %s", "TID", "SIGNAL", "RIP", "RSP", "FUNCTION"));
+        boolean x86 = ctx.target().core().arch() == io.jsmdb.core.Arch.X86_64;
+        out.println(String.format("  %8s %-8s %16s %16s %s", "TID", "SIGNAL", x86 ? "RIP" : "PC", x86 ? "RSP" : "SP", "FUNCTION"));
         for (ThreadState t : core.threads()) {
             ctx.checkCancelled();
             long rip = t.registers().pc();

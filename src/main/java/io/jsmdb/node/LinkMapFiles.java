@@ -58,7 +58,7 @@ final class LinkMapFiles {
                 long base = core.readLong(lm);
                 long nameAt = core.readLong(lm + 8);
                 long next = core.readLong(lm + 24);
-                String name = nameAt == 0 ? "" : core.readCString(nameAt, MAX_NAME);
+                String name = nameAt == 0 ? "" : name(core, exe, exeBias, nameAt);
                 lm = next;
                 // the executable's own entry has no name; the vDSO's is not a path
                 if (!name.startsWith("/")) continue;
@@ -74,6 +74,26 @@ final class LinkMapFiles {
             // the list is cut where memory is missing: what was read is kept
         }
         return new Result(out, notFound, objects);
+    }
+
+    /**
+     * An object's name: in the process's memory, or, where the core left that page out, in the
+     * executable's file (the dynamic linker's own entry points at the executable's PT_INTERP
+     * string, whose page qemu's cores may leave out); "" when neither holds it.
+     */
+    private static String name(CoreFile core, ElfImage exe, long exeBias, long at) {
+        try {
+            return core.readCString(at, MAX_NAME);
+        } catch (MemoryFault e) {
+            try {
+                byte[] b = exe.readBytes(at - exeBias, 256);
+                int n = 0;
+                while (n < b.length && b[n] != 0) n++;
+                return n == b.length ? "" : new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (RuntimeException notInFile) {
+                return "";
+            }
+        }
     }
 
     /** r_debug's address from the executable's DT_DEBUG (0 when the dynamic section or the entry is not there). */
