@@ -35,11 +35,15 @@ medians_ms() {
 }
 
 # bench_core VERSION FIXTURE-KIND : path of a test core made by cores/make-cores (made if missing);
-# JSMDB_CORES=DIR reads them from another checkout's target/cores
+# VERSION arm64/X: the arm64 build's core (make-cores --arch arm64); JSMDB_CORES=DIR reads them
+# from another checkout's target/cores
 bench_core() {
     local dir="${JSMDB_CORES:-$ROOT/target/cores}/$1/$2"
     if [ ! -f "$dir/core" ]; then
-        "$ROOT/cores/make-cores" --versions "$1" --fixtures "${2%-*}" >&2
+        case "$1" in
+            arm64/*) "$ROOT/cores/make-cores" --arch arm64 --versions "${1#arm64/}" --fixtures "${2%-*}" >&2 ;;
+            *) "$ROOT/cores/make-cores" --versions "$1" --fixtures "${2%-*}" >&2 ;;
+        esac
     fi
     echo "$dir"
 }

@@ -39,7 +39,7 @@ class RealProgramsTest {
         for (String v : TestCores.VERSIONS) {
             for (String p : TestCores.REAL_PROGRAMS) for (String k : List.of(TestCores.ABORT, TestCores.GCORE)) out.add(v + " " + p + " " + k);
         }
-        for (String v : TestCores.ARM64) for (String p : TestCores.REAL_PROGRAMS) out.add(v + " " + p + " " + TestCores.ABORT);
+        for (String v : TestCores.ARM64) for (String p : TestCores.ARM64_REAL_PROGRAMS) out.add(v + " " + p + " " + TestCores.ABORT);
         return out.stream();
     }
 

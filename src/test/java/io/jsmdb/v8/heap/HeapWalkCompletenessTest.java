@@ -34,7 +34,7 @@ class HeapWalkCompletenessTest {
             out.add(v + " heap " + TestCores.GCORE);
         }
         for (String v : TestCores.ARM64) {
-            for (String p : TestCores.REAL_PROGRAMS) out.add(v + " " + p + " " + TestCores.ABORT);
+            for (String p : TestCores.ARM64_REAL_PROGRAMS) out.add(v + " " + p + " " + TestCores.ABORT);
             out.add(v + " heap " + TestCores.ABORT);
         }
         return out.stream();
