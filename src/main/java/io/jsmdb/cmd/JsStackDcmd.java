@@ -77,8 +77,8 @@ public final class JsStackDcmd implements Dcmd {
             return null;
         } catch (MemoryFault f) {
             String reason = String.valueOf(f.getMessage()).replaceFirst("^cannot read \\d+ bytes? at 0x[0-9a-f]+: ", "");
-            return String.format("thread %d: its stack (rsp 0x%x) is not in the core (%s): only the frame in its registers is known",
-                    t.tid(), sp, reason);
+            return String.format("thread %d: its stack (%s 0x%x) is not in the core (%s): only the frame in its registers is known",
+                    t.tid(), core.arch().spName(), sp, reason);
         }
     }
 }

@@ -91,6 +91,9 @@ public enum Arch {
     /** The program counter's name (rip, pc). */
     public String pcName() { return registerNames.get(pc); }
 
+    /** The stack pointer's name (rsp, sp). */
+    public String spName() { return registerNames.get(sp); }
+
     /** Bytes of pr_reg in NT_PRSTATUS. */
     public int prRegBytes() { return registerNames.size() * 8; }
 

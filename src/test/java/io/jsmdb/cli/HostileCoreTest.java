@@ -86,7 +86,11 @@ class HostileCoreTest {
                 // unswept pages: the walk follows their marking bitmaps (in the page headers on 16),
                 // which the overwrites hit too
                 new Case("16.20.2", "sweep", 20_000, new long[] {8}),
-                new Case("26.12.1", "sweep", 20_000, new long[] {9}));
+                new Case("26.12.1", "sweep", 20_000, new long[] {9}),
+                // AArch64 cores: their files rebuilt from the dynamic linker's list, which the
+                // overwrites hit too (link_map entries, names, r_debug)
+                new Case("arm64-20.20.2", "heap", 20_000, new long[] {21}),
+                new Case("arm64-16.20.2", "stack", 2_000, new long[] {22, 23}));
         for (Case c : cases) {
             TestCore tc = TestCores.get(c.version(), c.fixture(), TestCores.ABORT);
             try (CoreCopy copy = CoreCopy.of(tc, tmp)) {
@@ -125,7 +129,7 @@ class HostileCoreTest {
 
     @Test
     void truncated() throws Exception {
-        for (String[] vf : new String[][] {{"20.20.2", "heap"}, {"24.21.0", "stack"}}) {
+        for (String[] vf : new String[][] {{"20.20.2", "heap"}, {"24.21.0", "stack"}, {"arm64-24.21.0", "heap"}}) {
             TestCore tc = TestCores.get(vf[0], vf[1], TestCores.ABORT);
             for (int percent : new int[] {10, 50, 90}) {
                 Path cut = tmp.resolve("cut-" + vf[0] + "-" + percent);
