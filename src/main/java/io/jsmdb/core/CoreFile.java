@@ -472,7 +472,18 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         if (i < 0 || !regions[i].present()) return Optional.empty();
         Region r = regions[i];
         long off = addr - r.start();
-        long len = Math.min(maxLen, r.end() - addr);
+        // A mapping split into several (V8's code pages on AArch64 flip between rw- and r-x a few
+        // pages at a time, and the dumper writes one segment per permission run) lies in
+        // consecutive bytes of the core file when its segments follow each other there too: the
+        // slice runs on over them, as it would over one segment.
+        long end = r.end();
+        for (int j = i + 1; j < regions.length && Long.compareUnsigned(end - addr, maxLen) < 0; j++) {
+            Region n = regions[j];
+            if (!n.present() || n.start() != end || n.source() != r.source()
+                    || n.sourceOffset() != r.sourceOffset() + (n.start() - r.start())) break;
+            end = n.end();
+        }
+        long len = Math.min(maxLen, end - addr);
         return Optional.of(r.source().asSlice(r.sourceOffset() + off, len));
     }
 
