@@ -37,6 +37,15 @@ public final class NativeStack {
 
             UnwindRegs next = null;
             boolean nextExact = false, nextViaCfi = false;
+            if (Arm64SignalFrame.isTrampoline(core, regs.arch(), pc)) {
+                // an AArch64 signal handler returned here: the interrupted code's registers are in the frame
+                UnwindRegs interrupted = Arm64SignalFrame.interrupted(core, regs);
+                if (interrupted == null) break;
+                regs = interrupted;
+                exact = true;
+                viaCfi = false;
+                continue;
+            }
             Optional<UnwindRegs> byCfi = cfi.step(regs, exact);
             if (byCfi.isPresent()) {
                 UnwindRegs c = byCfi.get();

@@ -160,6 +160,15 @@ public final class StackWalker {
                 // the program's entry point has no caller (its CFI says so where it has an FDE;
                 // node 16's arm64 _start has none, and x29 there is whatever the kernel left)
                 if ("_start".equals(p.symbol())) break;
+                if (io.jsmdb.binary.Arm64SignalFrame.isTrampoline(core, r.arch(), pc)) {
+                    // an AArch64 signal handler returned here: go on in the code the signal
+                    // interrupted, at the exact pc it struck (as the top frame's)
+                    UnwindRegs interrupted = io.jsmdb.binary.Arm64SignalFrame.interrupted(core, r);
+                    if (interrupted == null || interrupted.pc() == 0) break;
+                    r = interrupted;
+                    top = true;
+                    continue;
+                }
                 Optional<UnwindRegs> n = cfi == null ? Optional.empty() : cfi.step(r, top);
                 if (n.isPresent()) {
                     next = n.get();
