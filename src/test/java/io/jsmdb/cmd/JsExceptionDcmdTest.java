@@ -104,7 +104,7 @@ class JsExceptionDcmdTest {
                 }
                 assertEquals(from.get(i), mine, tc.name() + " frame " + i);
             }
-            assertTrue(unknown == 0 || a[0].startsWith("26.") || a[0].startsWith("25."), tc.name() + ": " + unknown + " unknown positions");
+            assertTrue(unknown == 0 || tc.version().startsWith("26.") || tc.version().startsWith("25."), tc.name() + ": " + unknown + " unknown positions");
             assertEquals(Math.min(10, from.size()), ours.size(), tc.name() + ": Error.stackTraceLimit frames");
         }
     }
