@@ -151,13 +151,17 @@ public final class CfiUnwinder {
             if (r == null) return null;
             sp = r;
         }
-        UnwindRegs out = UnwindRegs.at(arch, pc).withCfa(cfa).with(spReg, sp);
+        long[] caller = new long[EhFrame.NREGS];
+        long callerKnown = 1L << spReg;
+        caller[spReg] = sp;
         for (int r : arch.calleeSavedDwarf()) {
             if (r == spReg) continue;
             Long val = rule(eh, row, r, cfa, v, known, mem);
-            if (val != null) out = out.with(r, val);
+            if (val == null) continue;
+            caller[r] = val;
+            callerKnown |= 1L << r;
         }
-        return out;
+        return UnwindRegs.unwound(arch, pc, caller, callerKnown, cfa);
     }
 
     private static void put(long[] v, boolean[] known, int reg, long value) {

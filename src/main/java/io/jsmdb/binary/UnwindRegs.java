@@ -2,7 +2,6 @@ package io.jsmdb.binary;
 
 import io.jsmdb.core.Arch;
 import io.jsmdb.core.Registers;
-import java.util.Arrays;
 
 /**
  * The registers a native unwinder carries from frame to frame: the pc and the registers a caller
@@ -47,6 +46,14 @@ public final class UnwindRegs {
             known |= 1L << dwarf;
         }
         return new UnwindRegs(a, r.pc(), v, known, 0);
+    }
+
+    /**
+     * A caller's registers as an unwinder computed them: regs by DWARF number (NREGS long, owned
+     * by the result from now on), known the bit mask of those recovered.
+     */
+    static UnwindRegs unwound(Arch arch, long pc, long[] regs, long known, long cfa) {
+        return new UnwindRegs(arch, pc, regs, known, cfa);
     }
 
     /** An empty state of machine arch at pc: every register unknown; filled with {@link #with}. */
@@ -94,17 +101,6 @@ public final class UnwindRegs {
         return new UnwindRegs(arch, pc, v, known | (1L << dwarf), cfa);
     }
 
-    /** This state with register dwarf unknown. */
-    UnwindRegs without(int dwarf) {
-        long[] v = regs.clone();
-        v[dwarf] = 0;
-        return new UnwindRegs(arch, pc, v, known & ~(1L << dwarf), cfa);
-    }
-
-    public UnwindRegs withPc(long newPc) {
-        return new UnwindRegs(arch, newPc, regs, known, cfa, spIsLowerBound);
-    }
-
     public UnwindRegs withCfa(long newCfa) {
         return new UnwindRegs(arch, pc, regs, known, newCfa);
     }
@@ -132,16 +128,5 @@ public final class UnwindRegs {
             b.append(isKnown(dwarf) ? String.format("%#x", regs[dwarf]) : "?");
         }
         return b.append(String.format(" cfa=%#x]", cfa)).toString();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof UnwindRegs u && u.arch == arch && u.pc == pc && u.known == known && u.cfa == cfa
-                && Arrays.equals(u.regs, regs);
-    }
-
-    @Override
-    public int hashCode() {
-        return Long.hashCode(pc) * 31 + Long.hashCode(regs[arch.dwarfSp()]);
     }
 }

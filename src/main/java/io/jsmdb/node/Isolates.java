@@ -146,17 +146,18 @@ public final class Isolates {
 
     /** The thread (tid) whose pthread_t a word is, or null. */
     private static java.util.function.LongFunction<Integer> threadOfPthread(CoreFile core) {
-        Map<Integer, Integer> tids = new HashMap<>();
+        java.util.Set<Integer> tids = new java.util.HashSet<>();
         Map<Long, Integer> tidByFsBase = new HashMap<>();
         for (ThreadState t : core.threads()) {
-            tids.put(t.tid(), t.tid());
+            tids.add(t.tid());
             if (core.arch() == io.jsmdb.core.Arch.X86_64) tidByFsBase.put(t.registers().get("fs_base"), t.tid());
         }
         if (core.arch() == io.jsmdb.core.Arch.X86_64) return tidByFsBase::get;
         return word -> {
             if (word == 0 || (word & 7) != 0) return null;
             try {
-                return tids.get(core.readInt(word + AARCH64_PTHREAD_TID_OFFSET));
+                int tid = core.readInt(word + AARCH64_PTHREAD_TID_OFFSET);
+                return tids.contains(tid) ? tid : null;
             } catch (MemoryFault e) {
                 return null;
             }
