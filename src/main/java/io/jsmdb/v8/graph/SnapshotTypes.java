@@ -2,6 +2,8 @@ package io.jsmdb.v8.graph;
 
 import io.jsmdb.v8.V8Metadata;
 import io.jsmdb.v8.V8Version;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,6 +60,9 @@ final class SnapshotTypes {
     private final NodeType[] nodeTypes = new NodeType[1 << 16];
     private final String[] systemNames = new String[1 << 16];
     private final String[] mapNames = new String[1 << 16];
+    private final long[] rawWords = new long[1 << 16];
+    private final int[] rawFrom = new int[1 << 16];
+    private final boolean[] rawKnown = new boolean[1 << 16];
     private final int firstNonString, specialApi, globalObject, globalProxy, firstFunction, lastFunction, firstContext, lastContext;
     private final int seqTag, consTag, slicedTag, thinTag, extTag, repMask;
 
@@ -109,6 +114,92 @@ final class SnapshotTypes {
             rules[type] = r;
         }
         return r;
+    }
+
+    /**
+     * C types the metadata gives raw fields (class_Class__field__TYPE); every other type part is a
+     * tagged one (Object, SMI, Tagged_..., a class name, weak).
+     */
+    private static final Set<String> RAW_FIELD_TYPES = Set.of("char", "int", "uint8_t", "int8_t", "uint16_t", "int16_t",
+            "uint32_t", "int32_t", "uint64_t", "int64_t", "size_t", "uintptr_t", "intptr_t", "double", "bool", "Address");
+    /**
+     * Field names the metadata uses for where a variable-length body starts (FixedArray::data,
+     * SeqOneByteString::chars, JSObject::internal_fields, DescriptorArray::header_size,
+     * Code::instruction_start), not for a raw field of their own.
+     */
+    private static final Set<String> BODY_START_MARKERS = Set.of("data", "chars", "internal_fields", "header_size", "instruction_start");
+
+    /**
+     * The words (bit i: word i, the first 64) of an object of this type that hold raw data by the
+     * metadata: a map's sizes, type and bit fields, a string's hash and length, an array buffer's
+     * backing store and lengths, a function's counts and flags, uncompiled data's source positions.
+     * V8's body descriptors never visit them, so no snapshot reference comes from them; read as
+     * tagged words they would now and then equal the address of an object (two 32-bit counts next
+     * to each other do when the heap lies low, as under qemu) and invent a reference.
+     */
+    long rawWords(int type) {
+        if (type < 0 || type >= rawWords.length) return 0;
+        if (!rawKnown[type]) computeRawLayout(type);
+        return rawWords[type];
+    }
+
+    /**
+     * The byte offset from which every word of an object of this type is raw, or
+     * Integer.MAX_VALUE. Only a SharedFunctionInfo has one: its tagged fields come first in every
+     * V8 (9.4 - 14), then the lengths, counts, flags, literal id and age, of which the metadata
+     * names only some (function_literal_id and age share words it does not name).
+     */
+    int rawFrom(int type) {
+        if (type < 0 || type >= rawFrom.length) return Integer.MAX_VALUE;
+        if (!rawKnown[type]) computeRawLayout(type);
+        return rawFrom[type];
+    }
+
+    private void computeRawLayout(int type) {
+        int ptr = md.pointerSize();
+        long words = 0;
+        int from = Integer.MAX_VALUE;
+        boolean sfi = typeName(type).map("SHARED_FUNCTION_INFO_TYPE"::equals).orElse(false);
+        for (String cls : layoutClasses(type)) {
+            for (V8Metadata.Constant c : md.describe("class_" + cls + "__")) {
+                String[] parts = c.name().split("__");
+                if (parts.length != 3 || BODY_START_MARKERS.contains(parts[1]) || !RAW_FIELD_TYPES.contains(parts[2])) continue;
+                long off = c.value();
+                if (off <= 0) continue; // word 0 is the map
+                int word = (int) (off / ptr);
+                if (word < 64) words |= 1L << word;
+                if (sfi) from = (int) Math.min(from, word * (long) ptr);
+            }
+        }
+        rawWords[type] = words;
+        rawFrom[type] = from;
+        rawKnown[type] = true;
+    }
+
+    /**
+     * The classes whose fields an object of this type has, as far as the metadata describes them:
+     * its own class (Class__TYPE) and the superclasses that declare raw fields (String and Name
+     * for strings, Name for symbols, JSArrayBufferView for typed arrays and data views,
+     * UncompiledData for its subclasses).
+     */
+    private List<String> layoutClasses(int type) {
+        List<String> classes = new ArrayList<>();
+        for (String entry : md.typeEntries(type)) {
+            int sep = entry.indexOf("__");
+            if (sep > 0) classes.add(entry.substring(0, sep));
+        }
+        String n = typeName(type).orElse("");
+        if (type < firstNonString) {
+            classes.add("String");
+            classes.add("Name");
+        } else if (n.equals("SYMBOL_TYPE")) {
+            classes.add("Name");
+        } else if (n.equals("JS_TYPED_ARRAY_TYPE") || n.equals("JS_DATA_VIEW_TYPE") || n.equals("JS_RAB_GSAB_DATA_VIEW_TYPE")) {
+            classes.add("JSArrayBufferView");
+        } else if (n.startsWith("UNCOMPILED_DATA_")) {
+            classes.add("UncompiledData");
+        }
+        return classes;
     }
 
     private Optional<String> typeName(int type) {

@@ -279,11 +279,13 @@ public final class V8ObjectModel implements ObjectModel {
             case BYTECODE_ARRAY -> md.get(V8Fact.BYTECODE_ARRAY_HEADER);
             default -> size;
         };
-        scanEnd = Math.min(scanEnd, size);
+        scanEnd = Math.min(Math.min(scanEnd, size), types.rawFrom(instanceType));
         s.scanWords = Math.max(0, scanEnd / ptr);
         int words = (s.scanWords + 63) >>> 6;
         if (s.visited.length < words) s.visited = new long[Math.max(words, s.visited.length * 2)];
         java.util.Arrays.fill(s.visited, 0, words, 0L);
+        // raw fields are never references (V8's body descriptors skip them): the hidden pass must not read them as any
+        if (words > 0) s.visited[0] |= types.rawWords(instanceType);
         s.hiddenIndex = 0;
         try {
             typed(s, rule, addr, map, instanceType, size, out);
