@@ -321,6 +321,24 @@ public final class Fallbacks {
     public static final int ALLOCATION_SITE_BOILERPLATE_OFFSET = 8;
     static final Fallback ALLOCATION_SITE_BOILERPLATE = stable("ALLOCATION_SITE_BOILERPLATE_OFFSET", ALLOCATION_SITE_BOILERPLATE_OFFSET,
             "allocation-site.tq: AllocationSite { transition_info_or_boilerplate, ... }");
+    /**
+     * FeedbackVector::shared_function_info, its first tagged field: 16 bytes of raw counts and
+     * flags follow the map in every V8 9.4 - 14 (feedback-vector.tq: length, invocation_count,
+     * then profiler_ticks + padding in 9.x, the tiering bytes and flags later). The snapshot
+     * model's hidden pass must not read those as references.
+     */
+    public static final int FEEDBACK_VECTOR_SHARED_OFFSET = 24;
+    static final Fallback FEEDBACK_VECTOR_SHARED = stable("FEEDBACK_VECTOR_SHARED_OFFSET", FEEDBACK_VECTOR_SHARED_OFFSET,
+            "feedback-vector.tq: FeedbackVector { length: int32; invocation_count: int32; <4-8 bytes>; shared_function_info; ... }");
+    /**
+     * AllocationSite's raw word {pretenure_data: int32, pretenure_create_count: int32}: after its
+     * three tagged fields (transition_info_or_boilerplate 8, nested_site 16, dependent_code 24)
+     * and before weak_next (40) in every V8 9.4 - 14 (allocation-site.h's field list; the
+     * metadata's offsets to node 24 agree).
+     */
+    public static final int ALLOCATION_SITE_PRETENURE_DATA_OFFSET = 32;
+    static final Fallback ALLOCATION_SITE_PRETENURE_DATA = stable("ALLOCATION_SITE_PRETENURE_DATA_OFFSET", ALLOCATION_SITE_PRETENURE_DATA_OFFSET,
+            "allocation-site.h: AllocationSite { transition_info_or_boilerplate; nested_site; dependent_code; pretenure_data: int32; pretenure_create_count: int32; weak_next }");
     static final Fallback PAGE_ALIGNMENT = stable("HEAP_PAGE_ALIGNMENT", HEAP_PAGE_ALIGNMENT, "globals.h kPageSizeBits");
     static final Fallback FROM_PAGE_FLAG = stable("CHUNK_FROM_PAGE_FLAG", CHUNK_FROM_PAGE_FLAG, "memory-chunk flags FROM_PAGE");
     static final Fallback NATIVE_CONTEXT_TRAILING = stable("NATIVE_CONTEXT_TRAILING_BYTES", NATIVE_CONTEXT_TRAILING_BYTES,
@@ -957,7 +975,7 @@ public final class Fallbacks {
                 CHUNK_METADATA_POINTER, CHUNK_FLAGS, CHUNK_SIZE, CHUNK_HEAP, CHUNK_AREA_START, CHUNK_AREA_END, CHUNK_OWNER,
                 FREE_SPACE_SIZE_SHIFT, OBJECT_BOILERPLATE_DESCRIPTION_HEADER, SCRIPT_CONTEXT_TABLE_HEADER, ARRAY_LIST_HEADER,
                 PAGE_ALIGNMENT, FROM_PAGE_FLAG, NATIVE_CONTEXT_TRAILING, SLOPPY_ARGUMENTS_HEADER, WEAK_ARRAY_LIST,
-                FREE_SPACE_SIZE, BYTECODE_ARRAY_HEADER, ALLOCATION_SITE_BOILERPLATE,
+                FREE_SPACE_SIZE, BYTECODE_ARRAY_HEADER, ALLOCATION_SITE_BOILERPLATE, FEEDBACK_VECTOR_SHARED, ALLOCATION_SITE_PRETENURE_DATA,
                 PAGE_LIST_NODE, SEMI_SPACE_PAGE_LIST, NEW_LAB_FROM_HEAP, NEW_LAB_FROM_TO_SPACE,
                 SWEEPING_STATE, LIVE_BYTES, MARKING_BITMAP,
                 BYTECODE_ARRAY_SOURCE_POSITIONS, BYTE_ARRAY_DATA, SOURCE_POSITION_ENCODING, CODE_KIND_MASK, CODE_KIND_SHIFT,

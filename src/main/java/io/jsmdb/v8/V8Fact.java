@@ -306,6 +306,10 @@ public enum V8Fact {
     CHUNK_MARKING_BITMAP_OFFSET(true, Fallbacks.MARKING_BITMAP),
     /** The literal boilerplate object (or transition info Smi) of an AllocationSite. */
     ALLOCATION_SITE_BOILERPLATE_OFFSET(Fallbacks.ALLOCATION_SITE_BOILERPLATE, "AllocationSite.transition_info_or_boilerplate"),
+    /** The raw {pretenure_data, pretenure_create_count} word of an AllocationSite. */
+    ALLOCATION_SITE_PRETENURE_DATA_OFFSET(Fallbacks.ALLOCATION_SITE_PRETENURE_DATA),
+    /** FeedbackVector::shared_function_info, after the vector's raw counts and flags. */
+    FEEDBACK_VECTOR_SHARED_OFFSET(Fallbacks.FEEDBACK_VECTOR_SHARED),
 
     // ---- GC roots (io.jsmdb.v8.graph.GcRoots)
     /** IsolateData::roots_table_ from the Isolate (a cross-check; GcRoots finds the isolate itself). */

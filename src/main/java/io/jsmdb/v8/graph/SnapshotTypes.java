@@ -1,5 +1,6 @@
 package io.jsmdb.v8.graph;
 
+import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import io.jsmdb.v8.V8Version;
 import java.util.ArrayList;
@@ -132,7 +133,9 @@ final class SnapshotTypes {
     /**
      * The words (bit i: word i, the first 64) of an object of this type that hold raw data by the
      * metadata: a map's sizes, type and bit fields, a string's hash and length, an array buffer's
-     * backing store and lengths, a function's counts and flags, uncompiled data's source positions.
+     * backing store and lengths, a function's counts and flags, uncompiled data's source positions;
+     * and by two Fallbacks facts, a feedback vector's counts and an allocation site's pretenuring
+     * counts.
      * V8's body descriptors never visit them, so no snapshot reference comes from them; read as
      * tagged words they would now and then equal the address of an object (two 32-bit counts next
      * to each other do when the heap lies low, as under qemu) and invent a reference.
@@ -170,6 +173,13 @@ final class SnapshotTypes {
                 if (word < 64) words |= 1L << word;
                 if (sfi) from = (int) Math.min(from, word * (long) ptr);
             }
+        }
+        // raw fields of two types the metadata does not describe (Fallbacks: the same in every V8 9.4 - 14)
+        if (typeName(type).map("FEEDBACK_VECTOR_TYPE"::equals).orElse(false)) {
+            for (int w = 1; w < md.get(V8Fact.FEEDBACK_VECTOR_SHARED_OFFSET) / ptr && w < 64; w++) words |= 1L << w;
+        } else if (typeName(type).map("ALLOCATION_SITE_TYPE"::equals).orElse(false)) {
+            int w = md.get(V8Fact.ALLOCATION_SITE_PRETENURE_DATA_OFFSET) / ptr;
+            if (w > 0 && w < 64) words |= 1L << w;
         }
         rawWords[type] = words;
         rawFrom[type] = from;

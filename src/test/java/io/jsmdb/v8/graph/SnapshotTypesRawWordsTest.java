@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jsmdb.binary.ElfImage;
+import io.jsmdb.node.NodeTarget;
 import io.jsmdb.testing.NodeBinaries;
+import io.jsmdb.testing.TestCores;
+import io.jsmdb.testing.TestCores.TestCore;
+import io.jsmdb.v8.heap.HeapWalker;
 import io.jsmdb.v8.V8Fact;
 import io.jsmdb.v8.V8Metadata;
 import java.nio.file.Path;
@@ -74,7 +78,56 @@ class SnapshotTypesRawWordsTest {
             assertRaw(types, typed, md.requireFieldOffset("JSArrayBufferView", "byte_offset"), ptr, true, b + " JSTypedArray byte_offset");
             assertRaw(types, typed, md.requireFieldOffset("JSTypedArray", "external_pointer"), ptr, true, b + " JSTypedArray::external_pointer");
             assertRaw(types, typed, md.get(V8Fact.JS_ARRAY_BUFFER_VIEW_BUFFER_OFFSET), ptr, false, b + " JSTypedArray buffer");
+
+            int vector = md.instanceType("FEEDBACK_VECTOR_TYPE").orElseThrow();
+            assertRaw(types, vector, 8, ptr, true, b + " FeedbackVector length/invocation_count");
+            assertRaw(types, vector, 16, ptr, true, b + " FeedbackVector tiering bytes and flags");
+            assertRaw(types, vector, md.get(V8Fact.FEEDBACK_VECTOR_SHARED_OFFSET), ptr, false, b + " FeedbackVector::shared_function_info");
+            int site = md.instanceType("ALLOCATION_SITE_TYPE").orElseThrow();
+            int pretenure = md.get(V8Fact.ALLOCATION_SITE_PRETENURE_DATA_OFFSET);
+            assertRaw(types, site, pretenure, ptr, true, b + " AllocationSite pretenure_data");
+            OptionalInt dependent = md.fieldOffset("AllocationSite", "dependent_code"), weakNext = md.fieldOffset("AllocationSite", "weak_next");
+            if (dependent.isPresent() && weakNext.isPresent()) { // the metadata describes AllocationSite to node 24: the fact must agree
+                assertEquals(dependent.getAsInt() + ptr, pretenure, b + ": pretenure_data follows dependent_code");
+                assertEquals(pretenure + ptr, weakNext.getAsInt(), b + ": weak_next follows pretenure_create_count");
+                assertRaw(types, site, dependent.getAsInt(), ptr, false, b + " AllocationSite::dependent_code");
+            }
         }
+    }
+
+    /**
+     * The FeedbackVector fact checked on the heap fixture's core of every version and machine: in
+     * every vector, the word at FEEDBACK_VECTOR_SHARED_OFFSET is a SharedFunctionInfo and the
+     * int32 at 8 is the slot count its size implies; so words 1 and 2 are the raw counts.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void feedbackVectorsHoldTheirFunctionAfterTheRawWords(String version) throws Exception {
+        TestCore tc = TestCores.get(version, "heap", TestCores.ABORT);
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            V8Metadata md = t.metadata();
+            int vectorType = md.instanceType("FEEDBACK_VECTOR_TYPE").orElseThrow();
+            int sfiType = md.instanceType("SHARED_FUNCTION_INFO_TYPE").orElseThrow();
+            int shared = md.get(V8Fact.FEEDBACK_VECTOR_SHARED_OFFSET), header = md.get(V8Fact.FEEDBACK_VECTOR_HEADER);
+            long tag = md.heapObjectTag();
+            List<String> wrong = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.atomic.AtomicLong vectors = new java.util.concurrent.atomic.AtomicLong();
+            HeapWalker.Visitor v = (addr, map, type, size) -> {
+                if (type != vectorType) return;
+                vectors.incrementAndGet();
+                long sfi = t.core().readLong(addr + shared);
+                int length = t.core().readInt(addr + 8);
+                boolean ok = (sfi & 3) == tag && t.heap().typeOf(sfi) == sfiType && length == (size - header) / md.pointerSize();
+                if (!ok && wrong.size() < 5) wrong.add(String.format("0x%x (size %d, length %d, word 3 0x%x)", addr + tag, size, length, sfi));
+            };
+            t.heapWalker().walk(() -> v, 1, () -> { }, x -> { });
+            assertTrue(vectors.get() > 10, tc.name() + ": " + vectors + " feedback vectors");
+            assertEquals(List.of(), wrong, tc.name() + ": feedback vectors not laid out as Fallbacks says");
+        }
+    }
+
+    static Stream<String> versions() {
+        return TestCores.ABORT_VERSIONS.stream();
     }
 
     private static void assertRaw(SnapshotTypes types, int type, int offset, int ptr, boolean raw, String what) {
