@@ -38,7 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * reference; the ephemeron edges V8 adds from a WeakMap key to its value are not the key's own
  * references, so this model leaves them to the graph; tagged slots V8's body descriptors skip are
  * found by value (a word is a reference when it is tagged and points into a heap page at an
- * object with a valid map). FixedArray, FixedDoubleArray and ByteArray nodes are named "" (V8
+ * object with a valid map), except the raw fields SnapshotTypes knows from the metadata and
+ * Fallbacks (rawWords, rawFrom): two 32-bit counts side by side can equal an object's address,
+ * and then would be a reference V8 never reports. A raw field neither describes can still be
+ * read that way; it takes a count pair equal to the upper half of a heap address, which a heap
+ * placed low (as under qemu) makes likelier. FixedArray, FixedDoubleArray and ByteArray nodes are named "" (V8
  * names some after their holder: see {@link #arrayTag}).
  *
  * <p>Cheap per object: per-map facts (property names, field locations) and per-ScopeInfo
