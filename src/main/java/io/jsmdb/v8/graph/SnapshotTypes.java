@@ -61,9 +61,8 @@ final class SnapshotTypes {
     private final NodeType[] nodeTypes = new NodeType[1 << 16];
     private final String[] systemNames = new String[1 << 16];
     private final String[] mapNames = new String[1 << 16];
-    private final long[] rawWords = new long[1 << 16];
-    private final int[] rawFrom = new int[1 << 16];
-    private final boolean[] rawKnown = new boolean[1 << 16];
+    /** Per type, computed on first use; a record's final fields make a racing reader see it whole. */
+    private final RawLayout[] rawLayouts = new RawLayout[1 << 16];
     private final int firstNonString, specialApi, globalObject, globalProxy, firstFunction, lastFunction, firstContext, lastContext;
     private final int seqTag, consTag, slicedTag, thinTag, extTag, repMask;
 
@@ -131,34 +130,36 @@ final class SnapshotTypes {
     private static final Set<String> BODY_START_MARKERS = Set.of("data", "chars", "internal_fields", "header_size", "instruction_start");
 
     /**
-     * The words (bit i: word i, the first 64) of an object of this type that hold raw data by the
-     * metadata: a map's sizes, type and bit fields, a string's hash and length, an array buffer's
-     * backing store and lengths, a function's counts and flags, uncompiled data's source positions;
-     * and by two Fallbacks facts, a feedback vector's counts and an allocation site's pretenuring
-     * counts.
-     * V8's body descriptors never visit them, so no snapshot reference comes from them; read as
-     * tagged words they would now and then equal the address of an object (two 32-bit counts next
-     * to each other do when the heap lies low, as under qemu) and invent a reference.
+     * The raw words of an object of one type, which V8's body descriptors never visit, so no
+     * snapshot reference comes from them; read as tagged words they would now and then equal the
+     * address of an object (two 32-bit counts side by side do when the heap lies low, as under
+     * qemu) and invent a reference.
+     *
+     * @param words bit i set: word i (of the first 64) is raw by the metadata (a map's sizes, type
+     *     and bit fields, a string's hash and length, an array buffer's backing store and lengths,
+     *     a typed array's offsets, a function's counts and flags, uncompiled data's source
+     *     positions) or by two Fallbacks facts (a feedback vector's counts, an allocation site's
+     *     pretenuring counts)
+     * @param from the byte offset from which every word is raw, or Integer.MAX_VALUE. Only a
+     *     SharedFunctionInfo has one: its tagged fields come first in every V8 (9.4 - 14), then
+     *     the lengths, counts, flags, literal id and age, of which the metadata names only some
+     *     (function_literal_id and age share words it does not name)
      */
-    long rawWords(int type) {
-        if (type < 0 || type >= rawWords.length) return 0;
-        if (!rawKnown[type]) computeRawLayout(type);
-        return rawWords[type];
+    record RawLayout(long words, int from) {}
+
+    private static final RawLayout NO_RAW_WORDS = new RawLayout(0, Integer.MAX_VALUE);
+
+    RawLayout rawLayout(int type) {
+        if (type < 0 || type >= rawLayouts.length) return NO_RAW_WORDS;
+        RawLayout r = rawLayouts[type];
+        if (r == null) {
+            r = computeRawLayout(type);
+            rawLayouts[type] = r;
+        }
+        return r;
     }
 
-    /**
-     * The byte offset from which every word of an object of this type is raw, or
-     * Integer.MAX_VALUE. Only a SharedFunctionInfo has one: its tagged fields come first in every
-     * V8 (9.4 - 14), then the lengths, counts, flags, literal id and age, of which the metadata
-     * names only some (function_literal_id and age share words it does not name).
-     */
-    int rawFrom(int type) {
-        if (type < 0 || type >= rawFrom.length) return Integer.MAX_VALUE;
-        if (!rawKnown[type]) computeRawLayout(type);
-        return rawFrom[type];
-    }
-
-    private void computeRawLayout(int type) {
+    private RawLayout computeRawLayout(int type) {
         int ptr = md.pointerSize();
         long words = 0;
         int from = Integer.MAX_VALUE;
@@ -181,9 +182,7 @@ final class SnapshotTypes {
             int w = md.get(V8Fact.ALLOCATION_SITE_PRETENURE_DATA_OFFSET) / ptr;
             if (w > 0 && w < 64) words |= 1L << w;
         }
-        rawWords[type] = words;
-        rawFrom[type] = from;
-        rawKnown[type] = true;
+        return words == 0 && from == Integer.MAX_VALUE ? NO_RAW_WORDS : new RawLayout(words, from);
     }
 
     /**

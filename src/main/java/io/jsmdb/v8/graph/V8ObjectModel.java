@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * references, so this model leaves them to the graph; tagged slots V8's body descriptors skip are
  * found by value (a word is a reference when it is tagged and points into a heap page at an
  * object with a valid map), except the raw fields SnapshotTypes knows from the metadata and
- * Fallbacks (rawWords, rawFrom): two 32-bit counts side by side can equal an object's address,
+ * Fallbacks (rawLayout): two 32-bit counts side by side can equal an object's address,
  * and then would be a reference V8 never reports. A raw field neither describes can still be
  * read that way; it takes a count pair equal to the upper half of a heap address, which a heap
  * placed low (as under qemu) makes likelier. FixedArray, FixedDoubleArray and ByteArray nodes are named "" (V8
@@ -283,13 +283,14 @@ public final class V8ObjectModel implements ObjectModel {
             case BYTECODE_ARRAY -> md.get(V8Fact.BYTECODE_ARRAY_HEADER);
             default -> size;
         };
-        scanEnd = Math.min(Math.min(scanEnd, size), types.rawFrom(instanceType));
+        SnapshotTypes.RawLayout raw = types.rawLayout(instanceType);
+        scanEnd = Math.min(Math.min(scanEnd, size), raw.from());
         s.scanWords = Math.max(0, scanEnd / ptr);
         int words = (s.scanWords + 63) >>> 6;
         if (s.visited.length < words) s.visited = new long[Math.max(words, s.visited.length * 2)];
         java.util.Arrays.fill(s.visited, 0, words, 0L);
         // raw fields are never references (V8's body descriptors skip them): the hidden pass must not read them as any
-        if (words > 0) s.visited[0] |= types.rawWords(instanceType);
+        if (words > 0) s.visited[0] |= raw.words();
         s.hiddenIndex = 0;
         try {
             typed(s, rule, addr, map, instanceType, size, out);

@@ -45,7 +45,7 @@ class SnapshotTypesRawWordsTest {
             int ptr = md.pointerSize();
 
             int sfi = md.instanceType("SHARED_FUNCTION_INFO_TYPE").orElseThrow();
-            int rawFrom = types.rawFrom(sfi);
+            int rawFrom = types.rawLayout(sfi).from();
             for (String tagged : List.of("name_or_scope_info", "script_or_debug_info", "script", "function_data", "feedback_metadata")) {
                 OptionalInt o = md.fieldOffset("SharedFunctionInfo", tagged);
                 if (o.isPresent()) assertTrue(o.getAsInt() + ptr <= rawFrom, b + ": SharedFunctionInfo::" + tagged + " at " + o.getAsInt() + " is past " + rawFrom);
@@ -55,7 +55,7 @@ class SnapshotTypesRawWordsTest {
                 assertTrue(o >= rawFrom, b + ": SharedFunctionInfo::" + raw + " at " + o + " is before " + rawFrom);
                 assertRaw(types, sfi, o, ptr, true, b + " SharedFunctionInfo::" + raw);
             }
-            assertEquals(Integer.MAX_VALUE, types.rawFrom(md.instanceType("MAP_TYPE").orElseThrow()), b + ": only a SharedFunctionInfo has a raw tail");
+            assertEquals(Integer.MAX_VALUE, types.rawLayout(md.instanceType("MAP_TYPE").orElseThrow()).from(), b + ": only a SharedFunctionInfo has a raw tail");
 
             int map = md.instanceType("MAP_TYPE").orElseThrow();
             for (String raw : List.of("instance_size_in_words", "instance_type", "bit_field", "bit_field3")) {
@@ -133,6 +133,6 @@ class SnapshotTypesRawWordsTest {
     private static void assertRaw(SnapshotTypes types, int type, int offset, int ptr, boolean raw, String what) {
         int word = offset / ptr;
         assertTrue(word > 0 && word < 64, what + ": word " + word);
-        assertEquals(raw, (types.rawWords(type) & (1L << word)) != 0, what + " at " + offset + (raw ? " is not raw" : " is raw"));
+        assertEquals(raw, (types.rawLayout(type).words() & (1L << word)) != 0, what + " at " + offset + (raw ? " is not raw" : " is raw"));
     }
 }
