@@ -107,7 +107,8 @@ public final class CfiUnwinder {
         Arch arch = regs.arch();
         long[] v = new long[EhFrame.NREGS];
         boolean[] known = new boolean[EhFrame.NREGS];
-        for (int r : arch.calleeSavedDwarf()) {
+        for (long saved = arch.calleeSavedDwarfSet(); saved != 0; saved &= saved - 1) {
+            int r = Long.numberOfTrailingZeros(saved);
             if (regs.isKnown(r)) put(v, known, r, regs.get(r));
         }
         // x86-64's return-address column is the pc itself; AArch64's is the link register
@@ -154,7 +155,8 @@ public final class CfiUnwinder {
         long[] caller = new long[EhFrame.NREGS];
         long callerKnown = 1L << spReg;
         caller[spReg] = sp;
-        for (int r : arch.calleeSavedDwarf()) {
+        for (long saved = arch.calleeSavedDwarfSet(); saved != 0; saved &= saved - 1) {
+            int r = Long.numberOfTrailingZeros(saved);
             if (r == spReg) continue;
             Long val = rule(eh, row, r, cfa, v, known, mem);
             if (val == null) continue;

@@ -41,7 +41,8 @@ public final class UnwindRegs {
         Arch a = r.arch();
         long[] v = new long[NREGS];
         long known = 0;
-        for (int dwarf : a.calleeSavedDwarf()) {
+        for (long saved = a.calleeSavedDwarfSet(); saved != 0; saved &= saved - 1) {
+            int dwarf = Long.numberOfTrailingZeros(saved);
             v[dwarf] = r.get(a.dwarfRegisterName(dwarf));
             known |= 1L << dwarf;
         }
@@ -123,7 +124,8 @@ public final class UnwindRegs {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("UnwindRegs[").append(arch.pcName()).append(String.format("=%#x", pc));
-        for (int dwarf : arch.calleeSavedDwarf()) {
+        for (long saved = arch.calleeSavedDwarfSet(); saved != 0; saved &= saved - 1) {
+            int dwarf = Long.numberOfTrailingZeros(saved);
             b.append(' ').append(arch.dwarfRegisterName(dwarf)).append('=');
             b.append(isKnown(dwarf) ? String.format("%#x", regs[dwarf]) : "?");
         }

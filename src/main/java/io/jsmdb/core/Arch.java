@@ -33,7 +33,7 @@ public enum Arch {
     public final String displayName;
     private final List<String> registerNames;
     private final int pc, sp, fp;
-    private final int[] calleeSavedDwarf;
+    private final long calleeSavedMask;
     private final String[] dwarfNames;
     private final int dwarfSp, dwarfFp, dwarfReturnAddress;
     private final long codeAddressMask;
@@ -47,7 +47,9 @@ public enum Arch {
         this.pc = pc;
         this.sp = sp;
         this.fp = fp;
-        this.calleeSavedDwarf = calleeSavedDwarf;
+        long mask = 0;
+        for (int dwarf : calleeSavedDwarf) mask |= 1L << dwarf;
+        this.calleeSavedMask = mask;
         this.dwarfNames = dwarfNames;
         this.dwarfSp = dwarfSp;
         this.dwarfFp = dwarfFp;
@@ -57,11 +59,12 @@ public enum Arch {
 
     /**
      * DWARF numbers of the registers a caller keeps across a call (and the stack and frame
-     * pointers): what a native unwinder recovers frame by frame.
+     * pointers), as a set (bit n: DWARF register n; all are below 64): what a native unwinder
+     * recovers frame by frame. A mask, not an array, because the unwinder asks on every frame.
      */
-    public int[] calleeSavedDwarf() { return calleeSavedDwarf.clone(); }
+    public long calleeSavedDwarfSet() { return calleeSavedMask; }
 
-    /** The pr_reg name of DWARF register dwarf (one of {@link #calleeSavedDwarf}). */
+    /** The pr_reg name of DWARF register dwarf (one of {@link #calleeSavedDwarfSet}). */
     public String dwarfRegisterName(int dwarf) {
         if (dwarf < 0 || dwarf >= dwarfNames.length || dwarfNames[dwarf] == null) {
             throw new IllegalArgumentException(displayName + " has no DWARF register " + dwarf + " jsmdb unwinds");
