@@ -18,7 +18,7 @@ public final class Dcmds {
                 , new StatusDcmd()
                 , new MappingsDcmd()
                 , new ThreadsDcmd()
-                , new RegsDcmd()
+                , new RegsDcmd(), new FpRegsDcmd()
                 , new V8MetadataDcmd()
                 , new DumpDcmd()
                 , new FindjsobjectsDcmd()

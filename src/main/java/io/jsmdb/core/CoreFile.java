@@ -38,7 +38,7 @@ import java.util.function.Function;
 public final class CoreFile implements AddressSpace, AutoCloseable {
     private static final int PT_LOAD = 1, PT_NOTE = 4;
     private static final int PN_XNUM = 0xffff;
-    private static final int NT_PRSTATUS = 1, NT_PRPSINFO = 3, NT_AUXV = 6;
+    private static final int NT_PRSTATUS = 1, NT_FPREGSET = 2, NT_PRPSINFO = 3, NT_AUXV = 6;
     private static final int NT_FILE = 0x46494c45, NT_SIGINFO = 0x53494749;
     /** Linux caps NT_FILE at a few million entries; anything above this is a lying count. */
     private static final long MAX_FILE_NOTE_ENTRIES = 1L << 22;
@@ -213,6 +213,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
                 try {
                     switch (type) {
                         case NT_PRSTATUS -> threads.add(parsePrStatus(descAt, descsz, threadIndex++));
+                        case NT_FPREGSET -> attachFpRegisters(descAt, descsz);
                         case NT_PRPSINFO -> processInfo = parsePrPsInfo(descAt, descsz);
                         case NT_AUXV -> parseAuxv(descAt, descsz);
                         case NT_FILE -> parseFileNote(descAt, descsz);
@@ -241,6 +242,22 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         long[] regs = new long[arch.registerNames().size()];
         for (int i = 0; i < regs.length; i++) regs[i] = file.get(LONG, at + 112 + i * 8L);
         return new ThreadState(pid, cursig, new Registers(arch, regs), index);
+    }
+
+    /**
+     * NT_FPREGSET belongs to the NT_PRSTATUS before it: the kernel, gdb's gcore and jsmdb's write
+     * each thread's register notes together (the process-wide notes may come between, after the
+     * first thread's NT_PRSTATUS). A second one for a thread, or one before any thread, is ignored.
+     */
+    private void attachFpRegisters(long at, long len) {
+        if (threads.isEmpty()) return;
+        ThreadState last = threads.getLast();
+        if (last.fpRegisters() != null) return;
+        int n = FpRegisters.bytes(arch);
+        if (len < n) throw new IllegalArgumentException("NT_FPREGSET too short for " + arch.displayName + " (" + len + " bytes, " + n + " needed)");
+        byte[] bytes = new byte[n];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, at, bytes, 0, n);
+        threads.set(threads.size() - 1, last.withFp(FpRegisters.of(arch, bytes)));
     }
 
     private ProcessInfo parsePrPsInfo(long at, long len) {

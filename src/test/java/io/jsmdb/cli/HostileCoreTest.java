@@ -51,7 +51,7 @@ class HostileCoreTest {
     private static final long RUN_LIMIT_SECONDS = 30;
 
     private static final String COMMANDS = "::status; ::threads; ::jsstack -v; ::jsstack -A; ::findjsobjects -v; ::jsfunctions"
-            + "; ::jsexception; ::nodeinfo; ::nodehandles; ::isolates";
+            + "; ::jsexception; ::nodeinfo; ::nodehandles; ::isolates; ::regs; ::fpregs";
 
     private static final ExecutorService EXEC = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hostile-core-run");

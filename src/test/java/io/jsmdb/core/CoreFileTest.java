@@ -162,6 +162,62 @@ class CoreFileTest {
         }
     }
 
+    /** NT_FPREGSET after a thread's NT_PRSTATUS, in the kernel's user_fpsimd_state (AArch64) and FXSAVE (x86-64) layouts. */
+    @Test
+    void floatingPointRegistersBelongToTheThreadBeforeThem() throws Exception {
+        java.nio.ByteBuffer arm = java.nio.ByteBuffer.allocate(FpRegisters.AARCH64_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        arm.putLong(0, Double.doubleToLongBits(3.25)).putLong(8, 0x1122334455667788L); // v0
+        arm.putLong(31 * 16, 0x0123456789abcdefL);                                       // v31, low half
+        arm.putInt(512, 0x08000010).putInt(516, 0x03000000);                              // fpsr, fpcr
+        Path p = write("core-arm64-fp", new SyntheticCore().aarch64()
+                .thread(300, 6, 0x1000, 0x2000, 0x3000).fpregs(300, arm.array())
+                .thread(301, 0, 0x1100, 0x2100, 0x3100)
+                .build());
+        try (CoreFile c = CoreFile.open(p)) {
+            FpRegisters fp = c.threads().get(0).fp().orElseThrow();
+            assertEquals(32, fp.vectorCount());
+            assertEquals(3.25, Double.longBitsToDouble(fp.vectorLow(0)));
+            assertEquals(0x1122334455667788L, fp.vectorHigh(0));
+            assertEquals(0x0123456789abcdefL, fp.vectorLow(31));
+            assertEquals(0x08000010, fp.fpsr());
+            assertEquals(0x03000000, fp.fpcr());
+            assertThrows(IllegalStateException.class, fp::mxcsr);
+            assertTrue(c.threads().get(1).fp().isEmpty(), "thread 301 has no NT_FPREGSET");
+            assertEquals(List.of(), c.warnings());
+        }
+
+        java.nio.ByteBuffer x86 = java.nio.ByteBuffer.allocate(FpRegisters.X86_64_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        x86.putShort(0, (short) 0x037f).putShort(2, (short) 0x3800).put(4, (byte) 0x80).putInt(24, 0x1fa1);
+        x86.putLong(32 + 7 * 16, 0x8000000000000000L).putShort(32 + 7 * 16 + 8, (short) 0x3fff); // st7 = 1.0
+        x86.putLong(160 + 15 * 16, 0x7ff8000000000000L);                                             // xmm15 = NaN
+        Path q = write("core-x64-fp", new SyntheticCore().thread(7, 6, 0x1000, 0x2000, 0x3000).fpregs(7, x86.array())
+                .thread(8, 0, 0x1000, 0x2000, 0x3000).fpregs(8, new byte[100]).build());
+        try (CoreFile c = CoreFile.open(q)) {
+            FpRegisters fp = c.threads().get(0).fp().orElseThrow();
+            assertEquals(16, fp.vectorCount());
+            assertEquals(0x037f, fp.fcw());
+            assertEquals(0x3800, fp.fsw());
+            assertEquals(0x80, fp.ftw());
+            assertEquals(0x1fa1, fp.mxcsr());
+            assertEquals("1.0", FpRegisters.extendedToString(fp.stSignExponent(7), fp.stSignificand(7)));
+            assertTrue(Double.isNaN(Double.longBitsToDouble(fp.vectorLow(15))));
+            // a note too short for FXSAVE: no registers for that thread, and a warning
+            assertTrue(c.threads().get(1).fp().isEmpty());
+            assertTrue(c.warnings().stream().anyMatch(w -> w.contains("NT_FPREGSET too short for x86-64 (100 bytes, 512 needed)")), c.warnings().toString());
+        }
+    }
+
+    @Test
+    void extendedPrecisionValues() {
+        assertEquals("0.0", FpRegisters.extendedToString(0, 0));
+        assertEquals("-0.0", FpRegisters.extendedToString(0x8000, 0));
+        assertEquals("324.0", FpRegisters.extendedToString(0x4007, 0xa200000000000000L));
+        assertEquals("-2.5", FpRegisters.extendedToString(0xc000, 0xa000000000000000L));
+        assertEquals("inf", FpRegisters.extendedToString(0x7fff, 0x8000000000000000L));
+        assertEquals("-inf", FpRegisters.extendedToString(0xffff, 0x8000000000000000L));
+        assertEquals("nan", FpRegisters.extendedToString(0x7fff, 0xc000000000000000L));
+    }
+
     @Test
     void anAArch64CoreWithAnX8664NodeIsRefusedInOneLine() throws Exception {
         Path p = write("core-arm64", new SyntheticCore().aarch64().thread(1, 5, 0x1000, 0x2000, 0x3000)

@@ -24,6 +24,8 @@ final class SyntheticCore {
     private String psargs;
     private boolean gdb;
     private Arch arch = Arch.X86_64;
+    /** NT_FPREGSET contents by tid, written right after the thread's NT_PRSTATUS. */
+    private final java.util.Map<Long, byte[]> fpregs = new java.util.HashMap<>();
 
     SyntheticCore load(long vaddr, long memsz, byte[] data, int flags) {
         loads.add(new Load(vaddr, memsz, data, flags, -1));
@@ -60,6 +62,12 @@ final class SyntheticCore {
         t[2] = signal;
         System.arraycopy(regs, 0, t, 3, regs.length);
         threads.add(t);
+        return this;
+    }
+
+    /** An NT_FPREGSET note for thread tid (given before or after the thread), after its NT_PRSTATUS. */
+    SyntheticCore fpregs(int tid, byte[] desc) {
+        fpregs.put((long) tid, desc);
         return this;
     }
 
@@ -149,6 +157,8 @@ final class SyntheticCore {
                 d.putLong(112 + names.indexOf(x86 ? "rbp" : "x29") * 8, t[5]);
             }
             note(n, 1, d.array());
+            byte[] fp = fpregs.get(t[1]);
+            if (fp != null) note(n, 2, fp);
         }
         if (psargs != null) {
             ByteBuffer d = ByteBuffer.allocate(136).order(ByteOrder.LITTLE_ENDIAN);

@@ -54,6 +54,11 @@ class Arm64CoresTest {
             for (String r : List.of("%x0 ", "%x29 ", "%x30 ", "%sp ", "%pc ", "%pstate ")) assertTrue(regs.contains(r), tc.name() + ": " + regs);
             assertTrue(regs.contains("%pc v8::base::OS::Abort()"), tc.name() + ": " + regs);
             assertTrue(CommandRunner.runCaptured(REGISTRY, t, "::threads").out().contains(" PC ") , tc.name());
+            // qemu writes no NT_FPREGSET: ::fpregs says so in one line
+            CommandRunner.Captured fp = CommandRunner.runCaptured(REGISTRY, t, "::fpregs");
+            assertEquals("", fp.out(), tc.name());
+            assertEquals("jsmdb: ::fpregs: the core holds no floating-point registers for thread " + t.core().faultingThread().orElseThrow().tid()
+                    + " (no NT_FPREGSET note; qemu-user writes none)\n", fp.err(), tc.name());
 
             // the dying thread: V8's abort, the JS frames, V8's entry into them, node, libc, _start
             ThreadState dying = t.core().faultingThread().orElseThrow();
