@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every thread's NT_FPREGSET as {@link FpRegisters} reads it, held against gdb's view of the same
  * core ({@code thread apply all p/x $xmm0.v2_int64}, ..., {@code $mxcsr}, {@code $fctrl},
  * {@code $fstat}, {@code $fop}), on the kernel core (stack-abort) and the gcore core
- * (heap-gcore) of every x86-64 version. qemu's AArch64 cores have no NT_FPREGSET: CoreFileTest
+ * (heap-gcore) of every x86-64 version, and on jsmdb gcore's own core (GcoreTest). qemu's AArch64 cores have no NT_FPREGSET: CoreFileTest
  * checks that layout on a synthetic core.
  */
-class FpRegistersGdbTest {
+public class FpRegistersGdbTest {
     static Stream<TestCore> cores() {
         List<TestCore> out = new ArrayList<>();
         for (String v : TestCores.VERSIONS) {
@@ -42,18 +43,23 @@ class FpRegistersGdbTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cores")
     void agreesWithGdb(TestCore tc) throws Exception {
+        assertAgreesWithGdb(tc.name(), tc.node(), tc.core());
+    }
+
+    /** Every thread's FP registers in core as gdb reads them (also used on jsmdb gcore's cores: GcoreTest). */
+    public static void assertAgreesWithGdb(String name, Path node, Path core) throws Exception {
         List<String> exprs = new ArrayList<>();
         for (int i = 0; i < 16; i++) exprs.add("$xmm" + i + ".v2_int64");
         exprs.addAll(List.of("$mxcsr", "$fctrl", "$fstat", "$fop"));
-        Map<Integer, List<String>> gdb = gdbValues(tc, exprs);
-        try (CoreFile c = CoreFile.open(tc.core())) {
-            assertEquals(gdb.size(), c.threads().size(), tc.name() + ": threads vs gdb " + gdb.keySet());
+        Map<Integer, List<String>> gdb = gdbValues(node, core, exprs);
+        try (CoreFile c = CoreFile.open(core)) {
+            assertEquals(gdb.size(), c.threads().size(), name + ": threads vs gdb " + gdb.keySet());
             int checked = 0;
             for (ThreadState t : c.threads()) {
                 List<String> g = gdb.get(t.tid());
-                assertTrue(g != null && g.size() == exprs.size(), tc.name() + ": gdb's values for LWP " + t.tid() + ": " + g);
-                FpRegisters fp = t.fp().orElseThrow(() -> new AssertionError(tc.name() + ": no NT_FPREGSET for LWP " + t.tid()));
-                String ctx = tc.name() + " LWP " + t.tid() + ": ";
+                assertTrue(g != null && g.size() == exprs.size(), name + ": gdb's values for LWP " + t.tid() + ": " + g);
+                FpRegisters fp = t.fp().orElseThrow(() -> new AssertionError(name + ": no NT_FPREGSET for LWP " + t.tid()));
+                String ctx = name + " LWP " + t.tid() + ": ";
                 for (int i = 0; i < 16; i++) {
                     Matcher m = PAIR.matcher(g.get(i));
                     assertTrue(m.matches(), ctx + "gdb printed " + g.get(i) + " for " + exprs.get(i));
@@ -66,19 +72,19 @@ class FpRegistersGdbTest {
                 assertEquals(Long.decode(g.get(19)).intValue(), fp.fop(), ctx + "fop");
                 checked++;
             }
-            assertTrue(checked >= 2, tc.name() + ": " + checked + " threads");
+            assertTrue(checked >= 2, name + ": " + checked + " threads");
         }
     }
 
     /** Per LWP, gdb's printed value of each expression, in order. */
-    private static Map<Integer, List<String>> gdbValues(TestCore tc, List<String> exprs) throws Exception {
+    private static Map<Integer, List<String>> gdbValues(Path node, Path core, List<String> exprs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("gdb", "-nx", "-batch", "-iex", "set debuginfod enabled off",
                 "-ex", "set pagination off", "-ex", "set width 0"));
         for (String e : exprs) {
             cmd.add("-ex");
             cmd.add("thread apply all p/x " + e);
         }
-        cmd.addAll(List.of("-c", tc.core().toString(), tc.node().toString()));
+        cmd.addAll(List.of("-c", core.toString(), node.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process p;
         try {
@@ -91,7 +97,7 @@ class FpRegistersGdbTest {
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            fail("gdb timed out on " + tc.core());
+            fail("gdb timed out on " + core);
         }
         Map<Integer, List<String>> values = new HashMap<>();
         Integer lwp = null;

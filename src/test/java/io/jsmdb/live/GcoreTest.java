@@ -179,6 +179,8 @@ class GcoreTest {
             assertTrue(out.contains("uv__io_poll") || out.contains("epoll_wait") || out.contains("epoll_pwait"), out);
             assertTrue(out.lines().filter(l -> l.startsWith("Thread ")).count() >= 5, out);
             assertTrue(!out.contains("is not a core dump") && !out.contains("not in executable format"), out);
+            // every thread's NT_FPREGSET, as gdb reads it and as ::fpregs shows it
+            io.jsmdb.core.FpRegistersGdbTest.assertAgreesWithGdb("jsmdb gcore of node 20.20.2", node, core);
         }
     }
 
