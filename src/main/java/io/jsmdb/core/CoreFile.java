@@ -39,7 +39,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     private static final int PT_LOAD = 1, PT_NOTE = 4;
     private static final int PN_XNUM = 0xffff;
     private static final int NT_PRSTATUS = 1, NT_FPREGSET = 2, NT_PRPSINFO = 3, NT_AUXV = 6;
-    private static final int NT_FILE = 0x46494c45, NT_SIGINFO = 0x53494749;
+    private static final int NT_FILE = 0x46494c45, NT_SIGINFO = 0x53494749, NT_ARM_PAC_MASK = 0x406;
     /** Linux caps NT_FILE at a few million entries; anything above this is a lying count. */
     private static final long MAX_FILE_NOTE_ENTRIES = 1L << 22;
 
@@ -61,6 +61,8 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
     private SignalInfo signalInfo;
     private ProcessInfo processInfo;
     private final List<String> warnings = new ArrayList<>();
+    /** Every thread has an NT_ARM_PAC_MASK note, all alike (the mask is the process's): one is read. */
+    private boolean pacMaskChecked;
     private final long truncatedBytes;
     private boolean writtenByGdb;
 
@@ -209,6 +211,10 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
                 // jsmdb gcore's own note: how the core was made
                 capturedBy = cString(descAt, (int) Math.min(descsz, 512));
             }
+            if (name.equals("LINUX") && type == NT_ARM_PAC_MASK && arch == Arch.AARCH64 && descsz >= 16 && !pacMaskChecked) {
+                checkPacMask(file.get(LONG, descAt + 8));
+                pacMaskChecked = true;
+            }
             if (name.equals("CORE")) {
                 try {
                     switch (type) {
@@ -243,6 +249,22 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         for (int i = 0; i < regs.length; i++) regs[i] = file.get(LONG, at + 112 + i * 8L);
         return new ThreadState(pid, cursig, new Registers(arch, regs), index);
     }
+
+    /**
+     * The kernel's NT_ARM_PAC_MASK {data_mask, insn_mask}: the bits of a code address that hold
+     * its authentication code. jsmdb strips the bits above the 48-bit user address space
+     * (Arch.codeAddress), which is all of them unless the process asked for 52-bit addresses;
+     * then a code address above 2^48 would be cut, and the user is told so.
+     */
+    private void checkPacMask(long insnMask) {
+        if ((insnMask & ~AARCH64_PAC_BITS) != 0) {
+            warnings.add(String.format("the process used addresses wider than 48 bits (NT_ARM_PAC_MASK insn_mask %#x): jsmdb strips"
+                    + " authentication codes above bit 47, so return addresses of code mapped above 2^48 are wrong", insnMask));
+        }
+    }
+
+    /** The bits Arch.codeAddress removes from an AArch64 code address. */
+    private static final long AARCH64_PAC_BITS = ~Arch.AARCH64.codeAddress(-1L);
 
     /**
      * NT_FPREGSET belongs to the NT_PRSTATUS before it: the kernel, gdb's gcore and jsmdb's write

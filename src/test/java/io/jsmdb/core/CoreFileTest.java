@@ -207,6 +207,22 @@ class CoreFileTest {
         }
     }
 
+    /** NT_ARM_PAC_MASK: the 48-bit mask jsmdb strips with is silent; a 52-bit process's is flagged. */
+    @Test
+    void aPacMaskWiderThanJsmdbsIsFlagged() throws Exception {
+        for (long insnMask : new long[] {0x007f000000000000L, 0xff7f000000000000L, 0x007ff00000000000L}) {
+            byte[] pac = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(insnMask).putLong(insnMask).array();
+            Path p = write("core-pac", new SyntheticCore().aarch64().thread(1, 6, 0x1000, 0x2000, 0x3000)
+                    .note("LINUX", 0x406, pac).note("LINUX", 0x406, pac).build());
+            try (CoreFile c = CoreFile.open(p)) {
+                boolean wide = (insnMask & 0x0000_ffff_ffff_ffffL) != 0;
+                List<String> flagged = c.warnings().stream().filter(w -> w.contains("NT_ARM_PAC_MASK")).toList();
+                assertEquals(wide ? 1 : 0, flagged.size(), String.format("%#x: %s", insnMask, c.warnings()));
+                if (wide) assertTrue(flagged.get(0).contains(String.format("insn_mask %#x", insnMask)), flagged.get(0));
+            }
+        }
+    }
+
     @Test
     void extendedPrecisionValues() {
         assertEquals("0.0", FpRegisters.extendedToString(0, 0));

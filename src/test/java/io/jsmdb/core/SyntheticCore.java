@@ -24,6 +24,8 @@ final class SyntheticCore {
     private String psargs;
     private boolean gdb;
     private Arch arch = Arch.X86_64;
+    /** Further notes {name, type, desc}, written after the threads. */
+    private final List<Object[]> extraNotes = new ArrayList<>();
     /** NT_FPREGSET contents by tid, written right after the thread's NT_PRSTATUS. */
     private final java.util.Map<Long, byte[]> fpregs = new java.util.HashMap<>();
 
@@ -68,6 +70,12 @@ final class SyntheticCore {
     /** An NT_FPREGSET note for thread tid (given before or after the thread), after its NT_PRSTATUS. */
     SyntheticCore fpregs(int tid, byte[] desc) {
         fpregs.put((long) tid, desc);
+        return this;
+    }
+
+    /** A note of any name and type (e.g. "LINUX" regsets), after the threads' notes. */
+    SyntheticCore note(String name, int type, byte[] desc) {
+        extraNotes.add(new Object[] {name, type, desc});
         return this;
     }
 
@@ -160,6 +168,7 @@ final class SyntheticCore {
             byte[] fp = fpregs.get(t[1]);
             if (fp != null) note(n, 2, fp);
         }
+        for (Object[] x : extraNotes) note(n, (String) x[0], (Integer) x[1], (byte[]) x[2]);
         if (psargs != null) {
             ByteBuffer d = ByteBuffer.allocate(136).order(ByteOrder.LITTLE_ENDIAN);
             d.put(1, (byte) 'R');
@@ -189,10 +198,17 @@ final class SyntheticCore {
     }
 
     private static void note(ByteArrayOutputStream n, int type, byte[] desc) {
+        note(n, "CORE", type, desc);
+    }
+
+    private static void note(ByteArrayOutputStream n, String name, int type, byte[] desc) {
+        byte[] nm = name.getBytes(StandardCharsets.US_ASCII);
         ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(5).putInt(desc.length).putInt(type);
+        h.putInt(nm.length + 1).putInt(desc.length).putInt(type);
         n.writeBytes(h.array());
-        n.writeBytes(new byte[] {'C', 'O', 'R', 'E', 0, 0, 0, 0});
+        n.writeBytes(nm);
+        n.write(0);
+        while (n.size() % 4 != 0) n.write(0);
         n.writeBytes(desc);
         while (n.size() % 4 != 0) n.write(0);
     }
