@@ -688,19 +688,28 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             CommandLine.Source s = writtenByGdb ? CommandLine.Source.PSINFO_PROGRAM_NAME : CommandLine.Source.PSINFO;
             return new CommandLine(List.of(args), List.of(), s, r.problem());
         }
-        OptionalLong execfn = auxv(InitialStack.AT_EXECFN);
-        if (execfn.isPresent()) {
-            try {
-                long at = execfn.getAsLong();
-                int n = 0;
-                while (n < InitialStack.MAX_EXECFN && readByte(at + n) != 0) n++;
-                String path = new String(readBytes(at, n), StandardCharsets.UTF_8);
-                if (!path.isEmpty()) return new CommandLine(List.of(path), List.of(), CommandLine.Source.EXECFN, r.problem());
-            } catch (MemoryFault ignored) {
-                // r.problem() already says why the string cannot be read
-            }
-        }
+        // r.problem() already says why the AT_EXECFN string may be unreadable
+        Optional<String> path = execPath();
+        if (path.isPresent()) return new CommandLine(List.of(path.get()), List.of(), CommandLine.Source.EXECFN, r.problem());
         return new CommandLine(List.of(), List.of(), CommandLine.Source.NONE, r.problem());
+    }
+
+    /**
+     * The path execve was given, the auxiliary vector's AT_EXECFN string (at most PATH_MAX
+     * bytes), if the core holds it and it is not empty.
+     */
+    public Optional<String> execPath() {
+        OptionalLong execfn = auxv(InitialStack.AT_EXECFN);
+        if (execfn.isEmpty()) return Optional.empty();
+        try {
+            long at = execfn.getAsLong();
+            int n = 0;
+            while (n < InitialStack.MAX_EXECFN && readByte(at + n) != 0) n++;
+            String path = new String(readBytes(at, n), StandardCharsets.UTF_8);
+            return path.isEmpty() ? Optional.empty() : Optional.of(path);
+        } catch (MemoryFault e) {
+            return Optional.empty();
+        }
     }
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
     public long truncatedBytes() { return truncatedBytes; }

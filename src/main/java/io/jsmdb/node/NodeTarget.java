@@ -25,7 +25,6 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * A Node.js process as a core file shows it: the core, the node binary, the shared
@@ -160,17 +159,9 @@ public final class NodeTarget implements AutoCloseable {
      * path it was started by), looked for like any other file; it must be the core's machine's.
      */
     private static Path executableNamedByProcess(CoreFile core, Path corePath, List<Path> solibPath) throws TargetException {
+        // the path execve was given, else the argument vector's first word
         io.jsmdb.core.CommandLine cl = core.commandLine();
-        String named = cl.argv().isEmpty() ? "" : cl.argv().get(0);
-        OptionalLong execfn = core.auxv(31 /* AT_EXECFN */);
-        if (execfn.isPresent()) {
-            try {
-                String s = core.readCString(execfn.getAsLong(), 4096);
-                if (!s.isEmpty()) named = s;
-            } catch (RuntimeException e) {
-                // the argument vector's first word is the next best name
-            }
-        }
+        String named = core.execPath().orElse(cl.argv().isEmpty() ? "" : cl.argv().get(0));
         if (named.isEmpty()) {
             throw new TargetException("the core names no mapped files (no NT_FILE note, as qemu-user writes) nor its program,"
                     + " so its binary is unknown; name it: jsmdb NODE CORE");
