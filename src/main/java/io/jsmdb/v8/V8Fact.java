@@ -398,6 +398,8 @@ public enum V8Fact {
     SCRIPT_EVAL_FROM_SHARED_OFFSET("Script.eval_from_shared_or_wrapped_arguments",
             "Script.eval_from_shared_or_wrapped_arguments_or_sfi_table", "Script.eval_from_shared"),
     SCRIPT_EVAL_FROM_POSITION_OFFSET("Script.eval_from_position"),
+    /** Script::source_url: the "//# sourceURL=" comment's URL, undefined when none. */
+    SCRIPT_SOURCE_URL_OFFSET(Fallbacks.SCRIPT_SOURCE_URL),
     SFI_LENGTH_OFFSET("SharedFunctionInfo.length"),
     /** BuiltinExitFrame: the target JSFunction and argc (a Smi) above the fp (builtin-exit-frame constants). */
     BUILTIN_EXIT_FRAME_TARGET_OFFSET(Fallbacks.BUILTIN_EXIT_TARGET),

@@ -57,8 +57,10 @@ class JsStackDcmdTest {
                 assertTrue(j < js.size(), where + ": not found (in order) among " + js.stream().map(JsStackDcmdTest::nameOf).toList());
                 JsFrame got = js.get(j);
                 at = j + 1;
-                if (want.get("fileName") != null) {
-                    assertEquals(want.get("fileName"), got.scriptName().orElse(null), where + ": script");
+                // the file V8's stack traces print: the "//# sourceURL=" of code that has one, else the script's name
+                Object file = want.get("scriptNameOrSourceURL") != null ? want.get("scriptNameOrSourceURL") : want.get("fileName");
+                if (file != null) {
+                    assertEquals(file, got.scriptName().orElse(null), where + ": script");
                 }
                 if (want.get("line") != null) {
                     int line = ((Number) want.get("line")).intValue();

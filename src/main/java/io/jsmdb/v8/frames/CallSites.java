@@ -304,7 +304,8 @@ public final class CallSites {
     public String location(CallSite cs) {
         long script = script(cs.function);
         StringBuilder sb = new StringBuilder();
-        Optional<String> name = script == 0 ? Optional.empty() : h.functions().scriptName(script);
+        // V8's AppendFileLocation: the script's sourceURL or name, else the eval origin
+        Optional<String> name = script == 0 ? Optional.empty() : h.functions().scriptNameOrSourceUrl(script);
         if (name.isEmpty() && script != 0) {
             h.functions().evalOrigin(script).ifPresent(o -> sb.append(evalOrigin(o, 0)).append(", "));
         }
@@ -330,6 +331,9 @@ public final class CallSites {
             V8Functions.LineColumn lc = origin.position() < 0 ? null : h.functions().lineColumn(script, origin.position());
             if (lc != null) sb.append(':').append(lc.line()).append(':').append(lc.column());
             sb.append(')');
+        } else if (h.functions().scriptNameOrSourceUrl(script).isPresent()) {
+            // eval called from eval code that has a sourceURL: V8's FormatEvalOrigin gives that URL
+            sb.append(" (").append(h.functions().scriptNameOrSourceUrl(script).get()).append(')');
         } else if (depth < 8) {
             Optional<V8Functions.EvalOrigin> outer = h.functions().evalOrigin(script);
             outer.ifPresent(o -> sb.append(" (").append(evalOrigin(o, depth + 1)).append(')'));

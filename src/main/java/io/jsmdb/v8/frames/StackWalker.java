@@ -339,7 +339,7 @@ public final class StackWalker {
                 }
             }
         }
-        return new JsFrame(fn, sfi, n[0], n[1], tier, script, scriptName(script), evalOrigin(script),
+        return new JsFrame(fn, sfi, n[0], n[1], tier, script, scriptNameOrSourceUrl(script), evalOrigin(script),
                 pos, kind, codeOffset, receiver, args, inlinedInto, resumed, lazyDeopt);
     }
 
@@ -527,7 +527,7 @@ public final class StackWalker {
 
     /** "eval at f (file:L:C)" for eval code, else null. */
     private String evalOrigin(long script) {
-        if (script == 0 || scriptName(script).isPresent()) return null;
+        if (script == 0 || scriptNameOrSourceUrl(script).isPresent()) return null;
         Optional<V8Functions.EvalOrigin> o;
         try {
             o = heap.functions().evalOrigin(script);
@@ -537,7 +537,8 @@ public final class StackWalker {
         if (o.isEmpty()) return null;
         String who = debugName(o.get().shared());
         long s = script(o.get().shared());
-        String where = scriptName(s).orElse("<anonymous>");
+        // the calling script's name; a calling eval script's sourceURL (V8's FormatEvalOrigin)
+        String where = scriptName(s).or(() -> scriptNameOrSourceUrl(s)).orElse("<anonymous>");
         V8Functions.LineColumn lc = o.get().position() >= 0 && s != 0 ? lineColumn(s, o.get().position()) : null;
         return "eval at " + (who.isEmpty() ? "<anonymous>" : who) + " (" + where + (lc == null ? "" : ":" + lc.line() + ":" + lc.column()) + ")";
     }
@@ -746,6 +747,15 @@ public final class StackWalker {
     private Optional<String> scriptName(long script) {
         try {
             return script == 0 ? Optional.empty() : heap.functions().scriptName(script);
+        } catch (MemoryFault | HeapException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What V8's stack traces print for a frame's file: the sourceURL, else the name. */
+    private Optional<String> scriptNameOrSourceUrl(long script) {
+        try {
+            return script == 0 ? Optional.empty() : heap.functions().scriptNameOrSourceUrl(script);
         } catch (MemoryFault | HeapException e) {
             return Optional.empty();
         }

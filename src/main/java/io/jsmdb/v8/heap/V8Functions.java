@@ -268,6 +268,20 @@ public final class V8Functions {
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
+    /**
+     * V8's Script::GetNameOrSourceURL, what its stack traces print for a frame's file: the
+     * "//# sourceURL=" URL when the source has one (bundlers' eval'd modules, template engines'
+     * compiled functions), else the script's name. Empty when neither is a non-empty string.
+     */
+    public Optional<String> scriptNameOrSourceUrl(long script) {
+        long url = h.field(script, md.get(V8Fact.SCRIPT_SOURCE_URL_OFFSET));
+        if (h.strings().isString(url)) {
+            String s = h.strings().readString(url, 4096).text();
+            return s.isEmpty() ? Optional.empty() : Optional.of(s); // V8 prints "<anonymous>" for an empty one
+        }
+        return scriptName(script);
+    }
+
     /** A Script's source text, at most maxChars; empty when it is not a string. */
     public Optional<V8Strings.JsString> scriptSource(long script, int maxChars) {
         long src = h.field(script, md.scriptSourceOffset());
