@@ -34,7 +34,10 @@ public final class V8Functions {
         this.tContextCell = h.typeNamed("CONTEXT_CELL_TYPE");
     }
 
-    /** A function's name and where it was defined (line and column 1-based; 0 if unknown). */
+    /**
+     * A function's name and where it was defined (line and column 1-based; 0 if unknown); the
+     * script named by its //# sourceURL when it has one.
+     */
     public record FunctionInfo(String name, String scriptName, int line, int column, boolean isClass, long shared, long script) {}
 
     public long functionShared(long fn) {
@@ -191,7 +194,7 @@ public final class V8Functions {
         try {
             script = sfiScript(sfi);
             if (script != 0) {
-                scriptName = scriptName(script).orElse("");
+                scriptName = scriptNameOrSourceUrl(script).orElse(""); // as DevTools and stack traces name it
                 int start = startPosition(sfi);
                 int tokOff = h.i16(sfi, md.sfiFunctionTokenOffsetOffset());
                 int pos = start;
