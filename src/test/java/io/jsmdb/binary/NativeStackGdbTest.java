@@ -3,20 +3,17 @@ package io.jsmdb.binary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jsmdb.core.ThreadState;
 import io.jsmdb.node.NodeTarget;
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -140,27 +137,7 @@ class NativeStackGdbTest {
 
     /** gdb's backtrace of every thread, by LWP: physical frames (inlined callers folded in). */
     static Map<Integer, List<GdbFrame>> gdbBacktraces(TestCore tc) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("gdb", "-nx", "-batch",
-                "-iex", "set debug-file-directory /nonexistent",
-                "-iex", "set debuginfod enabled off",
-                "-ex", "set pagination off", "-ex", "set width 0",
-                "-ex", "thread apply all bt 64",
-                "-c", tc.core().toString(), tc.node().toString());
-        pb.redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            fail("gdb is needed to check native frames (bin/test installs it): " + e.getMessage());
-            return Map.of();
-        }
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("gdb timed out on " + tc.core());
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
+        String text = io.jsmdb.testing.GdbBatch.run(tc.node(), tc.core(), List.of("thread apply all bt 64"));
         Map<Integer, List<GdbFrame>> result = new LinkedHashMap<>();
         List<GdbFrame> cur = null;
         String pendingName = null;

@@ -2,17 +2,14 @@ package io.jsmdb.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jsmdb.testing.TestCores;
 import io.jsmdb.testing.TestCores.TestCore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -78,30 +75,12 @@ public class FpRegistersGdbTest {
 
     /** Per LWP, gdb's printed value of each expression, in order. */
     private static Map<Integer, List<String>> gdbValues(Path node, Path core, List<String> exprs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("gdb", "-nx", "-batch", "-iex", "set debuginfod enabled off",
-                "-ex", "set pagination off", "-ex", "set width 0"));
-        for (String e : exprs) {
-            cmd.add("-ex");
-            cmd.add("thread apply all p/x " + e);
-        }
-        cmd.addAll(List.of("-c", core.toString(), node.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (java.io.IOException e) {
-            fail("gdb is needed to check the registers (bin/test installs it): " + e.getMessage());
-            return Map.of();
-        }
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("gdb timed out on " + core);
-        }
+        List<String> commands = new ArrayList<>();
+        for (String e : exprs) commands.add("thread apply all p/x " + e);
+        String text = io.jsmdb.testing.GdbBatch.run(node, core, commands);
         Map<Integer, List<String>> values = new HashMap<>();
         Integer lwp = null;
-        for (String line : new String(out, StandardCharsets.UTF_8).lines().toList()) {
+        for (String line : text.lines().toList()) {
             Matcher tm = THREAD.matcher(line);
             if (tm.find()) {
                 lwp = Integer.parseInt(tm.group(1));
