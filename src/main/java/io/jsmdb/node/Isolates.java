@@ -32,8 +32,8 @@ public final class Isolates {
         long mainHeap = target.mainHeap();
         Map<Long, long[]> heaps = heaps(target);
         // heaps of a handful of pages that no thread refers to are not isolates (a stray header)
-        Map<Long, ThreadState> threadOf = threads(target, heaps.keySet());
         Map<Integer, Long> workerIds = workerThreadIds(target);
+        Map<Long, ThreadState> threadOf = threads(target, heaps.keySet(), workerIds.keySet());
         List<IsolateInfo> out = new ArrayList<>();
         int i = 0;
         for (Map.Entry<Long, long[]> e : heaps.entrySet()) {
@@ -63,13 +63,17 @@ public final class Isolates {
     /**
      * The thread running each heap's isolate: the main thread for the main isolate (whenever it
      * refers to it), else for each thread the heap its stack refers to most, kept by the thread
-     * that refers to it most. Heaps no thread refers to have none.
+     * that refers to it most; a thread node's Worker objects name as a worker's (workerTids)
+     * outranks any other. A libuv threadpool thread serves every isolate and can hold more stale
+     * pointers into a worker's heap than the worker's own thread, idle in epoll_wait, does (a
+     * core of the process fixture on node 25 had one blocked in open(2) on the fifo). Heaps no
+     * thread refers to have none.
      */
-    private static Map<Long, ThreadState> threads(NodeTarget target, java.util.Set<Long> heaps) {
+    private static Map<Long, ThreadState> threads(NodeTarget target, java.util.Set<Long> heaps, java.util.Set<Integer> workerTids) {
         CoreFile core = target.core();
         long mainHeap = target.mainHeap();
         Map<Long, ThreadState> threadOf = new HashMap<>();
-        Map<Long, Integer> bestRefs = new HashMap<>();
+        Map<Long, Long> bestRefs = new HashMap<>();
         // the main isolate runs on the main thread (its id is the pid) whenever that thread refers to it;
         // another thread can hold more pointers into it (a threadpool thread working for it)
         Optional<ThreadState> mainThread = core.mainThread();
@@ -77,11 +81,13 @@ public final class Isolates {
             Map<Long, Integer> refs = HeapPages.isolateReferences(core, t, heaps);
             if (mainThread.isPresent() && t == mainThread.get() && refs.getOrDefault(mainHeap, 0) > 0) {
                 threadOf.put(mainHeap, t);
-                bestRefs.put(mainHeap, Integer.MAX_VALUE);
+                bestRefs.put(mainHeap, Long.MAX_VALUE);
             }
+            long rank = workerTids.contains(t.tid()) ? 1L << 32 : 0; // a known worker thread first, then by references
             refs.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(e -> {
-                if (e.getValue() > bestRefs.getOrDefault(e.getKey(), 0)) {
-                    bestRefs.put(e.getKey(), e.getValue());
+                long score = rank + e.getValue();
+                if (score > bestRefs.getOrDefault(e.getKey(), 0L)) {
+                    bestRefs.put(e.getKey(), score);
                     threadOf.put(e.getKey(), t);
                 }
             });
@@ -101,6 +107,10 @@ public final class Isolates {
      * taken for a thread's pthread_t when the struct's tid field holds that thread's id.
      */
     static Map<Integer, Long> workerThreadIds(NodeTarget target) {
+        return target.workerThreadIds(() -> readWorkerThreadIds(target));
+    }
+
+    private static Map<Integer, Long> readWorkerThreadIds(NodeTarget target) {
         Map<Integer, Long> out = new HashMap<>();
         java.util.function.LongFunction<Integer> tidOf = threadOfPthread(target.core());
         io.jsmdb.v8.heap.V8Heap heap = target.heap();
@@ -192,12 +202,9 @@ public final class Isolates {
         return Optional.empty();
     }
 
-    /**
-     * The thread running the isolate of heap, as {@link #of} finds it (without its threadIds and
-     * JS names, which cost a walk of the roots).
-     */
+    /** The thread running the isolate of heap, as {@link #of} finds it (without the JS names). */
     static Optional<ThreadState> threadRunning(NodeTarget target, long heap) {
-        return Optional.ofNullable(threads(target, heaps(target).keySet()).get(heap));
+        return Optional.ofNullable(threads(target, heaps(target).keySet(), workerThreadIds(target).keySet()).get(heap));
     }
 
     private static Optional<String> innermostJs(NodeTarget target, ThreadState t) {

@@ -327,6 +327,30 @@ public final class NodeTarget implements AutoCloseable {
         nodeProcess = null;
     }
 
+    private Map<Integer, Long> workerThreadIds;
+
+    /**
+     * worker_threads' threadId by thread id, as read reads it from the main isolate's Worker
+     * handles (Isolates): once per target, with the main isolate selected for the read (and the
+     * selection put back), so that it is the same whichever isolate the commands work on.
+     */
+    public synchronized Map<Integer, Long> workerThreadIds(java.util.function.Supplier<Map<Integer, Long>> read) {
+        if (workerThreadIds == null) {
+            long selected = selectedHeap();
+            if (selected == mainHeap()) {
+                workerThreadIds = Map.copyOf(read.get());
+            } else {
+                selectIsolate(mainHeap());
+                try {
+                    workerThreadIds = Map.copyOf(read.get());
+                } finally {
+                    selectIsolate(selected);
+                }
+            }
+        }
+        return workerThreadIds;
+    }
+
     /** A walker over every object of the heap's pages (cheap: the pages are found once). */
     public HeapWalker heapWalker() {
         return new HeapWalker(core, heapLayout(), heapPages());
