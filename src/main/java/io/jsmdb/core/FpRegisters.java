@@ -24,7 +24,7 @@ public final class FpRegisters {
 
     private FpRegisters(Arch arch, byte[] raw) {
         this.arch = arch;
-        this.raw = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        this.raw = ByteBuffer.wrap(raw).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The note's bytes for arch; at least the architecture's size (more is ignored). */

@@ -331,9 +331,9 @@ public final class CallSites {
             V8Functions.LineColumn lc = origin.position() < 0 ? null : h.functions().lineColumn(script, origin.position());
             if (lc != null) sb.append(':').append(lc.line()).append(':').append(lc.column());
             sb.append(')');
-        } else if (h.functions().scriptNameOrSourceUrl(script).isPresent()) {
+        } else if ((name = h.functions().scriptNameOrSourceUrl(script)).isPresent()) {
             // eval called from eval code that has a sourceURL: V8's FormatEvalOrigin gives that URL
-            sb.append(" (").append(h.functions().scriptNameOrSourceUrl(script).get()).append(')');
+            sb.append(" (").append(name.get()).append(')');
         } else if (depth < 8) {
             Optional<V8Functions.EvalOrigin> outer = h.functions().evalOrigin(script);
             outer.ifPresent(o -> sb.append(" (").append(evalOrigin(o, depth + 1)).append(')'));

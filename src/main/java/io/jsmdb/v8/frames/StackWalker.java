@@ -339,7 +339,8 @@ public final class StackWalker {
                 }
             }
         }
-        return new JsFrame(fn, sfi, n[0], n[1], tier, script, scriptNameOrSourceUrl(script), evalOrigin(script),
+        Optional<String> file = scriptNameOrSourceUrl(script);
+        return new JsFrame(fn, sfi, n[0], n[1], tier, script, file, file.isPresent() ? null : evalOrigin(script),
                 pos, kind, codeOffset, receiver, args, inlinedInto, resumed, lazyDeopt);
     }
 
@@ -525,9 +526,9 @@ public final class StackWalker {
         return !n[0].isEmpty() ? n[0] : n[1];
     }
 
-    /** "eval at f (file:L:C)" for eval code, else null. */
+    /** "eval at f (file:L:C)" for eval code of a script with neither name nor sourceURL, else null. */
     private String evalOrigin(long script) {
-        if (script == 0 || scriptNameOrSourceUrl(script).isPresent()) return null;
+        if (script == 0) return null;
         Optional<V8Functions.EvalOrigin> o;
         try {
             o = heap.functions().evalOrigin(script);
