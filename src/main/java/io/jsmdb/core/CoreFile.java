@@ -152,6 +152,7 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         List<LoadSegment> loads = new ArrayList<>();
         List<long[]> notes = new ArrayList<>();
         long truncated = 0;
+        long segmentsEnd = 0; // where the last segment's bytes end in the file, by the headers
         for (long i = 0; i < phnum; i++) {
             long h = phoff + i * 56;
             int ptype = f.get(INT, h);
@@ -160,6 +161,9 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
             long vaddr = f.get(LONG, h + 16);
             long filesz = f.get(LONG, h + 32);
             long memsz = f.get(LONG, h + 40);
+            if ((ptype == PT_LOAD || ptype == PT_NOTE) && offset >= 0 && filesz >= 0 && offset + filesz >= offset) {
+                segmentsEnd = Math.max(segmentsEnd, offset + filesz);
+            }
             if (ptype == PT_LOAD) {
                 if (memsz <= 0 || filesz < 0 || filesz > memsz) continue; // nonsense: ignore, never trust it
                 if (Long.compareUnsigned(vaddr + memsz, vaddr) < 0) continue; // wraps around the address space
@@ -176,7 +180,20 @@ public final class CoreFile implements AddressSpace, AutoCloseable {
         core.writtenByGdb = Short.toUnsignedInt(f.get(SHORT, 60)) > 1;
         if (notes.isEmpty()) core.warnings.add("the core has no notes: no threads, registers or mapped files");
         for (long[] n : notes) core.parseNotes(n[0], n[1]);
-        if (truncated > 0) {
+        // qemu-user (7.2) writes a core's headers and then its memory, sizing each mapping anew
+        // for the second pass while guest threads inside a syscall go on (V8 committing or
+        // freeing a page). A mapping that changed in between leaves the file longer or shorter
+        // than its headers say, and every later segment's bytes at the wrong offset: reads
+        // there return other memory, which no read can tell. A kernel core holds every thread
+        // while it is written (a short one was cut off at its end, nothing moved), and names
+        // its mapped files; so does gdb's, which appends section headers.
+        boolean writtenInTwoPasses = !notes.isEmpty() && core.mappedFiles.isEmpty() && !core.writtenByGdb;
+        if (writtenInTwoPasses && segmentsEnd > 0 && size != segmentsEnd) {
+            core.warnings.add(String.format("core file is %s %s than its headers say, and lists no mapped files, as qemu-user's"
+                    + " cores do: qemu writes the memory after the headers, so if a mapping changed in between, the segments"
+                    + " after it hold other memory and values read there may be wrong",
+                    human(Math.abs(size - segmentsEnd)), size < segmentsEnd ? "shorter (truncated)" : "longer"));
+        } else if (truncated > 0) {
             core.warnings.add(String.format("core file is truncated: %s of memory missing (reads there fail)", human(truncated)));
         }
         return core;

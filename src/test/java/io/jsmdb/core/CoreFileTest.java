@@ -92,6 +92,34 @@ class CoreFileTest {
     }
 
     @Test
+    void aCoreWithoutMappedFilesWhoseLengthDisagreesWithItsHeadersIsFlaggedAsQemusTwoPassCore() throws Exception {
+        // qemu-user's cores: thread notes, no NT_FILE, no section headers
+        byte[] full = new SyntheticCore().thread(7, 6, 0x10000, 0x10000, 0).load(0x10000, 3 * 4096, pattern(3 * 4096, 5), 6).build();
+        byte[] longer = java.util.Arrays.copyOf(full, full.length + 4096);
+        try (CoreFile c = CoreFile.open(write("short", java.util.Arrays.copyOf(full, full.length - 4096)))) {
+            assertEquals(1, c.warnings().stream().filter(w -> w.contains("4.0 KiB shorter (truncated) than its headers say")
+                    && w.contains("qemu")).count(), c.warnings().toString());
+            assertTrue(c.warnings().stream().noneMatch(w -> w.contains("of memory missing")), c.warnings().toString());
+        }
+        try (CoreFile c = CoreFile.open(write("long", longer))) {
+            assertTrue(c.warnings().stream().anyMatch(w -> w.contains("4.0 KiB longer than its headers say")), c.warnings().toString());
+        }
+        try (CoreFile c = CoreFile.open(write("exact", full))) {
+            assertTrue(c.warnings().stream().noneMatch(w -> w.contains("headers say")), c.warnings().toString());
+        }
+        // a kernel core names its mapped files: longer is harmless, shorter is plain truncation
+        byte[] kernel = new SyntheticCore().thread(7, 6, 0x10000, 0x10000, 0).file(0x10000, 0x13000, 0, "/bin/x")
+                .load(0x10000, 3 * 4096, pattern(3 * 4096, 5), 6).build();
+        try (CoreFile c = CoreFile.open(write("kernel-long", java.util.Arrays.copyOf(kernel, kernel.length + 64)))) {
+            assertTrue(c.warnings().stream().noneMatch(w -> w.contains("headers say") || w.contains("truncated")), c.warnings().toString());
+        }
+        try (CoreFile c = CoreFile.open(write("kernel-short", java.util.Arrays.copyOf(kernel, kernel.length - 4096)))) {
+            assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("core file is truncated: 4.0 KiB of memory missing")),
+                    c.warnings().toString());
+        }
+    }
+
+    @Test
     void manyProgramHeadersThroughPnXnum() throws Exception {
         SyntheticCore sc = new SyntheticCore().xnum();
         for (int i = 0; i < 70_000; i++) sc.loadAt(0x100000000L + i * 0x2000L, 0x1000, 0, 0);
