@@ -558,7 +558,7 @@ final class JsFormatter {
                     String prefix = prefix(constructor, tag, "Date", "");
                     if (!prefix.equals("Date ")) base = prefix + base;
                     if (noKeys) return base;
-                } else if (k == JsKind.ERROR) {
+                } else if (k == JsKind.ERROR || (k == JsKind.OBJECT && isError(h))) {
                     base = formatError(h, constructor, tag, keys);
                     if (keys.keys.isEmpty() && keys.privates.isEmpty()) return base;
                 } else if (k == JsKind.ARRAY_BUFFER) {
@@ -634,7 +634,12 @@ final class JsFormatter {
 
     // ================================================================ names, prefixes, tags
 
-    /** util.inspect's getPrefix, in the target version's dialect. */
+    /**
+     * util.inspect's getPrefix, in the target version's dialect: to 20 a tag other than the
+     * constructor's name is shown; 22-25 (node #59687) not when the name holds it at its end or
+     * before an upper-case letter ("TypeError", tag "Error"); from 26 unless the tag is the
+     * name (or ends in ".name").
+     */
     private String prefix(String constructor, String tag, String fallback, String size) {
         if (constructor == null) {
             if (!tag.isEmpty() && !fallback.equals(tag)) return "[" + fallback + size + ": null prototype] [" + tag + "] ";
@@ -644,7 +649,7 @@ final class JsFormatter {
             if (!tag.isEmpty() && !constructor.equals(tag)) return constructor + size + " [" + tag + "] ";
             return constructor + size + " ";
         }
-        if (major <= 24) {
+        if (major <= 25) {
             String result = constructor + size + " ";
             if (!tag.isEmpty()) {
                 int position = constructor.indexOf(tag);
@@ -1025,6 +1030,14 @@ final class JsFormatter {
         stack = raw(stack, true);
         if (indentationLvl != 0) stack = stack.replace("\n", "\n" + " ".repeat(indentationLvl));
         return stack;
+    }
+
+    private boolean isError(long obj) {
+        try {
+            return heap.collections().isError(obj);
+        } catch (MemoryFault | HeapException e) {
+            return false;
+        }
     }
 
     private boolean isTruthyString(long v) {

@@ -176,7 +176,7 @@ public record DeathCause(Kind kind, String text) {
             if (k == JsKind.STRING) return "'" + heap.strings().readString(value, 200).text() + "'";
             if (k == JsKind.HEAP_NUMBER) return JsNumbers.format(heap.numberValue(value));
             String cls = heap.snapshotConstructorName(value).orElse("Object");
-            if (k == JsKind.ERROR) {
+            if (heap.collections().isError(value)) {
                 OptionalLong msg = heap.properties().ownDataProperty(value, "message");
                 String m = msg.isPresent() && heap.kindOf(msg.getAsLong()) == JsKind.STRING
                         ? heap.strings().readString(msg.getAsLong(), 200).text() : "";

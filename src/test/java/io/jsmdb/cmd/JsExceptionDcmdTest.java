@@ -133,6 +133,33 @@ class JsExceptionDcmdTest {
         }
     }
 
+    /**
+     * A worker's TypeError, thrown on in its parent: node's copy of it there is no native error
+     * but an object on TypeError.prototype with own name, message and stack; util.inspect (and
+     * so ::jsexception) shows it as an error, with the frames of the worker it died in.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("abortVersions")
+    void aWorkersErrorThrownInItsParentIsShownAsAnError(String version) throws Exception {
+        TestCore tc = TestCores.get(version, "worker-error", "abort");
+        Map<String, Object> ex = map(tc.oracle().get("exception"));
+        assertEquals(Boolean.FALSE, ex.get("nativeError"), tc.name() + ": the parent's copy is no native error");
+        String stderr = Files.readString(tc.dir().resolve("stderr.txt"));
+        assertEquals("Uncaught TypeError: " + ex.get("message"), stderr.lines().findFirst().orElse(""), tc.name());
+        try (NodeTarget t = NodeTarget.open(tc.node(), tc.core(), List.of())) {
+            FatalException e = FatalException.of(t).orElseThrow(() -> new AssertionError(tc.name() + ": no exception found"));
+            assertEquals(FatalException.Kind.UNCAUGHT, e.kind(), tc.name());
+            String out = run(t, "::jsexception");
+            String inspected = out.substring(out.indexOf('\n') + 1).stripTrailing();
+            assertEquals(ex.get("inspected"), inspected, tc.name());
+            assertTrue(inspected.contains("\n    at jsmdbChecksum ("), inspected);
+            assertEquals(inspected, run(t, "::jsexception | ::jsprint").stripTrailing(), tc.name());
+            DeathCause cause = DeathCause.of(t);
+            assertEquals(DeathCause.Kind.UNCAUGHT_EXCEPTION, cause.kind(), tc.name());
+            assertTrue(cause.text().startsWith("uncaught exception: TypeError: " + ex.get("message") + ", thrown in "), cause.text());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("abortVersions")
     void deathsWithoutAThrowSaySo(String version) throws Exception {

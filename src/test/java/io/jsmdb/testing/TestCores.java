@@ -38,7 +38,7 @@ public final class TestCores {
      * and real-ts (TypeScript under qemu takes 7 minutes a version, too long for every run).
      */
     public static final List<String> ARM64_FIXTURES =
-            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "process", "rejection", "real-express",
+            List.of("stack", "async", "esm", "heap", "deopt", "snapshot", "oom", "process", "rejection", "worker-error", "real-express",
                     "real-acorn", "real-orders", "sweep");
 
     /** The real programs of the arm64 matrix (abort cores; real-acorn with a smaller input, see make-cores). */

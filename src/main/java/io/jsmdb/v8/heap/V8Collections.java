@@ -205,6 +205,47 @@ public final class V8Collections {
      */
     public record ErrorInfo(OptionalLong message, OptionalLong stack, long callSites) {}
 
+    /** Prototypes followed looking for Error.prototype; a longer chain is a lie or a cycle. */
+    private static final int MAX_PROTOTYPE_CHAIN = 64;
+
+    /**
+     * Whether util.inspect takes obj for an error (its isError: a native error, or
+     * {@code obj instanceof Error}): a JSError, or an ordinary object whose prototype chain
+     * reaches Error.prototype, known by its own {@code constructor}, the built-in Error (named
+     * "Error", no Script). Errors a worker threw reach the parent so: node deserializes them
+     * as {@code Object.create(TypeError.prototype)} with own name, message and stack. An Error
+     * of another realm (a vm context) counts too, where instanceof would not.
+     */
+    public boolean isError(long obj) {
+        JsKind k = h.kindOf(obj);
+        if (k == JsKind.ERROR) return true;
+        if (k != JsKind.OBJECT) return false;
+        long map = h.mapOf(obj);
+        Boolean known = errorMaps.get(map);
+        if (known != null) return known;
+        boolean error = inheritsFromBuiltinError(map);
+        if (errorMaps.size() > MAX_ERROR_MAPS) errorMaps.clear();
+        errorMaps.put(map, error);
+        return error;
+    }
+
+    /** isError's answer per map (the prototype chain is the map's): ::jsprint of many instances walks it once. */
+    private final java.util.Map<Long, Boolean> errorMaps = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_ERROR_MAPS = 100_000;
+
+    private boolean inheritsFromBuiltinError(long map) {
+        long p = h.mapPrototype(map);
+        for (int i = 0; i < MAX_PROTOTYPE_CHAIN && h.isHeapObject(p) && h.kindOf(p).isJSObject(); i++) {
+            OptionalLong ctor = h.properties().ownDataProperty(p, "constructor");
+            if (ctor.isPresent() && h.isHeapObject(ctor.getAsLong()) && h.kindOf(ctor.getAsLong()) == JsKind.FUNCTION) {
+                long sfi = h.functions().functionShared(ctor.getAsLong());
+                if (h.functions().sfiScript(sfi) == 0 && "Error".equals(h.functions().sfiName(sfi))) return true;
+            }
+            p = h.mapPrototype(h.mapOf(p));
+        }
+        return false;
+    }
+
     private final int errorStackDataType;
 
     public ErrorInfo error(long obj) {
