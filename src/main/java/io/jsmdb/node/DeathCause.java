@@ -10,6 +10,7 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
+import io.jsmdb.v8.heap.V8Strings;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -175,6 +176,16 @@ public record DeathCause(Kind kind, String text) {
             }
             if (k == JsKind.STRING) return "'" + heap.strings().readString(value, 200).text() + "'";
             if (k == JsKind.HEAP_NUMBER) return JsNumbers.format(heap.numberValue(value));
+            if (k == JsKind.SYMBOL) {
+                return "Symbol(" + heap.strings().symbolDescription(value, 200).map(V8Strings.JsString::text).orElse("") + ")";
+            }
+            if (k == JsKind.BIGINT) {
+                try {
+                    return heap.bigIntValue(value, 4) + "n"; // up to 77 decimal digits in one line
+                } catch (HeapException e) {
+                    return "a BigInt of more than 77 digits";
+                }
+            }
             String cls = heap.snapshotConstructorName(value).orElse("Object");
             if (heap.collections().isError(value)) {
                 OptionalLong msg = heap.properties().ownDataProperty(value, "message");

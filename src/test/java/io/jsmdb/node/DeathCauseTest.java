@@ -68,6 +68,26 @@ class DeathCauseTest {
         }
     }
 
+    static Stream<String> abortVersions() { return TestCores.ABORT_VERSIONS.stream(); }
+
+    /** A thrown value in the cause line: every kind a program can throw, read from the heap fixture's values. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("abortVersions")
+    void thrownValuesAreSummedUpByKind(String version) {
+        io.jsmdb.v8.heap.HeapFixture.Opened o = io.jsmdb.v8.heap.HeapFixture.get(version);
+        java.util.function.Function<String, String> summary = name -> DeathCause.summary(o.heap(),
+                o.heap().properties().ownDataProperty(o.values(), name).orElseThrow(() -> new AssertionError("no " + name)));
+        assertEquals("Symbol(desc)", summary.apply("symbol"), version);
+        assertEquals("123n", summary.apply("bigintSmall"), version);
+        assertEquals("-1180591620717411303425n", summary.apply("bigintNegative"), version);
+        assertEquals(java.math.BigInteger.TWO.pow(200) + "n", summary.apply("bigintBig"), version);
+        assertEquals("Error: jsmdb error message", summary.apply("error"), version);
+        assertEquals("'\u001b[31mred\u0007'", summary.apply("stringControl"), version); // escaped where it is printed
+        assertEquals("3.14", summary.apply("heapNumber"), version);
+        assertEquals("null", summary.apply("nul"), version);
+        assertEquals("a value of class Object", summary.apply("objectInObject"), version);
+    }
+
     @Test
     void functionNamesLoseTheirLibraryOffsetAndParameters() {
         assertEquals("node::OOMErrorHandler", DeathCause.function("node::OOMErrorHandler(char const*, v8::OOMDetails const&)+0x13b"));
