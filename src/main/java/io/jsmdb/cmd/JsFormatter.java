@@ -351,8 +351,7 @@ final class JsFormatter {
     }
 
     private String symbolText(long sym) {
-        Optional<V8Strings.JsString> d = heap.strings().symbolDescription(sym, maxChars);
-        return "Symbol(" + d.map(V8Strings.JsString::text).orElse("") + ")";
+        return heap.strings().symbolText(sym, maxChars);
     }
 
     private String primitive(long v, JsKind k) {

@@ -10,7 +10,6 @@ import io.jsmdb.v8.heap.HeapException;
 import io.jsmdb.v8.heap.JsKind;
 import io.jsmdb.v8.heap.JsNumbers;
 import io.jsmdb.v8.heap.V8Heap;
-import io.jsmdb.v8.heap.V8Strings;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -177,7 +176,7 @@ public record DeathCause(Kind kind, String text) {
             if (k == JsKind.STRING) return "'" + heap.strings().readString(value, 200).text() + "'";
             if (k == JsKind.HEAP_NUMBER) return JsNumbers.format(heap.numberValue(value));
             if (k == JsKind.SYMBOL) {
-                return "Symbol(" + heap.strings().symbolDescription(value, 200).map(V8Strings.JsString::text).orElse("") + ")";
+                return heap.strings().symbolText(value, 200);
             }
             if (k == JsKind.BIGINT) {
                 try {

@@ -205,9 +205,6 @@ public final class V8Collections {
      */
     public record ErrorInfo(OptionalLong message, OptionalLong stack, long callSites) {}
 
-    /** Prototypes followed looking for Error.prototype; a longer chain is a lie or a cycle. */
-    private static final int MAX_PROTOTYPE_CHAIN = 64;
-
     /**
      * Whether util.inspect takes obj for an error (its isError: a native error, or
      * {@code obj instanceof Error}): a JSError, or an ordinary object whose prototype chain
@@ -235,7 +232,7 @@ public final class V8Collections {
 
     private boolean inheritsFromBuiltinError(long map) {
         long p = h.mapPrototype(map);
-        for (int i = 0; i < MAX_PROTOTYPE_CHAIN && h.isHeapObject(p) && h.kindOf(p).isJSObject(); i++) {
+        for (int i = 0; i < V8Heap.MAX_PROTOTYPE_CHAIN && h.isHeapObject(p) && h.kindOf(p).isJSObject(); i++) {
             OptionalLong ctor = h.properties().ownDataProperty(p, "constructor");
             if (ctor.isPresent() && h.isHeapObject(ctor.getAsLong()) && h.kindOf(ctor.getAsLong()) == JsKind.FUNCTION) {
                 long sfi = h.functions().functionShared(ctor.getAsLong());

@@ -206,7 +206,7 @@ public final class V8Properties {
             int kt = h.typeOf(key);
             if (h.isStringType(kt)) return h.strings().readString(key, 1024).text();
             if (kt == h.tSymbol) {
-                return "Symbol(" + h.strings().symbolDescription(key, 256).map(V8Strings.JsString::text).orElse("") + ")";
+                return h.strings().symbolText(key, 256);
             }
             if (kt == h.tHeapNumber) return JsNumbers.format(h.numberValue(key));
         } catch (MemoryFault | HeapException e) {

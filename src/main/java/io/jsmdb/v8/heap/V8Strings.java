@@ -43,6 +43,11 @@ public final class V8Strings {
         return Optional.empty();
     }
 
+    /** A Symbol as String(sym) gives it: "Symbol(desc)", "Symbol()" without a description. */
+    public String symbolText(long sym, int maxChars) {
+        return "Symbol(" + symbolDescription(sym, maxChars).map(JsString::text).orElse("") + ")";
+    }
+
     /** Private symbols (V8's internal property keys) are hidden from JavaScript. */
     public boolean isPrivateSymbol(long sym) {
         return (h.i32(sym, md.get(V8Fact.SYMBOL_FLAGS_OFFSET)) & 1) != 0;
